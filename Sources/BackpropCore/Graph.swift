@@ -1,0 +1,45 @@
+/// One line of graph text: `U1 = matmul(X, W1)`, `W1 = param()`, `u8 = scale(u7, λ)`.
+public struct Node: Hashable, Sendable {
+    public var name: String
+    /// An op name from the rule table, or a leaf kind (`input`, `param`).
+    public var op: String
+    public var inputs: [String]
+    public var constants: [String]
+    public init(_ name: String, _ op: String, _ inputs: [String] = [], constants: [String] = []) {
+        self.name = name; self.op = op; self.inputs = inputs; self.constants = constants
+    }
+    public var leaf: LeafKind? { inputs.isEmpty && constants.isEmpty ? LeafKind(rawValue: op) : nil }
+    /// The node as one line of graph text.
+    public var text: String { "\(name) = \(op)(\((inputs + constants).joined(separator: ", ")))" }
+}
+
+/// A computational graph: an ordered, single-assignment list of named nodes; the last node is the loss.
+///
+/// It prints one line per node and parses back from the same text (`Graph(parsing:)`).
+public struct Graph: Hashable, Sendable, CustomStringConvertible {
+    public private(set) var nodes: [Node]
+    /// Evaluation order: node indices, inputs before the nodes that use them (stable in listing order).
+    public private(set) var order: [Int]
+    private var index: [String: Int]
+
+    /// Builds a graph from nodes already known to be well-formed (the parser checks text input).
+    init(checked nodes: [Node], order: [Int]) {
+        self.nodes = nodes
+        self.order = order
+        index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
+    }
+
+    public func id(_ name: String) -> Int? { index[name] }
+    public subscript(name: String) -> Node? { index[name].map { nodes[$0] } }
+    /// The loss: the last node listed.
+    public var loss: Int { nodes.count - 1 }
+    /// The graph as text, one node per line.
+    public var description: String { nodes.map(\.text).joined(separator: "\n") + "\n" }
+    /// Named constants used by `scale` and similar ops, in first-use order.
+    public var constantNames: [String] {
+        var seen = Set<String>(), out: [String] = []
+        for n in nodes { for c in n.constants where seen.insert(c).inserted { out.append(c) } }
+        return out
+    }
+    public func names(of kind: LeafKind) -> [String] { nodes.filter { $0.leaf == kind }.map(\.name) }
+}

@@ -1,0 +1,128 @@
+extension Graph {
+    /// Parses graph text: one `name = op(args)` per line; blank lines and `#` comments are skipped.
+    ///
+    /// Names may be used before the line that assigns them; cycles are rejected.
+    public init(parsing text: String, rules: RuleTable = .standard) throws(GraphParseError) {
+        var nodes: [Node] = []
+        var lineOf: [String: Int] = [:]
+        var useSites: [[(name: String, col: Int)]] = []
+        var constantColumns: [[Int]] = []
+        var lineNumbers: [Int] = []
+        for (li, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var s = LineScanner(line: Array(raw), number: li + 1)
+            s.skipSpace()
+            if s.atEnd || s.peek == "#" { continue }
+            let nameCol = s.column
+            let name = try s.identifier("a node name")
+            s.skipSpace(); try s.expect("=")
+            s.skipSpace()
+            let opCol = s.column
+            let op = try s.identifier("an op name")
+            s.skipSpace(); try s.expect("(")
+            var args: [(String, Int)] = []
+            s.skipSpace()
+            if s.peek != ")" {
+                while true {
+                    s.skipSpace()
+                    let c = s.column
+                    args.append((try s.identifier("an argument name"), c))
+                    s.skipSpace()
+                    if s.peek == "," { s.advance(); continue }
+                    break
+                }
+            }
+            try s.expect(")")
+            s.skipSpace()
+            if !s.atEnd && s.peek != "#" { throw s.error(expected: "end of line") }
+
+            let node: Node
+            var uses: [(name: String, col: Int)] = []
+            var consts: [Int] = []
+            if let leaf = LeafKind(rawValue: op) {
+                guard args.isEmpty else {
+                    throw GraphParseError(line: li + 1, column: opCol, kind: .arity(op: op, expected: "no arguments", got: args.count))
+                }
+                node = Node(name, leaf.rawValue)
+            } else if let rule = rules[op] {
+                let (ni, nc) = rule.arity
+                guard args.count == ni + nc else {
+                    let expected = nc == 0 ? "\(ni) input\(ni == 1 ? "" : "s")" : "\(ni) input\(ni == 1 ? "" : "s") and \(nc) constant\(nc == 1 ? "" : "s")"
+                    throw GraphParseError(line: li + 1, column: opCol, kind: .arity(op: op, expected: expected, got: args.count))
+                }
+                uses = args.prefix(ni).map { (name: $0.0, col: $0.1) }
+                node = Node(name, op, args.prefix(ni).map(\.0), constants: args.suffix(nc).map(\.0))
+                consts = args.suffix(nc).map(\.1)
+            } else {
+                throw GraphParseError(line: li + 1, column: opCol, kind: .unknownOp(op, known: rules.names))
+            }
+            if let first = lineOf[name] {
+                throw GraphParseError(line: li + 1, column: nameCol, kind: .reassigned(name, firstLine: first))
+            }
+            lineOf[name] = li + 1
+            nodes.append(node)
+            useSites.append(uses)
+            constantColumns.append(consts)
+            lineNumbers.append(li + 1)
+        }
+        guard !nodes.isEmpty else { throw GraphParseError(line: 1, column: 1, kind: .empty) }
+        let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
+        for (i, node) in nodes.enumerated() {
+            for use in useSites[i] where index[use.name] == nil {
+                throw GraphParseError(line: lineNumbers[i], column: use.col, kind: .undefined(use.name))
+            }
+            for (c, col) in zip(node.constants, constantColumns[i]) where index[c] != nil {
+                throw GraphParseError(line: lineNumbers[i], column: col, kind: .constantIsNode(c))
+            }
+        }
+        // Depth-first search in listing order: post-order is the evaluation order; a grey node seen again is a cycle.
+        var colour = [UInt8](repeating: 0, count: nodes.count)   // 0 white, 1 grey, 2 black
+        var order: [Int] = []
+        var stack: [Int] = []
+        func visit(_ v: Int) throws(GraphParseError) {
+            colour[v] = 1; stack.append(v)
+            for (k, name) in nodes[v].inputs.enumerated() {
+                let u = index[name]!
+                if colour[u] == 1 {
+                    let path = stack[stack.lastIndex(of: u)!...].map { nodes[$0].name } + [name]
+                    throw GraphParseError(line: lineNumbers[v], column: useSites[v][k].col, kind: .cycle(path))
+                }
+                if colour[u] == 0 { try visit(u) }
+            }
+            colour[v] = 2; stack.removeLast(); order.append(v)
+        }
+        for v in nodes.indices where colour[v] == 0 { try visit(v) }
+        self.init(checked: nodes, order: order)
+    }
+}
+
+/// Walks one line of graph text by Unicode characters, tracking the 1-based column.
+struct LineScanner {
+    let line: [Character]
+    let number: Int
+    var pos = 0
+    init(line: [Character], number: Int) { self.line = line; self.number = number }
+
+    var atEnd: Bool { pos >= line.count }
+    var peek: Character? { atEnd ? nil : line[pos] }
+    var column: Int { pos + 1 }
+    mutating func advance() { pos += 1 }
+    mutating func skipSpace() { while let c = peek, c == " " || c == "\t" || c == "\r" { pos += 1 } }
+
+    static func isNameStart(_ c: Character) -> Bool { c.isLetter || c == "_" }
+    static func isNameChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "'" }
+
+    func error(expected: String) -> GraphParseError {
+        let found = peek.map { "'\(String($0).unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : $0.escaped(asASCII: true) }.joined())'" } ?? "end of line"
+        return GraphParseError(line: number, column: column, kind: .syntax(expected: expected, found: found))
+    }
+    mutating func identifier(_ what: String) throws(GraphParseError) -> String {
+        guard let c = peek, Self.isNameStart(c) else { throw error(expected: what) }
+        let start = pos
+        while let c = peek, Self.isNameChar(c) { pos += 1 }
+        return String(line[start..<pos])
+    }
+    mutating func expect(_ c: Character) throws(GraphParseError) {
+        guard peek == c else { throw error(expected: "'\(c)'") }
+        pos += 1
+    }
+}

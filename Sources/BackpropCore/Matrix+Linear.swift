@@ -1,0 +1,47 @@
+import BackpropKernels
+
+extension Matrix {
+    /// `op(self) · op(other)` through the packed kernels; a transpose reads the same storage.
+    public func matmul(_ other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix {
+        let m = transposeSelf ? cols : rows
+        let k = transposeSelf ? rows : cols
+        let k2 = transposeOther ? other.cols : other.rows
+        let n = transposeOther ? other.rows : other.cols
+        precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
+        var out = Matrix(rows: m, cols: n)
+        storage.withUnsafeBufferPointer { a in
+            other.storage.withUnsafeBufferPointer { b in
+                out.storage.withUnsafeMutableBufferPointer { c in
+                    guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else { return }
+                    T.gemmBlock(m: m, n: n, k: k,
+                                a: StridedOperand(rowMajor: ap, cols: cols, transposed: transposeSelf),
+                                b: StridedOperand(rowMajor: bp, cols: other.cols, transposed: transposeOther),
+                                c: cp, ldc: n, accumulate: false, epilogue: .none,
+                                rows: 0..<m, cols: 0..<n, workspace: GEMMWorkspace())
+                }
+            }
+        }
+        return out
+    }
+
+    public static func + (a: Matrix, b: Matrix) -> Matrix { a.zip(b, +) }
+    public static func - (a: Matrix, b: Matrix) -> Matrix { a.zip(b, -) }
+    public static func * (s: T, a: Matrix) -> Matrix { a.map { s * $0 } }
+
+    /// Sum of all elements, in storage order.
+    public func sum() -> T { storage.reduce(0, +) }
+
+    public struct Summary: Sendable { public var min: T; public var max: T; public var mean: T; public var norm: T }
+
+    /// Min, max, mean and Frobenius norm (accumulated in Double so the figures do not depend on T).
+    public var summary: Summary {
+        guard !storage.isEmpty else { return Summary(min: 0, max: 0, mean: 0, norm: 0) }
+        var lo = storage[0], hi = storage[0]
+        var s = 0.0, ss = 0.0
+        for v in storage { lo = Swift.min(lo, v); hi = Swift.max(hi, v); s += Double(v); ss += Double(v) * Double(v) }
+        return Summary(min: lo, max: hi, mean: T(s / Double(count)), norm: T(ss.squareRoot()))
+    }
+
+    /// True when every element is finite.
+    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+}

@@ -1,0 +1,46 @@
+/// The names a rule's formula is written with, e.g. output `U2`, its gradient `G`, inputs `H`, `W2`.
+public struct FormulaNames: Sendable {
+    public var output: String
+    public var outputGrad: String
+    public var inputs: [String]
+    public var constants: [String]
+    public init(output: String, outputGrad: String, inputs: [String], constants: [String]) {
+        self.output = output; self.outputGrad = outputGrad; self.inputs = inputs; self.constants = constants
+    }
+    /// `∇W2 J`: the gradient of J with respect to input i.
+    public func grad(_ i: Int) -> String { "∇\(inputs[i]) J" }
+}
+
+/// What a rule keeps from the forward pass for its backward rule (for the memory figure).
+public enum SavedTensor: Sendable, Equatable { case input(Int), output }
+
+/// One op of the graph language: forward, backward and the formula, side by side.
+///
+/// A backward rule returns one gradient per input (nil where the input needs none);
+/// it never accumulates: the engine adds contributions from every use of a node (fan-in).
+public protocol OpRule: Sendable {
+    /// The name in graph text, e.g. `matmul`.
+    static var name: String { get }
+    /// Node inputs, then named constants (e.g. `scale(u7, λ)` has one of each).
+    static var arity: (inputs: Int, constants: Int) { get }
+    /// One line for help screens.
+    static var summary: String { get }
+    /// The output shape, or nil when the input shapes do not fit; `shapeRule` says what fits.
+    static func shape(_ inputs: [Shape]) -> Shape?
+    static var shapeRule: String { get }
+    /// A check of input values beyond shapes (e.g. class labels); nil when fine.
+    static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String?
+    static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T>
+    /// `g` is ∂J/∂output; `y` the forward output; `needs[i]` says whether input i wants a gradient.
+    static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?]
+    /// The backward rule in the book's notation, one line per input (e.g. `∇W2 J += Hᵀ G`).
+    static func formula(_ n: FormulaNames) -> [String]
+    /// Multiply-adds of the forward pass and of the backward rule (only the gradients needed).
+    static func multiplyAdds(_ inputs: [Shape], needs: [Bool]) -> (forward: Int, backward: Int)
+    /// Tensors the backward rule reads, kept between forward and backward.
+    static var saves: [SavedTensor] { get }
+}
+
+extension OpRule {
+    public static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String? { nil }
+}

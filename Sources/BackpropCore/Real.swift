@@ -1,0 +1,31 @@
+import BackpropKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A floating-point type the engine runs in: Float for training, Double for checking.
+public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConvertible {
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func tanh(_ x: Self) -> Self
+    /// The safetensors dtype name ("F32" or "F64").
+    static var dtype: String { get }
+    /// The `--precision` name ("float32" or "float64").
+    static var precisionName: String { get }
+}
+
+extension Float: Real {
+    public static func exp(_ x: Float) -> Float { Glibc.expf(x) }
+    public static func log(_ x: Float) -> Float { Glibc.logf(x) }
+    public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
+    public static var dtype: String { "F32" }
+    public static var precisionName: String { "float32" }
+}
+
+extension Double: Real {
+    public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+    public static var dtype: String { "F64" }
+    public static var precisionName: String { "float64" }
+}

@@ -1,0 +1,29 @@
+/// A floating-point type the kernels are specialised for (Float for training, Double for checking).
+public protocol KernelScalar: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
+    /// Computes the given rows and columns of `C = [C +] op(A)·op(B)` on the calling thread.
+    static func gemmBlock(m: Int, n: Int, k: Int, a: StridedOperand<Self>, b: StridedOperand<Self>,
+                          c: UnsafeMutablePointer<Self>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue<Self>,
+                          rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace)
+    /// Columns in one register tile of C; thread splits are multiples of it.
+    static var tileColumns: Int { get }
+}
+
+extension Float: KernelScalar {
+    public static var tileColumns: Int { 32 }
+    public static func gemmBlock(m: Int, n: Int, k: Int, a: StridedOperand<Float>, b: StridedOperand<Float>,
+                                 c: UnsafeMutablePointer<Float>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue<Float>,
+                                 rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
+        GEMM<SIMD16<Float>>.run(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
+                                epilogue: epilogue, rows: rows, cols: cols, workspace: workspace)
+    }
+}
+
+extension Double: KernelScalar {
+    public static var tileColumns: Int { 16 }
+    public static func gemmBlock(m: Int, n: Int, k: Int, a: StridedOperand<Double>, b: StridedOperand<Double>,
+                                 c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue<Double>,
+                                 rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
+        GEMM<SIMD8<Double>>.run(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
+                                epilogue: epilogue, rows: rows, cols: cols, workspace: workspace)
+    }
+}

@@ -1,0 +1,76 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fixed set of persistent threads that run one job at a time, each thread taking one index.
+///
+/// Workers wait by spinning on an atomic generation counter (backing off to short sleeps when
+/// idle): handing work to a Dispatch worker cost 50–100 µs here, as much as a whole product.
+public final class WorkerPool: @unchecked Sendable {
+    /// Threads taking part in a job, the calling thread included.
+    public let count: Int
+    private let generation = Atomic<Int>(0)
+    private let pending = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+    private nonisolated(unsafe) var job: ((Int) -> Void)?
+    private var workers: [pthread_t] = []
+
+    public init(threads: Int) {
+        count = max(1, threads)
+        for index in 1..<count {
+            let box = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
+            var tid = pthread_t()
+            let rc = pthread_create(&tid, nil, { raw in
+                let ctx = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
+                ctx.pool.workerLoop(ctx.index)
+                return nil
+            }, box)
+            if rc == 0 { workers.append(tid) } else { Unmanaged<WorkerContext>.fromOpaque(box).release() }
+        }
+    }
+
+    deinit { shutdown() }
+
+    /// Stops and joins the workers; the pool then runs jobs on the calling thread only.
+    public func shutdown() {
+        if stopping.exchange(true, ordering: .acquiringAndReleasing) { return }
+        for t in workers { pthread_join(t, nil) }
+        workers.removeAll()
+    }
+
+    /// Runs `body(i)` for every i in 0..<count, i = 0 on the calling thread; returns when all are done.
+    public func run(_ body: (Int) -> Void) {
+        if workers.isEmpty { for i in 0..<count { body(i) }; return }
+        withoutActuallyEscaping(body) { escaping in
+            job = escaping
+            pending.store(workers.count, ordering: .releasing)
+            generation.add(1, ordering: .releasing)
+            escaping(0)
+            var spins = 0
+            while pending.load(ordering: .acquiring) != 0 { spins += 1; if spins > 1_000_000 { sched_yield() } }
+            job = nil
+        }
+    }
+
+    private func workerLoop(_ index: Int) {
+        var seen = generation.load(ordering: .acquiring)
+        while true {
+            var spins = 0
+            while generation.load(ordering: .acquiring) == seen {
+                if stopping.load(ordering: .acquiring) { return }
+                spins += 1
+                if spins > 200_000 { usleep(50) } else if spins > 20_000 { sched_yield() }
+            }
+            seen = generation.load(ordering: .acquiring)
+            job?(index)
+            pending.subtract(1, ordering: .releasing)
+        }
+    }
+}
+
+private final class WorkerContext {
+    let pool: WorkerPool
+    let index: Int
+    init(pool: WorkerPool, index: Int) { self.pool = pool; self.index = index }
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import BackpropCore
+
+struct GraphTextTests {
+    @Test func figure611PrintsInTheBooksNamesAndRoundTrips() throws {
+        let g = Figure611.graph
+        #expect(g.nodes.map(\.name) == ["X", "W1", "U1", "H", "W2", "U2", "y", "J_MLE", "U3", "u4", "U5", "u6", "u7", "u8", "J"])
+        #expect(g.description == Figure611.text)
+        #expect(try Graph(parsing: g.description) == g)
+        #expect(g["U1"]!.text == "U1 = matmul(X, W1)")
+        #expect(g["u8"]!.text == "u8 = scale(u7, λ)")
+    }
+
+    @Test func randomGraphsRoundTrip() throws {
+        let ops: [(String, Int, Int)] = [("matmul", 2, 0), ("relu", 1, 0), ("sqr", 1, 0), ("sum", 1, 0), ("add", 2, 0),
+                                         ("scale", 1, 1), ("tanh", 1, 0), ("sigmoid", 1, 0), ("mse", 2, 0), ("cross_entropy", 2, 0)]
+        for seed in UInt64(0)..<200 {
+            var r = SeededGenerator(seed: seed)
+            var names: [String] = []
+            var lines: [String] = []
+            for i in 0..<(1 + r.nextIndex(below: 3)) { names.append("x\(i)"); lines.append("x\(i) = \(r.nextUnit() < 0.5 ? "input" : "param")()") }
+            for i in 0..<(1 + r.nextIndex(below: 12)) {
+                let (op, ni, nc) = ops[r.nextIndex(below: ops.count)]
+                let args = (0..<ni).map { _ in names[r.nextIndex(below: names.count)] } + (0..<nc).map { _ in ["λ", "c_1", "α"][r.nextIndex(below: 3)] }
+                let name = ["n\(i)", "U\(i)", "h'\(i)", "β\(i)"][r.nextIndex(below: 4)]
+                lines.append("\(name) = \(op)(\(args.joined(separator: ", ")))")
+                names.append(name)
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            let g = try Graph(parsing: text)
+            #expect(g.description == text, "seed \(seed)")
+            #expect(try Graph(parsing: g.description) == g)
+        }
+    }
+
+    @Test func whitespaceAndCommentsAreAccepted() throws {
+        let g = try Graph(parsing: "# a comment\n\n  A = input( )  # trailing\nB=relu(A)\n")
+        #expect(g.description == "A = input()\nB = relu(A)\n")
+    }
+
+    @Test func forwardReferencesAreOrderedForEvaluation() throws {
+        let g = try Graph(parsing: "B = relu(A)\nA = param()\nC = sum(B)\n")
+        #expect(g.order.map { g.nodes[$0].name } == ["A", "B", "C"])
+    }
+
+    static let malformed: [(String, String, Int, Int, String)] = [
+        ("unknown op", "X = input()\nU = matmull(X, X)\n", 2, 5, "unknown op 'matmull'"),
+        ("wrong arity", "X = input()\nU = matmul(X)\n", 2, 5, "matmul takes 2 inputs, got 1"),
+        ("arity of a constant op", "X = input()\nU = scale(X)\n", 2, 5, "scale takes 1 input and 1 constant, got 1"),
+        ("leaf with arguments", "X = input(Y)\n", 1, 5, "input takes no arguments, got 1"),
+        ("undefined name", "X = input()\nH = relu(X)\nU = matmul(H, W9)\n", 3, 15, "undefined name 'W9'"),
+        ("assigned twice", "X = input()\nH = relu(X)\nH = sqr(X)\n", 3, 1, "'H' assigned twice (first on line 2)"),
+        ("cycle", "X = input()\nA = add(X, B)\nB = relu(A)\n", 3, 10, "cycle A → B → A"),
+        ("self cycle", "A = relu(A)\n", 1, 10, "cycle A → A"),
+        ("missing =", "X input()\n", 1, 3, "expected '=', found 'i'"),
+        ("missing (", "X = input\n", 1, 10, "expected '(', found end of line"),
+        ("missing )", "X = input()\nH = relu(X\n", 2, 11, "expected ')', found end of line"),
+        ("trailing text", "X = input() extra\n", 1, 13, "expected end of line, found 'e'"),
+        ("bad name", "1X = input()\n", 1, 1, "expected a node name, found '1'"),
+        ("empty argument", "X = input()\nA = add(X, )\n", 2, 12, "expected an argument name, found ')'"),
+        ("constant that is a node", "X = param()\nL = param()\nS = scale(X, L)\n", 3, 14, "'L' is a node; expected a constant name"),
+        ("empty graph", "\n# nothing\n", 1, 1, "empty graph"),
+        ("control character", "X = input()\u{1B}\n", 1, 12, "found '\\u{1B}'"),
+    ]
+
+    @Test(arguments: 0..<malformed.count)
+    func malformedTextGivesLineAndColumn(_ i: Int) {
+        let (what, text, line, col, message) = Self.malformed[i]
+        do {
+            _ = try Graph(parsing: text)
+            Issue.record("\(what): parsed")
+        } catch {
+            #expect(error.line == line && error.column == col, "\(what): \(error)")
+            #expect(error.description.hasPrefix("\(line):\(col): "), "\(what): \(error)")
+            #expect(error.description.contains(message), "\(what): \(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+@testable import BackpropCore
+
+/// A seeded Figure 6.11 problem in Double.
+struct Problem {
+    var m: Int, d: Int, nh: Int, k: Int, lambda: Double
+    var bindings: [String: Matrix<Double>]
+
+    /// Draws X, W1, W2, y; redraws while any pre-activation lies within 1e-3 of 0 (relu's kink).
+    init(seed: UInt64, m: Int, d: Int, nh: Int, k: Int, lambda: Double = 0.01) {
+        self.m = m; self.d = d; self.nh = nh; self.k = k; self.lambda = lambda
+        var rng = SeededGenerator(seed: seed)
+        while true {
+            let X = Matrix<Double>(rows: m, cols: d) { _, _ in rng.nextNormal() }
+            let W1 = Matrix<Double>(rows: d, cols: nh) { _, _ in rng.nextNormal() * 0.7 }
+            let W2 = Matrix<Double>(rows: nh, cols: k) { _, _ in rng.nextNormal() * 0.7 }
+            let y = Matrix<Double>(rows: m, cols: 1) { _, _ in Double(rng.nextIndex(below: k)) }
+            let U1 = X.matmul(W1)
+            if U1.storage.allSatisfy({ abs($0) > 1e-3 }) {
+                bindings = ["X": X, "W1": W1, "W2": W2, "y": y]
+                return
+            }
+        }
+    }
+
+    func engine(_ rules: RuleTable = .standard) -> Engine<Double> {
+        try! Engine(graph: Figure611.graph, rules: rules, constants: ["λ": lambda])
+    }
+}
+
+/// Loss J of Figure 6.11 for the given bindings (forward only).
+func loss(_ e: Engine<Double>, _ b: [String: Matrix<Double>]) -> Double {
+    var s = try! e.start(b)
+    try! e.run(&s, to: e.forwardNodes.count)
+    return s.values[e.graph.loss]!.scalar
+}
+
+/// The acceptance criterion for a gradient check.
+func agrees(_ a: Double, _ n: Double) -> Bool { abs(a - n) <= 1e-8 + 1e-6 * abs(n) }
+
+/// Central finite differences of J with respect to every element of parameter `name`.
+func numericGradient(_ e: Engine<Double>, _ b: [String: Matrix<Double>], _ name: String, eps: Double = 1e-6) -> Matrix<Double> {
+    let w = b[name]!
+    var out = Matrix<Double>(rows: w.rows, cols: w.cols)
+    for i in 0..<w.count {
+        var plus = b, minus = b
+        plus[name]!.storage[i] += eps
+        minus[name]!.storage[i] -= eps
+        out.storage[i] = (loss(e, plus) - loss(e, minus)) / (2 * eps)
+    }
+    return out
+}
+
+/// Analytic gradients of J for all params by the one-shot backward pass.
+func analyticGradients(_ e: Engine<Double>, _ b: [String: Matrix<Double>]) -> [String: Matrix<Double>] {
+    var s = try! e.start(b)
+    try! e.run(&s, to: e.forwardNodes.count)
+    let g = e.backward(values: s.values)
+    return ["W1": g[e.graph.id("W1")!]!, "W2": g[e.graph.id("W2")!]!]
+}
+
+/// Whether the full-graph check passes for W1 and W2.
+func wholeGraphCheckPasses(_ p: Problem, rules: RuleTable = .standard) -> Bool {
+    let e = p.engine(rules)
+    let reference = p.engine()   // finite differences use the forward pass only, never a rule under test
+    let a = analyticGradients(e, p.bindings)
+    for name in ["W1", "W2"] {
+        let n = numericGradient(reference, p.bindings, name)
+        for i in 0..<n.count where !agrees(a[name]!.storage[i], n.storage[i]) { return false }
+    }
+    return true
+}
