@@ -28,8 +28,8 @@ extension Matrix {
     public static func - (a: Matrix, b: Matrix) -> Matrix { a.zip(b, -) }
     public static func * (s: T, a: Matrix) -> Matrix { a.map { s * $0 } }
 
-    /// Sum of all elements, in storage order.
-    public func sum() -> T { storage.reduce(0, +) }
+    /// Sum of all elements, in the fixed order `Reduce` defines.
+    public func sum() -> T { storage.withUnsafeBufferPointer { T.sum($0.baseAddress!, $0.count) } }
 
     public struct Summary: Sendable { public var min: T; public var max: T; public var mean: T; public var norm: T }
 

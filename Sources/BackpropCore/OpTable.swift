@@ -55,37 +55,48 @@ public enum CrossEntropyOp: OpRule {
         return nil
     }
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
-        let u = x[0], m = u.rows, k = u.cols
-        var total: T = 0
-        for i in 0..<m {
-            let row = i * k
-            var mx = u.storage[row]
-            for j in 1..<k { mx = max(mx, u.storage[row + j]) }     // subtract the max: stable at ±1e4
-            var s: T = 0
-            for j in 0..<k { s += T.exp(u.storage[row + j] - mx) }
-            let label = Int(x[1].storage[i])
-            total += (T.log(s) + mx) - u.storage[row + label]
+        var scratch = x[0].storage
+        let total = scratch.withUnsafeMutableBufferPointer { u in
+            x[1].storage.withUnsafeBufferPointer { y in softmaxRows(u.baseAddress!, labels: y.baseAddress!, rows: x[0].rows, cols: x[0].cols) }
         }
-        return Matrix(scalar: total / T(m))
+        return Matrix(scalar: total / T(x[0].rows))
     }
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
         guard needs[0] else { return [nil, nil] }
         var out = x[0]
-        softmaxMinusOnehot(&out.storage, labels: x[1].storage, rows: x[0].rows, cols: x[0].cols, scale: g.scalar / T(x[0].rows))
+        out.storage.withUnsafeMutableBufferPointer { u in
+            x[1].storage.withUnsafeBufferPointer { l in
+                _ = softmaxRows(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols)
+                gradientFromSoftmax(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols, scale: g.scalar / T(x[0].rows))
+            }
+        }
         return [out, nil]    // labels get no gradient
     }
-    /// In place: logits → `scale · (softmax − onehot(y))`, row by row. Shared with the fused trainer.
-    public static func softmaxMinusOnehot<T: Real>(_ u: inout [T], labels: [T], rows: Int, cols k: Int, scale: T) {
-        u.withUnsafeMutableBufferPointer { p in
-            for i in 0..<rows {
-                let r = p.baseAddress! + i * k
-                var mx = r[0]
-                for j in 1..<k { mx = max(mx, r[j]) }
-                var s: T = 0
-                for j in 0..<k { let e = T.exp(r[j] - mx); r[j] = e; s += e }
-                let label = Int(labels[i])
-                for j in 0..<k { r[j] = (r[j] / s - (j == label ? 1 : 0)) * scale }
-            }
+    /// In place, row by row: logits → exp(u − rowmax); returns Σ over rows of −log softmax(u)[label].
+    /// Subtracting the row's max keeps it stable for logits of ±1e4. Shared with the fused trainer.
+    @inline(__always)
+    public static func softmaxRows<T: Real>(_ u: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int) -> T {
+        var total: T = 0
+        for i in 0..<rows {
+            let r = u + i * k
+            var mx = r[0]
+            for j in 1..<k { mx = max(mx, r[j]) }
+            let picked = r[Int(labels[i])]
+            var s: T = 0
+            for j in 0..<k { let e = T.exp(r[j] - mx); r[j] = e; s += e }
+            total += (T.log(s) + mx) - picked
+        }
+        return total
+    }
+    /// In place, from `softmaxRows`' output: `scale · (softmax − onehot(y))`, i.e. G with scale = 1/m.
+    @inline(__always)
+    public static func gradientFromSoftmax<T: Real>(_ e: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int, scale: T) {
+        for i in 0..<rows {
+            let r = e + i * k
+            var s: T = 0
+            for j in 0..<k { s += r[j] }
+            let label = Int(labels[i])
+            for j in 0..<k { r[j] = (r[j] / s - (j == label ? 1 : 0)) * scale }
         }
     }
     public static func formula(_ n: FormulaNames) -> [String] {

@@ -12,6 +12,9 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     static var dtype: String { get }
     /// The `--precision` name ("float32" or "float64").
     static var precisionName: String { get }
+    /// Deterministic sums (see `Reduce`).
+    static func sum(_ p: UnsafePointer<Self>, _ n: Int) -> Self
+    static func sumOfSquares(_ p: UnsafePointer<Self>, _ n: Int) -> Self
 }
 
 extension Float: Real {
@@ -20,6 +23,8 @@ extension Float: Real {
     public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
     public static var dtype: String { "F32" }
     public static var precisionName: String { "float32" }
+    public static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sum(p, n) }
+    public static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sumOfSquares(p, n) }
 }
 
 extension Double: Real {
@@ -28,4 +33,6 @@ extension Double: Real {
     public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     public static var dtype: String { "F64" }
     public static var precisionName: String { "float64" }
+    public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sum(p, n) }
+    public static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sumOfSquares(p, n) }
 }

@@ -54,7 +54,9 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func workerLoop(_ index: Int) {
-        var seen = generation.load(ordering: .acquiring)
+        // Start from generation 0, not from the current value: a job published before this thread
+        // got going must still be run, or the caller would wait for it forever.
+        var seen = 0
         while true {
             var spins = 0
             while generation.load(ordering: .acquiring) == seen {
@@ -62,7 +64,7 @@ public final class WorkerPool: @unchecked Sendable {
                 spins += 1
                 if spins > 200_000 { usleep(50) } else if spins > 20_000 { sched_yield() }
             }
-            seen = generation.load(ordering: .acquiring)
+            seen += 1
             job?(index)
             pending.subtract(1, ordering: .releasing)
         }

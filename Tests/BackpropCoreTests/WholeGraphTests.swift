@@ -48,7 +48,12 @@ struct WholeGraphTests {
         static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { CrossEntropyOp.forward(x, c) }
         static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
             var out = x[0]
-            CrossEntropyOp.softmaxMinusOnehot(&out.storage, labels: x[1].storage, rows: x[0].rows, cols: x[0].cols, scale: g.scalar)
+            out.storage.withUnsafeMutableBufferPointer { u in
+                x[1].storage.withUnsafeBufferPointer { l in
+                    _ = CrossEntropyOp.softmaxRows(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols)
+                    CrossEntropyOp.gradientFromSoftmax(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols, scale: g.scalar)
+                }
+            }
             return [out, nil]
         }
         static func formula(_ n: FormulaNames) -> [String] { CrossEntropyOp.formula(n) }

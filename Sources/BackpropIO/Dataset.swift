@@ -1,0 +1,148 @@
+import BackpropCore
+import Foundation
+
+/// Examples for training or testing: features (kept as bytes for images) and class labels.
+public struct Dataset: Sendable {
+    public enum Features: Sendable {
+        /// Unsigned bytes scaled by 1/255 when a minibatch is built (images: 4× less memory than floats).
+        case bytes([UInt8])
+        case floats([Float])
+    }
+    public var name: String
+    public var features: Features
+    public var labels: [UInt8]
+    public var count: Int
+    public var d: Int
+    public var classes: Int
+    /// Image side length when the examples are square images (28 for Fashion-MNIST).
+    public var imageSide: Int?
+    /// SHA-256 of the decompressed bytes the data came from (for identity in files we write).
+    public var digest: String
+
+    /// Writes example `index`'s features, converted to T, to `out[0..<d]`.
+    @inline(__always)
+    public func copyExample<T: Real>(_ index: Int, to out: UnsafeMutablePointer<T>) {
+        switch features {
+        case .bytes(let b):
+            b.withUnsafeBufferPointer { p in
+                let src = p.baseAddress! + index * d
+                for j in 0..<d { out[j] = T(src[j]) * (1 / 255 as T) }
+            }
+        case .floats(let f):
+            f.withUnsafeBufferPointer { p in
+                let src = p.baseAddress! + index * d
+                for j in 0..<d { out[j] = T(src[j]) }
+            }
+        }
+    }
+
+    /// Rows `indices` as a matrix (for the engine and the TUI).
+    public func matrix<T: Real>(rows indices: [Int]) -> (X: Matrix<T>, y: Matrix<T>) {
+        var X = Matrix<T>(rows: indices.count, cols: d)
+        X.storage.withUnsafeMutableBufferPointer { p in
+            for (r, i) in indices.enumerated() { copyExample(i, to: p.baseAddress! + r * d) }
+        }
+        return (X, Matrix(rows: indices.count, cols: 1) { r, _ in T(labels[indices[r]]) })
+    }
+}
+
+/// Train and optional test data, from `--data`.
+public struct DataSource: Sendable {
+    public var train: Dataset
+    public var test: Dataset?
+
+    public static let fashionDefault = "/usr/share/datasets/fashion-mnist"
+
+    /// Resolves `spiral`, `fashion-mnist`, a directory of IDX files, or a CSV file.
+    public static func load(_ spec: String, testData: String? = nil) throws(IOError) -> DataSource {
+        var src: DataSource
+        switch spec {
+        case "spiral":
+            let s = Spiral.generate()
+            let t = Spiral.generate(perClass: 100, seed: 1)
+            func ds(_ g: (features: [Float], labels: [UInt8], d: Int), _ n: String) -> Dataset {
+                Dataset(name: n, features: .floats(g.features), labels: g.labels, count: g.labels.count, d: g.d, classes: Spiral.defaultClasses,
+                        imageSide: nil, digest: SHA256.hex(g.features.withUnsafeBytes { Array($0) } + g.labels))
+            }
+            src = DataSource(train: ds(s, "spiral"), test: ds(t, "spiral-test"))
+        case "fashion-mnist":
+            let dir = ProcessInfo.processInfo.environment["FASHION_MNIST_DIR"] ?? fashionDefault
+            guard FileManager.default.fileExists(atPath: dir) else {
+                throw IOError(dir, "Fashion-MNIST not found; install it with 'apt-get install dataset-fashion-mnist' or set FASHION_MNIST_DIR", kind: .missing)
+            }
+            src = try idxDirectory(dir, name: "fashion-mnist")
+        default:
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: spec, isDirectory: &isDir) else {
+                throw IOError(spec, "no such file or folder; expected spiral, fashion-mnist, a folder of IDX files or a CSV file", kind: .missing)
+            }
+            src = isDir.boolValue ? try idxDirectory(spec, name: (spec as NSString).lastPathComponent)
+                                  : DataSource(train: try csv(spec), test: nil)
+        }
+        if let t = testData {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: t, isDirectory: &isDir) else {
+                throw IOError(t, "no such file or folder; expected test data (IDX folder or CSV)", kind: .missing)
+            }
+            let test = isDir.boolValue ? try idxDirectory(t, name: "test").train : try csv(t)
+            guard test.d == src.train.d else { throw IOError(t, "test examples have \(test.d) features; expected \(src.train.d) like the training data") }
+            src.test = test
+        }
+        if let t = src.test {
+            if t.classes > src.train.classes {
+                throw IOError(testData ?? spec, "test labels go up to \(t.classes - 1); expected classes 0..<\(src.train.classes) as in the training data")
+            }
+            src.test!.classes = src.train.classes
+        }
+        return src
+    }
+
+    /// A folder with `train-images-idx3-ubyte[.gz]` and `train-labels-idx1-ubyte[.gz]`, optional `t10k-*`.
+    static func idxDirectory(_ dir: String, name: String) throws(IOError) -> DataSource {
+        func find(_ base: String) -> String? {
+            for p in ["\(dir)/\(base).gz", "\(dir)/\(base)"] where FileManager.default.fileExists(atPath: p) { return p }
+            return nil
+        }
+        guard let ti = find("train-images-idx3-ubyte"), let tl = find("train-labels-idx1-ubyte") else {
+            throw IOError(dir, "no IDX files; expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz]", kind: .missing)
+        }
+        let train = try pair(images: ti, labels: tl, name: name)
+        var test: Dataset? = nil
+        if let ei = find("t10k-images-idx3-ubyte"), let el = find("t10k-labels-idx1-ubyte") {
+            test = try pair(images: ei, labels: el, name: name + "-t10k")
+        }
+        return DataSource(train: train, test: test)
+    }
+
+    static func pair(images: String, labels: String, name: String) throws(IOError) -> Dataset {
+        let im = try IDXArray.load(images), lb = try IDXArray.load(labels)
+        guard im.dims.count >= 2 else { throw IOError(images, "images have dims \(im.dims); expected count × rows × cols") }
+        guard lb.dims.count == 1 else { throw IOError(labels, "labels have dims \(lb.dims); expected a single dimension") }
+        guard im.dims[0] == lb.dims[0] else {
+            throw IOError(labels, "\(lb.dims[0]) labels for \(im.dims[0]) images in \(images); expected equal counts")
+        }
+        guard im.dims[0] > 0 else { throw IOError(images, "no examples; expected at least one") }
+        let n = im.dims[0]
+        let d = im.dims.dropFirst().reduce(1, *)
+        let maxLabel = Int(lb.bytes.max() ?? 0)
+        // Fashion-MNIST and MNIST have 10 classes; a label past that in such a file is corrupt.
+        let classes = name.hasPrefix("fashion-mnist") || d == 784 ? 10 : maxLabel + 1
+        if let bad = lb.bytes.firstIndex(where: { Int($0) >= classes }) {
+            throw IOError(labels, "label \(lb.bytes[bad]) at index \(bad) is not below \(classes); expected classes 0..<\(classes)")
+        }
+        var h = SHA256(); h.update(im.encoded); h.update(lb.encoded)
+        let side = im.dims.count == 3 && im.dims[1] == im.dims[2] ? im.dims[1] : nil
+        return Dataset(name: name, features: .bytes(im.bytes), labels: lb.bytes, count: n, d: d, classes: classes,
+                       imageSide: side, digest: h.finalize().map { String(format2: $0) }.joined())
+    }
+
+    static func csv(_ path: String) throws(IOError) -> Dataset {
+        let bytes = try FileBytes.read(path)
+        let p = try CSV.parse(bytes, file: path)
+        let classes = (p.labels.max() ?? 0) + 1
+        guard classes >= 2 else { throw IOError(path, "only one class (label 0); expected at least two") }
+        guard classes <= 4096 else { throw IOError(path, "labels go up to \(classes - 1); expected fewer than 4096 classes") }
+        return Dataset(name: (path as NSString).lastPathComponent, features: .floats(p.features), labels: p.labels.map { UInt8(clamping: $0) },
+                       count: p.labels.count, d: p.d, classes: classes, imageSide: nil, digest: SHA256.hex(bytes))
+    }
+}

@@ -1,0 +1,57 @@
+import CZlib
+
+/// gzip decompression through zlib, bounded so that a small file cannot inflate without limit.
+public enum Gzip {
+    /// True when the bytes start with the gzip magic number.
+    public static func isGzip(_ b: [UInt8]) -> Bool { b.count >= 2 && b[0] == 0x1F && b[1] == 0x8B }
+
+    /// Inflates a whole gzip stream (concatenated members allowed), failing past `limit` output bytes.
+    public static func decompress(_ input: [UInt8], file: String, limit: Int) throws(IOError) -> [UInt8] {
+        try decompress(input, file: file) { _ in limit }
+    }
+
+    /// Inflates, asking `limit` after every chunk how much output the bytes so far allow
+    /// (an IDX header, once read, says exactly how large the data can be).
+    public static func decompress(_ input: [UInt8], file: String, limit: ([UInt8]) -> Int) throws(IOError) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(min(limit([]), input.count * 8))
+        var strm = z_stream()
+        guard bp_inflate_init_gzip(&strm) == Z_OK else { throw IOError(file, "zlib could not start", kind: .io) }
+        defer { inflateEnd(&strm) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        var failure: IOError?
+        input.withUnsafeBufferPointer { inp in
+            strm.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
+            strm.avail_in = UInt32(inp.count)
+            while true {
+                let rc: Int32 = chunk.withUnsafeMutableBufferPointer { c in
+                    strm.next_out = c.baseAddress; strm.avail_out = UInt32(c.count)
+                    return inflate(&strm, Z_NO_FLUSH)
+                }
+                let produced = chunk.count - Int(strm.avail_out)
+                out.append(contentsOf: chunk[0..<produced])
+                let cap = limit(out)
+                if out.count > cap {
+                    failure = IOError(file, "decompresses to more than \(cap) bytes; expected no more than its header implies"); return
+                }
+                if out.capacity < cap && out.count == out.capacity { out.reserveCapacity(min(cap, out.count * 2)) }
+                if rc == Z_STREAM_END {
+                    if strm.avail_in == 0 { return }
+                    // Another gzip member follows (as `cat a.gz b.gz` makes): keep going.
+                    if inflateReset(&strm) != Z_OK { failure = IOError(file, "corrupt gzip member"); return }
+                    continue
+                }
+                if rc == Z_DATA_ERROR {
+                    let why = strm.msg.map { String(cString: $0) } ?? "corrupt data"
+                    failure = IOError(file, "gzip data error (\(why)); expected an intact .gz file"); return
+                }
+                if rc == Z_BUF_ERROR || (rc == Z_OK && strm.avail_in == 0 && produced == 0) {
+                    failure = IOError(file, "truncated gzip stream after \(out.count) bytes; expected a complete .gz file"); return
+                }
+                if rc != Z_OK { failure = IOError(file, "gzip error \(rc)"); return }
+            }
+        }
+        if let f = failure { throw f }
+        return out
+    }
+}

@@ -1,0 +1,71 @@
+/// The IDX format of MNIST-like data sets: big-endian header, dims, then unsigned bytes.
+public struct IDXArray: Sendable, Equatable {
+    public var dims: [Int]
+    public var bytes: [UInt8]
+    public init(dims: [Int], bytes: [UInt8]) { self.dims = dims; self.bytes = bytes }
+
+    /// Most elements any IDX file may declare (the largest data sets of this kind are far below).
+    public static let maxElements = 1 << 31
+
+    /// Parses an IDX file's bytes (already decompressed); only the unsigned-byte type (0x08) is read.
+    public init(parsing b: [UInt8], file: String) throws(IOError) {
+        guard b.count >= 4 else { throw IOError(file, "file is \(b.count) bytes; expected an IDX header of at least 4") }
+        guard b[0] == 0, b[1] == 0 else {
+            throw IOError(file, "bad magic number \(hex(b[0..<4])); expected 00 00 08 0N (IDX of unsigned bytes)")
+        }
+        guard b[2] == 0x08 else { throw IOError(file, "IDX element type 0x\(String(b[2], radix: 16)); expected 0x08 (unsigned byte)") }
+        let rank = Int(b[3])
+        guard (1...4).contains(rank) else { throw IOError(file, "IDX rank \(rank); expected 1 to 4") }
+        let headerSize = 4 + 4 * rank
+        guard b.count >= headerSize else { throw IOError(file, "truncated IDX header (\(b.count) bytes); expected \(headerSize)") }
+        var dims: [Int] = []
+        var total = 1
+        for i in 0..<rank {
+            let o = 4 + 4 * i
+            let d = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
+            dims.append(d)
+            total = total.multipliedReportingOverflow(by: d).partialValue
+            guard total <= Self.maxElements else { throw IOError(file, "IDX dims \(dims) declare too many elements; expected at most \(Self.maxElements)") }
+        }
+        guard b.count - headerSize == total else {
+            let what = b.count - headerSize < total ? "truncated" : "has trailing bytes"
+            throw IOError(file, "IDX data \(what): \(b.count - headerSize) bytes for dims \(dims.map(String.init).joined(separator: "×")); expected \(total)")
+        }
+        self.dims = dims
+        bytes = Array(b[headerSize...])
+    }
+
+    /// The IDX encoding (for tests and fixtures).
+    public var encoded: [UInt8] {
+        var out: [UInt8] = [0, 0, 8, UInt8(dims.count)]
+        for d in dims { out += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
+        return out + bytes
+    }
+
+    /// Reads `path`, gunzipping when it is gzip; the output may not exceed what a valid header allows.
+    public static func load(_ path: String) throws(IOError) -> IDXArray {
+        let raw = try FileBytes.read(path)
+        if Gzip.isGzip(raw) {
+            // Inflate no further than the header, once read, allows (plus slack for a better message).
+            let data = try Gzip.decompress(raw, file: path) { prefix in
+                guard prefix.count >= 4 else { return 1 << 20 }
+                let rank = Int(prefix[3])
+                guard (1...4).contains(rank), prefix.count >= 4 + 4 * rank else { return 1 << 20 }
+                var total = 1
+                for i in 0..<rank {
+                    let o = 4 + 4 * i
+                    total = min(maxElements, total * (Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])))
+                }
+                return 4 + 4 * rank + total + 4096
+            }
+            return try IDXArray(parsing: data, file: path)
+        }
+        return try IDXArray(parsing: raw, file: path)
+    }
+}
+
+func hex(_ b: ArraySlice<UInt8>) -> String { b.map { String(format2: $0) }.joined(separator: " ") }
+
+extension String {
+    init(format2 v: UInt8) { let s = String(v, radix: 16); self = s.count == 1 ? "0" + s : s }
+}

@@ -1,0 +1,29 @@
+/// Everything that can go wrong reading or writing a user's file, with the file and what was expected.
+///
+/// Rendered in one place (`description`); the exit codes are sysexits(3): 65 bad data, 66 missing
+/// input, 73 cannot create, 74 I/O error.
+public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable { case badData, missing, cannotCreate, io }
+    public var file: String
+    public var message: String
+    public var kind: Kind
+
+    public init(_ file: String, _ message: String, kind: Kind = .badData) {
+        self.file = file; self.message = message; self.kind = kind
+    }
+
+    public var exitCode: Int32 {
+        switch kind { case .badData: 65; case .missing: 66; case .cannotCreate: 73; case .io: 74 }
+    }
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Makes text from a file safe to print: control characters become escapes, long text is cut.
+public func inert(_ s: some StringProtocol, limit: Int = 60) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        if out.count >= limit { out += "…"; break }
+        if u.value < 0x20 || u.value == 0x7F || (0x80..<0xA0).contains(u.value) { out += u.escaped(asASCII: true) } else { out.unicodeScalars.append(u) }
+    }
+    return out
+}

@@ -1,0 +1,81 @@
+import Testing
+import BackpropKernels
+@testable import BackpropCore
+
+struct FusedTrainerTests {
+    /// One fused step against the engine's step list plus `SGD.update`, compared bit for bit.
+    func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let X = Matrix<T>(rows: m, cols: d) { _, _ in T(rng.nextUnit()) }
+        let y = Matrix<T>(rows: m, cols: 1) { _, _ in T(rng.nextIndex(below: k)) }
+        let W1: Matrix<T> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
+        let W2: Matrix<T> = Initializer.glorot.weights(fanIn: nh, fanOut: k, rng: &rng)
+        let lambda: T = 1e-3, lr: T = 0.1
+
+        let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": lambda])
+        var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
+        try e.run(&s)
+        var eW1 = W1, eW2 = W2
+        SGD.update(&eW1, gradient: Quantity.gradW1.value(in: s, engine: e)!, learningRate: lr)
+        SGD.update(&eW2, gradient: Quantity.gradW2.value(in: s, engine: e)!, learningRate: lr)
+
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, pool: pool)
+        let r = f.step(m: m) { xp, yp in
+            for i in 0..<(m * d) { xp[i] = X.storage[i] }
+            for i in 0..<m { yp[i] = y.storage[i] }
+        }
+        let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads)"
+        #expect(r.nonFinite == nil)
+        #expect(r.J.bitPattern == Quantity.J.value(in: s, engine: e)!.scalar.bitPattern, "J \(what)")
+        #expect(r.JMLE.bitPattern == Quantity.JMLE.value(in: s, engine: e)!.scalar.bitPattern, "J_MLE \(what)")
+        #expect(Matrix(rows: d, cols: nh, f.W1).bitwiseEqual(eW1), "W1 \(what)")
+        #expect(Matrix(rows: nh, cols: k, f.W2).bitwiseEqual(eW2), "W2 \(what)")
+    }
+
+    @Test(arguments: [1, 2])
+    func fusedStepEqualsEngineStepBitForBit(threads: Int) throws {
+        try check(Float.self, m: 128, d: 784, nh: 256, k: 10, threads: threads, seed: 1)
+        try check(Float.self, m: 13, d: 37, nh: 21, k: 3, threads: threads, seed: 2)
+        try check(Float.self, m: 1, d: 3, nh: 1, k: 2, threads: threads, seed: 3)
+        try check(Double.self, m: 96, d: 100, nh: 70, k: 10, threads: threads, seed: 4)
+        try check(Double.self, m: 5, d: 3, nh: 8, k: 3, threads: threads, seed: 5)
+    }
+
+    @Test func threadCountDoesNotChangeTheBits() {
+        func train(_ threads: Int) -> ([Float], [Float]) {
+            var rng = SeededGenerator(seed: 11)
+            let (d, nh, k, m) = (300, 130, 10, 64)
+            let data = (0..<(m * d * 5)).map { _ in Float(rng.nextUnit()) }
+            let labels = (0..<(m * 5)).map { _ in Float(rng.nextIndex(below: k)) }
+            let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
+            let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
+            let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+            defer { pool?.shutdown() }
+            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, pool: pool)
+            for b in 0..<5 {
+                _ = f.step(m: m) { xp, yp in
+                    for i in 0..<(m * d) { xp[i] = data[b * m * d + i] }
+                    for i in 0..<m { yp[i] = labels[b * m + i] }
+                }
+            }
+            return (f.W1, f.W2)
+        }
+        let one = train(1), two = train(2), three = train(3)
+        #expect(one.0.map(\.bitPattern) == two.0.map(\.bitPattern) && one.1.map(\.bitPattern) == two.1.map(\.bitPattern))
+        #expect(one.0.map(\.bitPattern) == three.0.map(\.bitPattern))
+    }
+
+    @Test func divergenceIsReportedWithTheTensor() {
+        let f = FusedTrainer<Float>(d: 2, nh: 2, k: 2, maxBatch: 2, W1: [1, 2, 3, 4], W2: [1, 0, 0, 1], learningRate: 0.1, lambda: 0, pool: nil)
+        // An infinite input makes U2 = ∞·1 + ∞·0 = NaN: J is the first non-finite tensor; nothing is updated.
+        var r = f.step(m: 2) { x, y in x[0] = .infinity; x[1] = 1; x[2] = 1; x[3] = 1; y[0] = 0; y[1] = 1 }
+        #expect(r.nonFinite == "J")
+        #expect(f.W1 == [1, 2, 3, 4], "no update after a non-finite J")
+        // A NaN input is zeroed by relu on the way forward (J stays finite) but reaches ∇W1 J = Xᵀ G'.
+        r = f.step(m: 2) { x, y in x[0] = .nan; x[1] = 1; x[2] = 1; x[3] = 1; y[0] = 0; y[1] = 1 }
+        #expect(r.J.isFinite)
+        #expect(r.nonFinite == "∇W1 J")
+    }
+}
