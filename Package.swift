@@ -4,6 +4,8 @@ import PackageDescription
 /// Kernels are built for this machine's CPU: without it Swift's SIMD types are scalarised
 /// (measured 0.7 vs 160 GFLOP/s, see shared notes). -Ounchecked only where the hot loops live.
 let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=native"])]
+/// The engine is generic over Float/Double: let clients specialise it (otherwise every `+` is a witness call).
+let generic: [SwiftSetting] = nativeCPU + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 let kernelFlags: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-march=native"]),
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
@@ -19,9 +21,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "BackpropKernels", swiftSettings: kernelFlags),
-        .target(name: "BackpropCore", dependencies: ["BackpropKernels"], swiftSettings: nativeCPU),
+        .target(name: "BackpropCore", dependencies: ["BackpropKernels"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], swiftSettings: nativeCPU),
+        .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], swiftSettings: generic),
         .executableTarget(
             name: "backprop-tui",
             dependencies: [

@@ -1,0 +1,70 @@
+import ArgumentParser
+import BackpropCore
+import BackpropIO
+import Foundation
+
+/// Entry point: parses the command line, runs a mode, and renders any failure as one line.
+@main
+struct BackpropTUI {
+    static func main() {
+        let options: Options
+        do {
+            options = try Options.parse()
+        } catch {
+            // --help and --version are "errors" that exit cleanly; real ones get one line and 64.
+            let code = Options.exitCode(for: error)
+            if code == .success { Options.exit(withError: error) }
+            let first = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+            fail(.usage(flag: "arguments", message: first.replacingOccurrences(of: "Error: ", with: "") + "; see --help"))
+        }
+        do {
+            try run(options)
+        } catch {
+            fail(error)
+        }
+        exit(0)
+    }
+
+    static func fail(_ f: Failure) -> Never {
+        fflush(nil)
+        FileHandle.standardError.write("backprop-tui: error: \(f.message)\n".data(using: .utf8)!)
+        exit(f.exitCode)
+    }
+
+    static func run(_ o: Options) throws(Failure) {
+        guard o.batch else {
+            throw .noTerminal("the interactive TUI is not in this build yet; use --batch to train headless")
+        }
+        let start = Date()
+        if o.hidden.map({ $0 < 1 }) ?? false { throw .usage(flag: "--hidden", message: "\(o.hidden!) is not allowed; expected a whole number ≥ 1") }
+        if o.batchSize < 1 { throw .usage(flag: "--batch-size", message: "\(o.batchSize) is not allowed; expected a whole number ≥ 1") }
+        if let e = o.epochs, e < 0 { throw .usage(flag: "--epochs", message: "\(e) is negative; expected a whole number ≥ 0") }
+        if let s = o.steps, s < 0 { throw .usage(flag: "--steps", message: "\(s) is negative; expected a whole number ≥ 0") }
+        if let lr = o.lr, !(lr >= 0 && lr.isFinite) { throw .usage(flag: "--lr", message: "\(lr) is not allowed; expected a finite number ≥ 0") }
+        if let l = o.lambda, !(l >= 0 && l.isFinite) { throw .usage(flag: "--lambda", message: "\(l) is not allowed; expected a finite number ≥ 0") }
+        if let t = o.threads, !(1...256).contains(t) { throw .usage(flag: "--threads", message: "\(t) is not allowed; expected 1 to 256") }
+        if let c = o.checkpointEvery, c < 1 { throw .usage(flag: "--checkpoint-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
+        if let c = o.logEvery, c < 1 { throw .usage(flag: "--log-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
+        guard let scheme = Initializer(rawValue: o.initScheme) else { throw .usage(flag: "--init-scheme", message: "'\(inert(o.initScheme))' is unknown; expected he or glorot") }
+        guard o.precision == "float32" || o.precision == "float64" else {
+            throw .usage(flag: "--precision", message: "'\(inert(o.precision))' is unknown; expected float32 or float64")
+        }
+        if o.`init` != nil && o.resume != nil { throw .usage(flag: "--init", message: "cannot be combined with --resume; expected one of them") }
+
+        let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
+        let loadSeconds = Date().timeIntervalSince(start)
+        if o.batchSize > source.train.count {
+            throw .usage(flag: "--batch-size", message: "\(o.batchSize) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
+        }
+        let config = RunConfig(hidden: o.hidden ?? (o.isSpiral ? 100 : 256), batchSize: o.batchSize, epochs: o.epochs ?? (o.isSpiral ? 500 : 10),
+                               steps: o.steps, lr: o.lr ?? (o.isSpiral ? 1 : 0.1), lambda: o.lambda ?? 1e-4, seed: o.seed,
+                               threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle, initScheme: scheme,
+                               initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery, resumePath: o.resume,
+                               tracePath: o.trace, logPath: o.log, logEvery: o.logEvery)
+        if o.precision == "float64" {
+            try BatchRunner<Double>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()
+        } else {
+            try BatchRunner<Float>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import BackpropCore
+import BackpropIO
+import BackpropKernels
+import Foundation
+
+/// Flags resolved against the data set (data-dependent defaults filled in, values checked).
+struct RunConfig {
+    var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
+    var threads: Int, shuffle: Bool, initScheme: Initializer
+    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?
+    var logPath: String?, logEvery: Int?
+
+    /// Hyperparameters that must agree between a checkpoint and the run that resumes it.
+    func identity(precision: String) -> [(String, String)] {
+        [("hidden", "\(hidden)"), ("batch_size", "\(batchSize)"), ("lr", "\(lr)"), ("lambda", "\(lambda)"),
+         ("seed", "\(seed)"), ("precision", precision), ("shuffle", "\(shuffle)")]
+    }
+}
+
+/// Headless training of Figure 6.11 with the fused trainer, in precision T.
+struct BatchRunner<T: Real> {
+    let config: RunConfig
+    let source: DataSource
+    let loadSeconds: Double
+    let startTime: Date
+
+    var train: Dataset { source.train }
+
+    func say(_ s: String) { print(s); fflush(nil) }
+
+    /// Shuffle stream: its own generator, so that init and shuffling never disturb each other.
+    static func shuffleGenerator(seed: UInt64) -> SeededGenerator { SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03) }
+
+    static func permutation(_ n: Int, rng: inout SeededGenerator, shuffle: Bool) -> [Int] {
+        var p = Array(0..<n)
+        if shuffle { for i in stride(from: n - 1, to: 0, by: -1) { p.swapAt(i, rng.nextIndex(below: i + 1)) } }
+        return p
+    }
+
+    func run() throws(Failure) {
+        let c = config, d = train.d, k = train.classes, n = train.count
+        // Where training starts: fresh, from --init, or resumed.
+        var W1: Matrix<T>, W2: Matrix<T>
+        var step = 0, epoch = 0, position = 0
+        var epochRNG = Self.shuffleGenerator(seed: c.seed)
+        var sums = (J: 0.0, JMLE: 0.0, batches: 0)
+        if let r = c.resumePath {
+            let w = try wrap { () throws(IOError) in try WeightsFile<T>.load(r, d: d, hidden: c.hidden, classes: k) }
+            guard w.meta("format") == "backprop-tui checkpoint 1" else { throw .io(IOError(r, "not a backprop-tui checkpoint; expected one written by --save or --checkpoint-every")) }
+            guard w.meta("data_sha256") == train.digest else {
+                throw .io(IOError(r, "made on data with digest \(w.meta("data_sha256") ?? "?"); expected \(train.digest) (\(train.name))"))
+            }
+            for (key, value) in c.identity(precision: T.precisionName) where w.meta(key) != value {
+                throw .io(IOError(r, "made with \(key) = \(w.meta(key) ?? "?"); this run has \(value) (give the same flags to resume)"))
+            }
+            guard let s = w.meta("step").flatMap(Int.init), let e = w.meta("epoch").flatMap(Int.init), let p = w.meta("position").flatMap(Int.init),
+                  let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }), words.count == 4,
+                  let js = w.meta("epoch_J_sum").flatMap({ UInt64($0, radix: 16) }), let jm = w.meta("epoch_JMLE_sum").flatMap({ UInt64($0, radix: 16) }),
+                  let nb = w.meta("epoch_batches").flatMap(Int.init), p <= n else {
+                throw .io(IOError(r, "checkpoint metadata is incomplete; expected step, epoch, position and epoch_rng"))
+            }
+            (W1, W2, step, epoch, position) = (w.W1, w.W2, s, e, p)
+            epochRNG = SeededGenerator(state: words)
+            sums = (Double(bitPattern: js), Double(bitPattern: jm), nb)
+        } else if let i = c.initPath {
+            let w = try wrap { () throws(IOError) in try WeightsFile<T>.load(i, d: d, hidden: c.hidden, classes: k) }
+            (W1, W2) = (w.W1, w.W2)
+        } else {
+            var rng = SeededGenerator(seed: c.seed)
+            W1 = c.initScheme.weights(fanIn: d, fanOut: c.hidden, rng: &rng)
+            W2 = c.initScheme.weights(fanIn: c.hidden, fanOut: k, rng: &rng)
+        }
+        var rng = epochRNG
+        var perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
+
+        let stepsPerEpoch = (n + c.batchSize - 1) / c.batchSize
+        let planned = min(c.epochs * stepsPerEpoch, c.steps.map { step + $0 } ?? Int.max)
+        if let t = c.tracePath {
+            let m = min(c.batchSize, n - position)
+            try writeTrace(t, W1: W1, W2: W2, rows: Array(perm[position..<(position + m)]))
+        }
+
+        let pool = c.threads > 1 ? WorkerPool(threads: c.threads) : nil
+        defer { pool?.shutdown() }
+        let trainer = FusedTrainer<T>(d: d, nh: c.hidden, k: k, maxBatch: c.batchSize, W1: W1.storage, W2: W2.storage,
+                                      learningRate: T(c.lr), lambda: T(c.lambda), pool: pool)
+        let log = try c.logPath.map { p throws(Failure) in try wrap { () throws(IOError) in try LineAppender(path: p) } }
+
+        func checkpoint(_ path: String) throws(Failure) {
+            var meta: [(String, String)] = [("format", "backprop-tui checkpoint 1"), ("data", train.name), ("data_sha256", train.digest),
+                                             ("d", "\(d)"), ("classes", "\(k)")]
+            meta += c.identity(precision: T.precisionName)
+            meta += [("step", "\(step)"), ("epoch", "\(epoch)"), ("position", "\(position)"),
+                     ("epoch_rng", epochRNG.words.map { String($0, radix: 16) }.joined(separator: ",")),
+                     ("epoch_J_sum", String(sums.J.bitPattern, radix: 16)), ("epoch_JMLE_sum", String(sums.JMLE.bitPattern, radix: 16)),
+                     ("epoch_batches", "\(sums.batches)")]
+            let file = WeightsFile<T>(W1: Matrix(rows: d, cols: c.hidden, trainer.W1), W2: Matrix(rows: c.hidden, cols: k, trainer.W2), metadata: meta)
+            try wrap { () throws(IOError) in try AtomicFile.write(file.encoded(), to: path) }
+        }
+        let checkpointPath = c.savePath ?? "checkpoint.safetensors"
+
+        var progress = Progress(total: planned)
+        var trainSeconds = 0.0, epochSeconds = 0.0, epochSamples = 0, totalSamples = 0
+        var firstStepAt: Double? = nil
+        var last = (acc: Double.nan, test: Double?.none)
+        Signals.install()
+        while step < planned {
+            if position >= n {
+                // End of an epoch: evaluate, report, and start the next with a fresh order.
+                last = finishEpoch(trainer, epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, log: log)
+                epoch += 1; position = 0; sums = (0, 0, 0); epochSamples = 0; epochSeconds = 0
+                epochRNG = rng
+                perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
+                continue
+            }
+            let m = min(c.batchSize, n - position)
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let rows = perm[position..<(position + m)]
+            let result = trainer.step(m: m) { x, y in
+                for (r, i) in rows.enumerated() { train.copyExample(i, to: x + r * d); y[r] = T(train.labels[i]) }
+            }
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            if firstStepAt == nil { firstStepAt = Date().timeIntervalSince(startTime) }
+            trainSeconds += dt; epochSeconds += dt; epochSamples += m; totalSamples += m
+            if let bad = result.nonFinite {
+                progress.finish()
+                throw .diverged(step: step + 1, tensor: bad)
+            }
+            step += 1; position += m
+            sums.J += Double(result.J); sums.JMLE += Double(result.JMLE); sums.batches += 1
+            if let every = c.logEvery, step % every == 0, let log {
+                try writeLog(log, epoch: epoch + 1, step: step, J: Double(result.J), JMLE: Double(result.JMLE), train: nil, test: nil,
+                             sps: Double(epochSamples) / max(epochSeconds, 1e-9), seconds: Date().timeIntervalSince(startTime))
+            }
+            if let every = c.checkpointEvery, step % every == 0 { try checkpoint(checkpointPath) }
+            progress.update(step: step, done: step)
+            let sig = Signals.pending
+            if sig != 0 {
+                progress.finish()
+                if c.savePath != nil || c.checkpointEvery != nil { try checkpoint(checkpointPath); say("checkpoint written to \(checkpointPath) at step \(step)") }
+                throw .interrupted(signal: sig)
+            }
+        }
+        if position >= n && sums.batches > 0 {
+            last = finishEpoch(trainer, epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, log: log)
+            epoch += 1; position = 0; sums = (0, 0, 0)
+            epochRNG = rng
+        } else if sums.batches > 0 && c.steps != nil {
+            last = evaluate(trainer)
+        }
+        progress.finish()
+        if let s = c.savePath { try checkpoint(s) }
+        summary(trainer, steps: step, samples: totalSamples, trainSeconds: trainSeconds, firstStep: firstStepAt, last: last)
+    }
+
+    func evaluate(_ t: FusedTrainer<T>) -> (acc: Double, test: Double?) {
+        func fill(_ ds: Dataset) -> (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void {
+            { start, m, x, y in for r in 0..<m { ds.copyExample(start + r, to: x + r * ds.d); y[r] = T(ds.labels[start + r]) } }
+        }
+        let a = t.evaluate(count: train.count, fill: fill(train)).accuracy
+        let b = source.test.map { t.evaluate(count: $0.count, fill: fill($0)).accuracy }
+        return (a, b)
+    }
+
+    func finishEpoch(_ t: FusedTrainer<T>, epoch: Int, step: Int, sums: (J: Double, JMLE: Double, batches: Int),
+                     samples: Int, seconds: Double, log: LineAppender?) -> (acc: Double, test: Double?) {
+        let (acc, test) = evaluate(t)
+        let J = sums.J / Double(max(sums.batches, 1)), JMLE = sums.JMLE / Double(max(sums.batches, 1))
+        let sps = Double(samples) / max(seconds, 1e-9)
+        say(String(format: "epoch %3d  step %6d  J %.4f  J_MLE %.4f  train_acc %.4f  test_acc %@  %8.0f samples/s",
+                   epoch + 1, step, J, JMLE, acc, test.map { String(format: "%.4f", $0) } ?? "  -   ", sps))
+        if let log { try? writeLog(log, epoch: epoch + 1, step: step, J: J, JMLE: JMLE, train: acc, test: test, sps: sps,
+                                   seconds: Date().timeIntervalSince(startTime)) }
+        return (acc, test)
+    }
+
+    func writeLog(_ log: LineAppender, epoch: Int, step: Int, J: Double, JMLE: Double, train: Double?, test: Double?, sps: Double, seconds: Double) throws(Failure) {
+        let obj = JSON.object([("epoch", .number(Double(epoch))), ("step", .number(Double(step))), ("J", .number(J)), ("J_MLE", .number(JMLE)),
+                               ("train_acc", train.map { .number($0) } ?? .null), ("test_acc", test.map { .number($0) } ?? .null),
+                               ("samples_per_s", .number(sps.rounded())), ("seconds", .number((seconds * 1000).rounded() / 1000))])
+        try wrap { () throws(IOError) in try log.append(obj.text) }
+    }
+
+    func writeTrace(_ path: String, W1: Matrix<T>, W2: Matrix<T>, rows: [Int]) throws(Failure) {
+        let (X, y): (Matrix<T>, Matrix<T>) = train.matrix(rows: rows)
+        do {
+            let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
+            var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
+            try e.run(&s)
+            let file = SafeTensors(tensors: Trace.tensors(s, engine: e),
+                                   metadata: [("format", "backprop-tui trace 1"), ("data", train.name), ("data_sha256", train.digest)]
+                                       + config.identity(precision: T.precisionName))
+            try wrap { () throws(IOError) in try AtomicFile.write(file.encoded(), to: path) }
+        } catch let e as EvalError { throw .eval(e) } catch let f as Failure { throw f } catch { throw .usage(flag: "--trace", message: "\(error)") }
+    }
+
+    func summary(_ t: FusedTrainer<T>, steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?, last: (acc: Double, test: Double?)) {
+        let engine = try! Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
+        let m = config.batchSize
+        let cost = engine.cost(leafShapes: ["X": Shape(m, train.d), "W1": Shape(train.d, config.hidden),
+                                            "W2": Shape(config.hidden, train.classes), "y": Shape(m, 1)])!
+        let w = train.d * config.hidden + config.hidden * train.classes
+        say("summary: data \(train.name) (\(train.count) examples, d=\(train.d), k=\(train.classes)), model \(train.d)-\(config.hidden)-\(train.classes), \(T.precisionName), \(config.threads) thread\(config.threads == 1 ? "" : "s")")
+        say(String(format: "summary: %d steps, %d samples in %.2f s of training = %.0f samples/s; first step at %.3f s (data loaded in %.3f s)",
+                   steps, samples, trainSeconds, Double(samples) / max(trainSeconds, 1e-9), firstStep ?? 0, loadSeconds))
+        if !last.acc.isNaN {
+            say(String(format: "summary: train_acc %.4f  test_acc %@", last.acc, last.test.map { String(format: "%.4f", $0) } ?? "-"))
+        }
+        say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls \(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(t.bytesKept(m: m)) (U1, H, G: O(m·n_h))")
+    }
+}
+
+/// Lifts an I/O error into a Failure.
+func wrap<R>(_ body: () throws(IOError) -> R) throws(Failure) -> R {
+    do { return try body() } catch { throw .io(error) }
+}

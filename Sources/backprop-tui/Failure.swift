@@ -1,0 +1,34 @@
+import BackpropCore
+import BackpropIO
+
+/// Every way a run can end early; rendered in one place as `backprop-tui: error: <where>: <what>`.
+enum Failure: Error {
+    case usage(flag: String, message: String)
+    case io(IOError)
+    case eval(EvalError)
+    case diverged(step: Int, tensor: String)
+    case interrupted(signal: Int32)
+    case noTerminal(String)
+
+    var exitCode: Int32 {
+        switch self {
+        case .usage: 64
+        case .io(let e): e.exitCode
+        case .eval: 65
+        case .diverged: 3
+        case .interrupted(let s): 128 + s
+        case .noTerminal: 2
+        }
+    }
+
+    var message: String {
+        switch self {
+        case let .usage(flag, m): "\(flag): \(m)"
+        case .io(let e): e.description
+        case .eval(let e): "graph: \(e)"
+        case let .diverged(step, tensor): "step \(step): \(tensor) is not finite (NaN or Inf); training diverged, try a smaller --lr"
+        case .interrupted(let s): "interrupted by signal \(s)"
+        case .noTerminal(let m): m
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+
+/// The command line, shared by the TUI and `--batch` (headless is a switch, not a fork).
+struct Options: ParsableArguments {
+    @Flag(help: "Train headless and print results, instead of opening the interactive TUI.")
+    var batch = false
+
+    @Option(help: "Training data: spiral (embedded), fashion-mnist (Debian's dataset-fashion-mnist or $FASHION_MNIST_DIR), a folder of IDX files, or a CSV file (label,x1,…,xd).")
+    var data = "spiral"
+
+    @Option(name: .customLong("test-data"), help: "Held-out data (IDX folder or CSV). Default: t10k-* beside the training IDX files, the embedded test spiral, or none.")
+    var testData: String?
+
+    @Option(help: "Hidden units n_h. (default: 100 for spiral, 256 otherwise)")
+    var hidden: Int?
+
+    @Option(name: .customLong("batch-size"), help: "Minibatch size m. (default: 128)")
+    var batchSize: Int = 128
+
+    @Option(help: "Total epochs to train (a resumed run counts the epochs already done). (default: 500 for spiral, 10 otherwise)")
+    var epochs: Int?
+
+    @Option(help: "Stop after this many updates (0 with --trace writes the trace only).")
+    var steps: Int?
+
+    @Option(help: "Learning rate ε. (default: 1 for spiral, 0.1 otherwise)")
+    var lr: Double?
+
+    @Option(help: "Weight decay λ. (default: 1e-4)")
+    var lambda: Double?
+
+    @Option(help: "Seed for initialisation and shuffling.")
+    var seed: UInt64 = 1234
+
+    @Option(help: "Threads for the matrix products (results are bit-identical for every count). (default: all cores)")
+    var threads: Int?
+
+    @Option(help: "float32 or float64.")
+    var precision: String = "float32"
+
+    @Flag(name: .customLong("no-shuffle"), help: "Keep the data order instead of reshuffling each epoch.")
+    var noShuffle = false
+
+    @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
+    var initScheme: String = "he"
+
+    @Option(help: "Start from the weights in this safetensors file (W1 [d, n_h], W2 [n_h, k]).")
+    var `init`: String?
+
+    @Option(help: "Write the final weights (and resume state) to this safetensors file.")
+    var save: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N updates (to --save, default checkpoint.safetensors).")
+    var checkpointEvery: Int?
+
+    @Option(help: "Continue a run from a checkpoint written by --save or --checkpoint-every.")
+    var resume: String?
+
+    @Option(help: "Write every value and gradient of the first minibatch step (before its update) to this safetensors file.")
+    var trace: String?
+
+    @Option(help: "Write JSON Lines: one object per epoch (and every --log-every updates).")
+    var log: String?
+
+    @Option(name: .customLong("log-every"), help: "Also log every N updates.")
+    var logEvery: Int?
+
+    var isSpiral: Bool { data == "spiral" }
+}
