@@ -5,6 +5,8 @@ import PackageDescription
 /// (measured 0.7 vs 160 GFLOP/s, see shared notes). -Ounchecked only where the hot loops live.
 let nativeCPU: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=native"])]
 /// The engine is generic over Float/Double: let clients specialise it (otherwise every `+` is a witness call).
+/// (Debug builds compile file by file and cannot specialise across files: the tests, which train
+/// real models, are therefore run as `swift test -c release -Xswiftc -enable-testing`.)
 let generic: [SwiftSetting] = nativeCPU + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 let kernelFlags: [SwiftSetting] = [
     .unsafeFlags(["-Xcc", "-march=native"]),
@@ -30,8 +32,9 @@ let package = Package(
                 "BackpropCore", "BackpropIO", "BackpropKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: nativeCPU),
+            swiftSettings: generic),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO"], swiftSettings: nativeCPU),
+        .testTarget(name: "CLITests", dependencies: ["BackpropIO", "backprop-tui"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]
 )

@@ -1,0 +1,110 @@
+import Testing
+import Foundation
+@testable import BackpropIO
+import CZlib
+
+func tempDir() -> String {
+    let p = NSTemporaryDirectory() + "bptest-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+    return p
+}
+
+/// gzip through zlib's own writer, so the tests do not depend on a gzip binary.
+func gzipped(_ bytes: [UInt8]) -> [UInt8] {
+    let path = tempDir() + "/x.gz"
+    let f = gzopen(path, "wb")!
+    _ = bytes.withUnsafeBytes { gzwrite(f, $0.baseAddress, UInt32(bytes.count)) }
+    gzclose(f)
+    return Array(FileManager.default.contents(atPath: path)!)
+}
+
+func write(_ bytes: [UInt8], _ path: String) { FileManager.default.createFile(atPath: path, contents: Data(bytes)) }
+
+func expectIOError(_ contains: String, kind: IOError.Kind = .badData, _ body: () throws -> Void) {
+    do { try body(); Issue.record("expected an error containing '\(contains)'") } catch let e as IOError {
+        #expect(e.message.contains(contains), "\(e)")
+        #expect(e.kind == kind, "\(e)")
+        #expect(!e.description.contains("\n"))
+    } catch { Issue.record("unexpected \(error)") }
+}
+
+struct IDXTests {
+    let images = IDXArray(dims: [3, 2, 2], bytes: Array(0..<12))
+    let labels = IDXArray(dims: [3], bytes: [0, 1, 9])
+
+    @Test func roundTripPlainAndGzip() throws {
+        let dir = tempDir()
+        write(images.encoded, dir + "/a")
+        write(gzipped(images.encoded), dir + "/b.gz")
+        #expect(try IDXArray.load(dir + "/a") == images)
+        #expect(try IDXArray.load(dir + "/b.gz") == images)
+    }
+
+    @Test func badInputs() {
+        let dir = tempDir()
+        var e = images.encoded
+        write(Array(e.dropLast(3)), dir + "/trunc")
+        expectIOError("truncated") { _ = try IDXArray.load(dir + "/trunc") }
+        e[0] = 7; write(e, dir + "/magic")
+        expectIOError("bad magic number") { _ = try IDXArray.load(dir + "/magic") }
+        var g = gzipped(images.encoded); g[g.count - 6] ^= 0xFF   // the CRC32 trailer
+        write(g, dir + "/crc.gz")
+        expectIOError("gzip data error") { _ = try IDXArray.load(dir + "/crc.gz") }
+        write(Array(gzipped(images.encoded).dropLast(12)), dir + "/short.gz")
+        expectIOError("truncated gzip") { _ = try IDXArray.load(dir + "/short.gz") }
+        write(IDXArray(dims: [1, 1, 1, 1, 1], bytes: [1]).encoded, dir + "/rank")
+        expectIOError("rank 5; expected 1 to 4") { _ = try IDXArray.load(dir + "/rank") }
+        expectIOError("no such file", kind: .missing) { _ = try IDXArray.load(dir + "/nope") }
+        // A header declaring 2^31 bytes in a tiny file fails without allocating for it.
+        write([0, 0, 8, 1, 0x7F, 0xFF, 0xFF, 0xFF, 1, 2], dir + "/huge")
+        expectIOError("truncated") { _ = try IDXArray.load(dir + "/huge") }
+        // gzip output is capped at what the header implies: 12 declared, 1 MB of zeros follow.
+        write(gzipped(IDXArray(dims: [12], bytes: Array(repeating: 0, count: 12)).encoded + [UInt8](repeating: 0, count: 1 << 20)), dir + "/bomb.gz")
+        expectIOError("decompresses to more than") { _ = try IDXArray.load(dir + "/bomb.gz") }
+    }
+
+    @Test func folderPairsAreChecked() throws {
+        let dir = tempDir()
+        write(images.encoded, dir + "/train-images-idx3-ubyte")
+        write(gzipped(labels.encoded), dir + "/train-labels-idx1-ubyte.gz")
+        let s = try DataSource.load(dir)
+        #expect(s.train.count == 3 && s.train.d == 4 && s.train.classes == 10 && s.test == nil)
+        write(IDXArray(dims: [2], bytes: [0, 1]).encoded, dir + "/train-labels-idx1-ubyte")
+        try FileManager.default.removeItem(atPath: dir + "/train-labels-idx1-ubyte.gz")
+        expectIOError("2 labels for 3 images") { _ = try DataSource.load(dir) }
+        let empty = tempDir()
+        expectIOError("no IDX files", kind: .missing) { _ = try DataSource.load(empty) }
+        let big = tempDir()
+        write(IDXArray(dims: [2, 28, 28], bytes: Array(repeating: 0, count: 2 * 784)).encoded, big + "/train-images-idx3-ubyte")
+        write(IDXArray(dims: [2], bytes: [3, 10]).encoded, big + "/train-labels-idx1-ubyte")
+        expectIOError("label 10 at index 1 is not below 10") { _ = try DataSource.load(big) }
+    }
+}
+
+struct CSVTests {
+    @Test func roundTripWithAndWithoutHeader() throws {
+        let a = try CSV.parse(Array("label,a,b\n0,1.5,2\n1,-3,4e-1\n".utf8), file: "t.csv")
+        #expect(a.labels == [0, 1] && a.features == [1.5, 2, -3, 0.4] && a.d == 2 && a.header == ["label", "a", "b"])
+        let b = try CSV.parse(Array("2,1,1\r\n\n0,0,0\n".utf8), file: "t.csv")
+        #expect(b.labels == [2, 0] && b.d == 2 && b.header == nil)
+    }
+
+    @Test(arguments: [
+        ("0,1,2\n1,2\n", "line 2, column 3: ragged row of 2 columns; expected 3"),
+        ("0,1,x\n", "line 1, column 3: 'x' is not a number"),
+        ("0,1,nan\n", "line 1, column 3: nan is not finite"),
+        ("0,inf,1\n", "column 2: inf is not finite"),
+        ("", "no data rows"),
+        ("label,x\n", "no data rows"),
+        ("1.5,2\n", "label 1.5 is not a class index"),
+        ("0,\u{1B}[31m\n", "'\\u{1B}[31m' is not a number"),
+    ])
+    func badInputs(_ text: String, _ message: String) {
+        expectIOError(message) { _ = try CSV.parse(Array(text.utf8), file: "t.csv") }
+    }
+
+    @Test func columnCap() {
+        let wide = "0," + Array(repeating: "1", count: CSV.maxColumns + 1).joined(separator: ",") + "\n"
+        expectIOError("more than 4096 columns") { _ = try CSV.parse(Array(wide.utf8), file: "t.csv") }
+    }
+}

@@ -1,0 +1,153 @@
+import Testing
+import Foundation
+import BackpropCore
+@testable import BackpropIO
+
+/// The real binary, run as a user would run it.
+@Suite(.serialized)
+struct BatchTests {
+    /// Weight tensors of a saved file (metadata aside: it records the run's own step counters).
+    func weights(_ path: String) -> [UInt8] {
+        guard let st = try? SafeTensors.load(path) else { return [] }
+        return (st["W1"]?.bytes ?? []) + (st["W2"]?.bytes ?? [])
+    }
+
+    @Test func defaultRunReachesTheAccuracyGoal() throws {
+        let r = Binary.run(["--batch", "--epochs", "500"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("summary: train_acc") }
+        let acc = line.flatMap { Double($0.split(separator: " ")[2]) } ?? 0
+        #expect(acc >= 0.95, "\(r.stdout)")
+        #expect(!r.stdout.contains("\u{1B}") && !r.stderr.contains("\u{1B}"), "no control characters when not a terminal")
+        #expect(r.stdout.contains("multiply-adds") && r.stdout.contains("bytes kept for backward"))
+    }
+
+    @Test func resumingEqualsAnUninterruptedRun() {
+        let dir = tempDir()
+        let common = ["--batch", "--epochs", "4", "--batch-size", "64"]
+        #expect(Binary.run(common + ["--save", "\(dir)/full.st"]).status == 0)
+        // Stop at an epoch boundary, then mid-epoch, and resume each to 4 epochs.
+        #expect(Binary.run(["--batch", "--epochs", "2", "--batch-size", "64", "--save", "\(dir)/half.st"]).status == 0)
+        let r1 = Binary.run(common + ["--resume", "\(dir)/half.st", "--save", "\(dir)/resumed.st"])
+        #expect(r1.status == 0, "\(r1.stderr)")
+        #expect(Binary.run(common + ["--steps", "7", "--save", "\(dir)/mid.st"]).status == 0)
+        let r2 = Binary.run(common + ["--resume", "\(dir)/mid.st", "--save", "\(dir)/resumed2.st"])
+        #expect(r2.status == 0, "\(r2.stderr)")
+        let full = weights("\(dir)/full.st")
+        #expect(!full.isEmpty)
+        #expect(weights("\(dir)/resumed.st") == full, "resume at an epoch boundary")
+        #expect(weights("\(dir)/resumed2.st") == full, "resume mid-epoch")
+        #expect(weights("\(dir)/mid.st") != full, "the comparison can fail")
+        // A resumed run's epoch lines equal the uninterrupted run's last epochs (loss, accuracy).
+        func epochLines(_ s: String) -> [String] { s.split(separator: "\n").filter { $0.hasPrefix("epoch") }.map { String($0.prefix(80)) } }
+        let fullRun = Binary.run(common)
+        #expect(Array(epochLines(fullRun.stdout).suffix(2)) == epochLines(r1.stdout))
+    }
+
+    @Test func sigintFinishesTheStepSavesAndResumes() throws {
+        let dir = tempDir()
+        let args = ["--batch", "--epochs", "100000", "--batch-size", "64", "--save", "\(dir)/ck.st"]
+        let (p, o, e) = Binary.start(args)
+        Thread.sleep(forTimeInterval: 1.0)
+        p.interrupt()
+        let r = Binary.finish(p, o, e)
+        #expect(r.status == 130, "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("backprop-tui: error: "), "\(r.stderr)")
+        let st = try SafeTensors.load("\(dir)/ck.st")
+        let step = Int(st.meta("step") ?? "") ?? 0
+        #expect(step > 0)
+        let epochs = step / 10 + 2   // 600 examples / 64 = 10 steps an epoch
+        let resumed = Binary.run(["--batch", "--epochs", "\(epochs)", "--batch-size", "64", "--resume", "\(dir)/ck.st", "--save", "\(dir)/r.st"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(Binary.run(["--batch", "--epochs", "\(epochs)", "--batch-size", "64", "--save", "\(dir)/u.st"]).status == 0)
+        #expect(weights("\(dir)/r.st") == weights("\(dir)/u.st"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["ck.st", "r.st", "u.st"], "no temporary files")
+    }
+
+    /// An IDX folder big enough that the products are split between threads.
+    static func syntheticIDX() -> String {
+        let dir = tempDir()
+        var rng = SeededGenerator(seed: 3)
+        let n = 1000, side = 8
+        let images = IDXArray(dims: [n, side, side], bytes: (0..<(n * side * side)).map { _ in UInt8(rng.nextIndex(below: 256)) })
+        let labels = IDXArray(dims: [n], bytes: (0..<n).map { i in UInt8(images.bytes[i * 64 ..< i * 64 + 8].reduce(0) { $0 + Int($1) } % 10) })
+        FileManager.default.createFile(atPath: dir + "/train-images-idx3-ubyte", contents: Data(images.encoded))
+        FileManager.default.createFile(atPath: dir + "/train-labels-idx1-ubyte", contents: Data(labels.encoded))
+        return dir
+    }
+
+    @Test func threadCountGivesIdenticalWeights() {
+        let data = Self.syntheticIDX()
+        let out = tempDir()
+        for t in [1, 2] {
+            let r = Binary.run(["--batch", "--data", data, "--hidden", "96", "--batch-size", "100", "--epochs", "2", "--threads", "\(t)", "--save", "\(out)/t\(t).st"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(!weights("\(out)/t1.st").isEmpty && weights("\(out)/t1.st") == weights("\(out)/t2.st"))
+    }
+
+    @Test(arguments: ["float32", "float64"])
+    func traceEqualsTheCoresStepList(_ precision: String) throws {
+        let dir = tempDir()
+        let r = Binary.run(["--batch", "--steps", "0", "--trace", "\(dir)/t.st", "--batch-size", "16", "--precision", precision, "--log", "\(dir)/log.jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let st = try SafeTensors.load("\(dir)/t.st")
+        let names = Set(st.tensors.map(\.name))
+        let expected: Set<String> = ["X", "y", "W1", "W2", "U1", "H", "U2", "J_MLE", "U3", "u4", "U5", "u6", "u7", "u8", "J",
+                                     "G", "G_prime", "HT_G", "G_W2T", "XT_Gprime", "decay_W1", "decay_W2"]
+        #expect(expected.isSubset(of: names), "missing \(expected.subtracting(names))")
+        for n in ["U1", "H", "U2", "J_MLE", "U3", "u4", "U5", "u6", "u7", "u8", "J", "W1", "W2"] { #expect(names.contains("grad_" + n), "grad_\(n)") }
+        #expect(st["y"]?.dtype == "I64" && st["y"]?.shape == [16] && st["J"]?.shape == [] && st["X"]?.shape == [16, 3])
+        // Recompute with the core from the trace's own inputs: every tensor must match bit for bit.
+        func check<T: Real>(_: T.Type) throws {
+            func m(_ n: String) -> Matrix<T> {
+                let t = st[n]!
+                let v = t.doubles()!.map { T($0) }
+                return Matrix(rows: t.shape.first ?? 1, cols: t.shape.count > 1 ? t.shape[1] : 1, v)
+            }
+            let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": T(1e-4)])
+            var s = try e.start(["X": m("X"), "y": m("y"), "W1": m("W1"), "W2": m("W2")])
+            try e.run(&s)
+            let mine = Dictionary(uniqueKeysWithValues: Trace.tensors(s, engine: e).map { ($0.name, $0.tensor) })
+            #expect(Set(mine.keys) == names)
+            for (name, t) in st.tensors { #expect(mine[name] == t, "\(name)") }
+        }
+        if precision == "float32" { try check(Float.self) } else { try check(Double.self) }
+    }
+
+    @Test func logIsJSONLinesWithTheDocumentedFields() throws {
+        let dir = tempDir()
+        let r = Binary.run(["--batch", "--epochs", "3", "--log", "\(dir)/log.jsonl", "--log-every", "2"])
+        #expect(r.status == 0)
+        let lines = String(decoding: bytes("\(dir)/log.jsonl"), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 3 + 15 / 2)
+        for l in lines {
+            let j = try JSONParser.parse(Array(l.utf8))
+            for k in ["epoch", "step", "J", "J_MLE", "train_acc", "test_acc", "samples_per_s", "seconds"] { #expect(j[k] != nil, "\(k) in \(l)") }
+        }
+        let last = try JSONParser.parse(Array(lines.last!.utf8))
+        #expect(last["epoch"]?.int == 3 && last["train_acc"]?.number != nil)
+    }
+
+    /// Python's safetensors reads our files and numpy agrees with the trace (when CI provides the venv).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] != nil))
+    func pythonInterop() throws {
+        let py = ProcessInfo.processInfo.environment["BACKPROP_PYTHON"]!
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("interop/check_trace.py").path
+        for precision in ["float64", "float32"] {
+            let dir = tempDir()
+            #expect(Binary.run(["--batch", "--steps", "0", "--trace", "\(dir)/t.st", "--batch-size", "32", "--precision", precision]).status == 0)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: py)
+            p.arguments = [script, "\(dir)/t.st", precision == "float64" ? "1e-10" : "1e-5", "\(dir)/py.st"]
+            let out = Pipe(); p.standardOutput = out; p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(text)")
+            // And a file numpy wrote loads here as weights.
+            let w = try WeightsFile<Double>.load("\(dir)/py.st", d: 3, hidden: 4, classes: 3)
+            #expect(w.W1.storage == (0..<12).map { Double($0) / 8 })
+        }
+    }
+}

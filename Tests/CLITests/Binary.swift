@@ -1,0 +1,50 @@
+import Foundation
+
+/// Runs the built `backprop-tui` (a sibling of the test bundle) and captures what it prints.
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum Binary {
+    static var path: String {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        return dir.appendingPathComponent("backprop-tui").path
+    }
+
+    static func start(_ args: [String], env: [String: String] = [:]) -> (Process, Pipe, Pipe) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try! p.run()
+        return (p, out, err)
+    }
+
+    static func finish(_ p: Process, _ out: Pipe, _ err: Pipe) -> Run {
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func run(_ args: [String], env: [String: String] = [:]) -> Run {
+        let (p, o, e) = start(args, env: env)
+        return finish(p, o, e)
+    }
+}
+
+func tempDir() -> String {
+    let p = NSTemporaryDirectory() + "bpcli-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+    return p
+}
+
+func bytes(_ path: String) -> [UInt8] { FileManager.default.contents(atPath: path).map { Array($0) } ?? [] }
