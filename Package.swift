@@ -22,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     ],
     targets: [
-        .target(name: "BackpropKernels", swiftSettings: kernelFlags),
+        .target(name: "CSupport"),
+        .target(name: "BackpropKernels", dependencies: ["CSupport"], swiftSettings: kernelFlags),
         .target(name: "BackpropCore", dependencies: ["BackpropKernels"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], swiftSettings: generic),
@@ -34,6 +35,7 @@ let package = Package(
             ],
             swiftSettings: generic),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
+        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels"], swiftSettings: generic),
         .testTarget(name: "CLITests", dependencies: ["BackpropIO", "backprop-tui"], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]

@@ -7,8 +7,13 @@ import BackpropKernels
 /// - `H = relu(U1)` is written by the epilogue of the product that makes U1;
 /// - softmax, J_MLE and G come from one pass over U2 (`CrossEntropyOp.softmaxRows`);
 /// - `G' = (G W2ᵀ) ⊙ [U1 > 0]` is the epilogue of the product G W2ᵀ;
-/// - the weight-decay term 2λW, the sum Xᵀ G' + 2λW and the update W − ε∇W are one pass over W.
+/// - the weight-decay term 2λW, the sum Xᵀ G' + 2λW and the update W − ε∇W happen in the epilogue
+///   of the product that makes the gradient, tile by tile: ∇W never travels to memory.
 /// What it keeps between forward and backward is U1, H and G: O(m·n_h).
+///
+/// With several threads, each owns a block of hidden units for the whole step: its columns of U1,
+/// H, G', W1 and ∇W1 and its rows of W2 and ∇W2, so that what a core writes it reads again itself
+/// (half the step's traffic crossed cores otherwise, and a step could take twice as long).
 public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public let d: Int, nh: Int, k: Int, maxBatch: Int
     public var W1: [T]
@@ -21,6 +26,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public private(set) var X: [T]
     public private(set) var labels: [T]
     var U1: [T], H: [T], G: [T], GPrime: [T], dW1: [T], dW2: [T]
+    /// Non-finite flags of the gradient tiles: W2's first, then W1's.
+    var flags: [UInt8]
+    let flagsW2: Int
 
     /// J and J_MLE of the last step (before its update), and where a NaN/Inf first appeared.
     public struct StepResult: Sendable { public var J: T; public var JMLE: T; public var nonFinite: String? }
@@ -34,6 +42,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         U1 = .init(repeating: 0, count: maxBatch * nh); H = U1; GPrime = U1
         G = .init(repeating: 0, count: maxBatch * k)
         dW1 = .init(repeating: 0, count: d * nh); dW2 = .init(repeating: 0, count: nh * k)
+        func tiles(_ rows: Int, _ cols: Int) -> Int { (rows + 7) / 8 * ((cols + T.tileColumns - 1) / T.tileColumns) }
+        flagsW2 = tiles(nh, k)
+        flags = .init(repeating: 0, count: flagsW2 + tiles(d, nh))
     }
 
     /// One minibatch step on `m` examples; `fill` writes X (m×d) and the labels (as T) into the buffers.
@@ -51,7 +62,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             let (x, y, w1, w2) = (x.baseAddress!, y.baseAddress!, w1.baseAddress!, w2.baseAddress!)
             let (u1, h, g, gp, dw1, dw2) = (u1.baseAddress!, h.baseAddress!, g.baseAddress!, gp.baseAddress!, dw1.baseAddress!, dw2.baseAddress!)
             // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
-            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h))
+            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h), split: .columns)
             gemm.gemm(m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
             // J_MLE and G = (softmax(U2) − onehot(y)) / m in place; J adds λ(ΣW1² + ΣW2²) as the graph does.
             let jmle = CrossEntropyOp.softmaxRows(g, labels: y, rows: m, cols: k) / T(m)
@@ -60,34 +71,20 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             result.JMLE = jmle
             result.J = jmle + lam * u7
             if !result.J.isFinite { result.nonFinite = "J"; return }
-            // Backward: Hᵀ G; G' = (G W2ᵀ) ⊙ [U1 > 0]; Xᵀ G'. W2 is read before it is updated.
-            gemm.gemm(m: nh, n: k, k: m, a: h, aCols: nh, transA: true, b: g, bCols: k, transB: false, c: dw2)
-            gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, epilogue: .reluMask(by: u1))
-            gemm.gemm(m: d, n: nh, k: m, a: x, aCols: d, transA: true, b: gp, bCols: nh, transB: false, c: dw1)
-            if !update(w2, dw2, nh * k, lam, lr) { result.nonFinite = "∇W2 J"; return }
-            if !update(w1, dw1, d * nh, lam, lr) { result.nonFinite = "∇W1 J"; return }
+            // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
+            // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
+            gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, epilogue: .reluMask(by: u1), split: .columns)
+            flags.withUnsafeMutableBufferPointer { f in
+                f.update(repeating: 0)
+                let f2 = f.baseAddress!, f1 = f.baseAddress! + flagsW2
+                gemm.gemm(m: nh, n: k, k: m, a: h, aCols: nh, transA: true, b: g, bCols: k, transB: false, c: dw2,
+                          epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows)
+                gemm.gemm(m: d, n: nh, k: m, a: x, aCols: d, transA: true, b: gp, bCols: nh, transB: false, c: dw1,
+                          epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1), split: .columns)
+                if f[0..<flagsW2].contains(1) { result.nonFinite = "∇W2 J" } else if f[flagsW2...].contains(1) { result.nonFinite = "∇W1 J" }
+            }
         } } } } } } } } } }
         return result
-    }
-
-    /// W ← W − ε (data term + 2λW), the decay term written as sqr's rule computes it: (2W)·λ.
-    /// Returns false if the gradient held a NaN or Inf (checked in the same pass).
-    private func update(_ w: UnsafeMutablePointer<T>, _ dw: UnsafeMutablePointer<T>, _ n: Int, _ lam: T, _ lr: T) -> Bool {
-        let threads = gemm.threads
-        let finite = UnsafeMutablePointer<Bool>.allocate(capacity: threads)
-        defer { finite.deallocate() }
-        let body: (Int) -> Void = { t in
-            let lo = n * t / threads, hi = n * (t + 1) / threads
-            var probe: T = 0
-            for i in lo..<hi {
-                let grad = dw[i] + (2 * w[i]) * lam
-                probe += grad * 0          // NaN if any gradient entry is NaN or ±Inf
-                w[i] = w[i] - lr * grad
-            }
-            finite[t] = probe == 0
-        }
-        if threads > 1 && n >= 1 << 15, let pool = gemm.pool { pool.run(body) } else { for t in 0..<threads { body(t) } }
-        return (0..<threads).allSatisfy { finite[$0] }
     }
 
     /// Predicted classes of `count` examples, in chunks of at most maxBatch; also their mean cross-entropy.

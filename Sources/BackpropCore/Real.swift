@@ -15,6 +15,8 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     /// Deterministic sums (see `Reduce`).
     static func sum(_ p: UnsafePointer<Self>, _ n: Int) -> Self
     static func sumOfSquares(_ p: UnsafePointer<Self>, _ n: Int) -> Self
+    /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
+    static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self, lr: Self) -> Bool
 }
 
 extension Float: Real {
@@ -25,6 +27,9 @@ extension Float: Real {
     public static var precisionName: String { "float32" }
     public static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sum(p, n) }
     public static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sumOfSquares(p, n) }
+    public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float, lr: Float) -> Bool {
+        Update.sgd(w, g, n, lambda: lambda, lr: lr)
+    }
 }
 
 extension Double: Real {
@@ -35,4 +40,7 @@ extension Double: Real {
     public static var precisionName: String { "float64" }
     public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sum(p, n) }
     public static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sumOfSquares(p, n) }
+    public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double, lr: Double) -> Bool {
+        Update.sgd(w, g, n, lambda: lambda, lr: lr)
+    }
 }

@@ -22,6 +22,13 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     case reluCopy(out: UnsafeMutablePointer<T>)
     /// Zero C where `mask ≤ 0` (same leading dimension as C): fuses `G' = (G W2ᵀ) ⊙ [U1 > 0]`.
     case reluMask(by: UnsafePointer<T>)
+    /// C is a data gradient ∂J/∂W (same shape and leading dimension as W): apply the SGD step
+    /// `W ← W − ε (C + (2W)·λ)` tile by tile while the tile is hot, so C never has to be stored.
+    /// `nonFinite[tile]` is set to 1 for a tile whose gradient held NaN or ±Inf; tiles are numbered
+    /// (row / 8) · ⌈n / tileColumns⌉ + column / tileColumns, and each belongs to one thread.
+    case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>)
+
+    var isSGD: Bool { if case .sgd = self { return true }; return false }
 }
 
 /// Packed, register-blocked GEMM: `C (m×n) = [C +] A (m×k) · B (k×n)`.
@@ -34,7 +41,14 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
     static var mr: Int { 8 }
     static var nr: Int { 2 * V.scalarCount }
     static var kc: Int { 256 }
-    static var mc: Int { 96 }
+    static var mc: Int { 128 }
+
+    /// Depth of the k-blocks: k split evenly into blocks of at most `kc`, so there is no thin tail
+    /// (784 = 4 × 196, not 3 × 256 + 16). A function of k alone, so every thread blocks alike.
+    static func blockDepth(_ k: Int) -> Int {
+        let blocks = (k + kc - 1) / kc
+        return (k + blocks - 1) / blocks
+    }
 
 
     /// Computes rows `rows` and columns `cols` of C; the caller splits C among threads.
@@ -51,9 +65,10 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
         }
         let nb = cols.count
         let (aPack, bPack, tile) = workspace.buffers(T.self, n: nb)
+        let depth = blockDepth(k)
         var pc = 0
         while pc < k {
-            let kb = min(kc, k - pc)
+            let kb = min(depth, k - pc)
             let acc = accumulate || pc > 0
             let last = pc + kb == k
             packB(b, k0: pc, kb: kb, cols: cols, into: bPack)
@@ -70,6 +85,14 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
                         let mw = min(mr, mb - ir)
                         let ap = UnsafePointer(aPack + ir * kb)
                         let cp = c + (ic + ir) * ldc + cols.lowerBound + jr
+                        if last && pc == 0 && epilogue.isSGD {
+                            // One k-block: the whole gradient tile is made here; update W from it, skip storing C.
+                            let t = tile
+                            micro(kb, ap, bp, t, nr, false)
+                            applySGD(epilogue, tile: t, rows: (ic + ir)..<(ic + ir + mw), cols: (cols.lowerBound + jr)..<(cols.lowerBound + jr + nw), ldw: ldc, n: n)
+                            ir += mr
+                            continue
+                        }
                         if mw == mr && nw == nr {
                             micro(kb, ap, bp, cp, ldc, acc)
                         } else {
@@ -81,7 +104,14 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
                         }
                         if last {
                             let r0 = ic + ir, c0 = cols.lowerBound + jr
-                            applyEpilogue(epilogue, c: c, ldc: ldc, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw))
+                            if epilogue.isSGD {
+                                // Several k-blocks: C holds the finished tile now; gather it and update W.
+                                let t = tile
+                                for i in 0..<mw { for j in 0..<nw { t[i * nr + j] = c[(r0 + i) * ldc + c0 + j] } }
+                                applySGD(epilogue, tile: t, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw), ldw: ldc, n: n)
+                            } else {
+                                applyEpilogue(epilogue, c: c, ldc: ldc, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw))
+                            }
                         }
                         ir += mr
                     }
@@ -93,6 +123,22 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
         }
     }
 
+    /// `W ← W − ε (g + (2W)·λ)` for one tile of gradients g (row stride nr), as `SGD.update` does.
+    @inline(__always)
+    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
+        guard case let .sgd(w, lambda, lr, nonFinite) = e else { return }
+        var bad = false
+        for (i, r) in rows.enumerated() {
+            let wr = w + r * ldw
+            for (j, col) in cols.enumerated() {
+                let grad = g[i * nr + j] + (2 * wr[col]) * lambda
+                if !grad.isFinite { bad = true }
+                wr[col] = wr[col] - lr * grad
+            }
+        }
+        if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
+    }
+
     @inline(__always)
     static func applyEpilogue(_ e: GEMMEpilogue<T>, c: UnsafeMutablePointer<T>, ldc: Int, rows: Range<Int>, cols: Range<Int>) {
         switch e {
@@ -101,6 +147,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
             for i in rows { for j in cols { let v = c[i * ldc + j]; out[i * ldc + j] = v > 0 ? v : 0 } }
         case .reluMask(let mask):
             for i in rows { for j in cols where !(mask[i * ldc + j] > 0) { c[i * ldc + j] = 0 } }
+        case .sgd: return   // handled where the tile is made
         }
     }
 
@@ -120,6 +167,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
                         for p in 0..<kb { d[p * mr + i] = 0 }
                     }
                 }
+            } else if a.rowStride == 1 && mw == mr {
+                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
+                for p in 0..<kb { (d + p * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr) }
             } else {
                 for p in 0..<kb {
                     let src = a.base + (k0 + p) * a.colStride + i0 * a.rowStride

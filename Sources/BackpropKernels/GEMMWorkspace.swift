@@ -8,7 +8,7 @@ public final class GEMMWorkspace: @unchecked Sendable {
 
     /// Packed-A, packed-B and edge-tile buffers for a product with `n` columns of C.
     func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) {
-        let mr = 8, kc = 256, mc = 96, nr = 64 / MemoryLayout<T>.stride * 2
+        let mr = 8, kc = 256, mc = 128, nr = 64 / MemoryLayout<T>.stride * 2
         let aCount = mc * kc
         let bCount = ((n + nr - 1) / nr) * nr * kc
         let tCount = mr * nr

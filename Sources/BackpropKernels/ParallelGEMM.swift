@@ -11,32 +11,41 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     /// Threads this runner uses.
     public var threads: Int { pool?.count ?? 1 }
 
+    /// How C is divided among threads. Never along k, so every split gives the same bits; the
+    /// choice only decides which core's cache the data end up in.
+    public enum Split: Sendable { case automatic, rows, columns }
+
+    /// Thread t's share of `extent` rows or columns, in whole register tiles.
+    public static func block(_ t: Int, of threads: Int, extent: Int, unit: Int) -> Range<Int> {
+        let units = (extent + unit - 1) / unit
+        return min(extent, (units * t / threads) * unit)..<min(extent, (units * (t + 1) / threads) * unit)
+    }
+
+    /// Thread t's block of the columns of a matrix with n columns, as `.columns` products use it.
+    public func columnBlock(_ t: Int, n: Int) -> Range<Int> { Self.block(t, of: threads, extent: n, unit: T.tileColumns) }
+
     /// `C = [C +] op(A)·op(B)`, with A and B row-major holding `aCols`/`bCols` stored columns.
     public func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<T>, aCols: Int, transA: Bool,
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
                      c: UnsafeMutablePointer<T>, accumulate: Bool = false,
-                     epilogue: GEMMEpilogue<T> = .none) {
+                     epilogue: GEMMEpilogue<T> = .none, split: Split = .automatic) {
         let A = StridedOperand(rowMajor: a, cols: aCols, transposed: transA)
         let B = StridedOperand(rowMajor: b, cols: bCols, transposed: transB)
         let threads = self.threads
         // Small products are not worth a hand-off.
-        if threads == 1 || m * n * k < 1 << 18 {
+        if threads == 1 || (split == .automatic && m * n * k < 1 << 18) {
             T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate,
                         epilogue: epilogue, rows: 0..<m, cols: 0..<n, workspace: workspaces[0])
             return
         }
-        let splitRows = m >= n
-        let extent = splitRows ? m : n
-        let unit = splitRows ? 8 : T.tileColumns
+        let splitRows = split == .rows || (split == .automatic && m >= n)
         let ws = workspaces
         pool!.run { t in
             // Blocks are whole register tiles so no thread gets a sliver.
-            let units = (extent + unit - 1) / unit
-            let lo = min(extent, (units * t / threads) * unit)
-            let hi = min(extent, (units * (t + 1) / threads) * unit)
+            let r = Self.block(t, of: threads, extent: splitRows ? m : n, unit: splitRows ? 8 : T.tileColumns)
             T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue,
-                        rows: splitRows ? lo..<hi : 0..<m, cols: splitRows ? 0..<n : lo..<hi, workspace: ws[t])
+                        rows: splitRows ? r : 0..<m, cols: splitRows ? 0..<n : r, workspace: ws[t])
         }
     }
 }

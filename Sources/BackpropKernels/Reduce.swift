@@ -1,26 +1,36 @@
-/// Deterministic reductions: eight interleaved partial sums, combined pairwise.
+/// Deterministic sums: 64 interleaved partial sums (lane l takes the elements i ≡ l mod 64, in
+/// order), folded pairwise in a fixed tree, then the tail in order.
 ///
-/// The order is fixed by the definition, not by the compiler or the vector width, so `sum` in the
-/// engine and the fused trainer's sum of squares give the same bits.
+/// The order is fixed by this definition, not by the compiler or the thread count, so `sum` in the
+/// engine and the fused trainer's sum of squares give the same bits; 64 lanes keep it fast.
 public enum Reduce {
     @inline(__always)
-    static func run<T: BinaryFloatingPoint>(_ p: UnsafePointer<T>, _ n: Int, _ f: (T) -> T) -> T {
-        var a0: T = 0, a1: T = 0, a2: T = 0, a3: T = 0, a4: T = 0, a5: T = 0, a6: T = 0, a7: T = 0
-        var i = 0
-        while i + 8 <= n {
-            a0 += f(p[i]); a1 += f(p[i + 1]); a2 += f(p[i + 2]); a3 += f(p[i + 3])
-            a4 += f(p[i + 4]); a5 += f(p[i + 5]); a6 += f(p[i + 6]); a7 += f(p[i + 7])
-            i += 8
+    static func run<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _ n: Int, _ vectors: Int, _ f: (V) -> V, _ g: (V.Scalar) -> V.Scalar) -> V.Scalar
+        where V.Scalar: BinaryFloatingPoint {
+        let w = V.scalarCount
+        let lanes = w * vectors          // 64
+        return withUnsafeTemporaryAllocation(of: V.self, capacity: vectors) { acc in
+            for v in 0..<vectors { acc[v] = V() }
+            var i = 0
+            while i + lanes <= n {
+                for v in 0..<vectors { acc[v] += f(UnsafeRawPointer(p + i + v * w).loadUnaligned(as: V.self)) }
+                i += lanes
+            }
+            // Fold the 64 lanes pairwise: 32, 16, … 1.
+            var lane = [V.Scalar](repeating: 0, count: lanes)
+            for v in 0..<vectors { for j in 0..<w { lane[v * w + j] = acc[v][j] } }
+            var width = lanes
+            while width > 1 { width /= 2; for j in 0..<width { lane[j] = lane[j] + lane[j + width] } }
+            var total = lane[0]
+            while i < n { total += g(p[i]); i += 1 }
+            return total
         }
-        var tail: T = 0
-        while i < n { tail += f(p[i]); i += 1 }
-        return (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) + tail
     }
 
     /// Σ p[i].
-    public static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { run(p, n) { $0 } }
-    public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { run(p, n) { $0 } }
+    public static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { run(p, n, 4, { (v: SIMD16<Float>) in v }, { $0 }) }
+    public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { run(p, n, 8, { (v: SIMD8<Double>) in v }, { $0 }) }
     /// Σ p[i]², each square rounded before it is added (as sum(sqr(W)) does).
-    public static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float { run(p, n) { $0 * $0 } }
-    public static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double { run(p, n) { $0 * $0 } }
+    public static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float { run(p, n, 4, { (v: SIMD16<Float>) in v * v }, { $0 * $0 }) }
+    public static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double { run(p, n, 8, { (v: SIMD8<Double>) in v * v }, { $0 * $0 }) }
 }

@@ -1,4 +1,5 @@
 import Synchronization
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,10 +48,16 @@ public final class WorkerPool: @unchecked Sendable {
             pending.store(workers.count, ordering: .releasing)
             generation.add(1, ordering: .releasing)
             escaping(0)
-            var spins = 0
-            while pending.load(ordering: .acquiring) != 0 { spins += 1; if spins > 1_000_000 { sched_yield() } }
+            while pending.load(ordering: .acquiring) != 0 { bp_cpu_relax() }
             job = nil
         }
+    }
+
+    /// Monotonic time (clock_gettime through the vDSO: no system call).
+    static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
     private func workerLoop(_ index: Int) {
@@ -58,11 +65,18 @@ public final class WorkerPool: @unchecked Sendable {
         // got going must still be run, or the caller would wait for it forever.
         var seen = 0
         while true {
+            // Spin without system calls while work is likely to come (a step's products are tens
+            // of µs apart; a yield on a VM may give the CPU away for far longer); sleep once idle.
             var spins = 0
+            var idleSince: UInt64 = 0
             while generation.load(ordering: .acquiring) == seen {
                 if stopping.load(ordering: .acquiring) { return }
-                spins += 1
-                if spins > 200_000 { usleep(50) } else if spins > 20_000 { sched_yield() }
+                spins &+= 1
+                bp_cpu_relax()
+                if spins & 1023 == 0 {
+                    let now = Self.nanoseconds()
+                    if idleSince == 0 { idleSince = now } else if now - idleSince > 5_000_000 { usleep(100) }
+                }
             }
             seen += 1
             job?(index)
