@@ -49,10 +49,24 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     /// One minibatch step on `m` examples; `fill` writes X (m×d) and the labels (as T) into the buffers.
     public func step(m: Int, fill: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> StepResult {
+        step(m: m, fillRows: { rows, x, y in if rows.lowerBound == 0 { fill(x, y) } }, parallelFill: false)
+    }
+
+    /// One minibatch step; `fillRows(rows, X, y)` writes those rows of X and y. With `parallelFill`,
+    /// each thread fills its own block of rows at once (the closure must allow that).
+    public func step(m: Int, fillRows: (Range<Int>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void, parallelFill: Bool = true) -> StepResult {
         precondition(m >= 1 && m <= maxBatch)
         let (d, nh, k) = (self.d, self.nh, self.k)
         let lam = lambda, lr = learningRate
-        X.withUnsafeMutableBufferPointer { x in labels.withUnsafeMutableBufferPointer { y in fill(x.baseAddress!, y.baseAddress!) } }
+        X.withUnsafeMutableBufferPointer { x in labels.withUnsafeMutableBufferPointer { y in
+            let (xp, yp) = (x.baseAddress!, y.baseAddress!)
+            if parallelFill, let pool = gemm.pool {
+                let threads = pool.count
+                pool.run { t in fillRows((m * t / threads)..<(m * (t + 1) / threads), xp, yp) }
+            } else {
+                fillRows(0..<m, xp, yp)
+            }
+        } }
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         X.withUnsafeBufferPointer { x in labels.withUnsafeBufferPointer { y in
         W1.withUnsafeMutableBufferPointer { w1 in W2.withUnsafeMutableBufferPointer { w2 in

@@ -36,6 +36,31 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// Writes examples `indices[r]` for r in `rows` as rows r of X (d columns) and their labels into y.
+    /// One buffer access per call, not per row: threads call it on disjoint row ranges at once.
+    public func gather<T: Real>(_ indices: ArraySlice<Int>, rows: Range<Int>, x: UnsafeMutablePointer<T>, y: UnsafeMutablePointer<T>) {
+        let base = indices.startIndex
+        labels.withUnsafeBufferPointer { l in
+            for r in rows { y[r] = T(l[indices[base + r]]) }
+        }
+        switch features {
+        case .bytes(let b):
+            b.withUnsafeBufferPointer { p in
+                for r in rows {
+                    let src = p.baseAddress! + indices[base + r] * d, dst = x + r * d
+                    for j in 0..<d { dst[j] = T(src[j]) * (1 / 255 as T) }
+                }
+            }
+        case .floats(let f):
+            f.withUnsafeBufferPointer { p in
+                for r in rows {
+                    let src = p.baseAddress! + indices[base + r] * d, dst = x + r * d
+                    for j in 0..<d { dst[j] = T(src[j]) }
+                }
+            }
+        }
+    }
+
     /// Rows `indices` as a matrix (for the engine and the TUI).
     public func matrix<T: Real>(rows indices: [Int]) -> (X: Matrix<T>, y: Matrix<T>) {
         var X = Matrix<T>(rows: indices.count, cols: d)

@@ -116,9 +116,7 @@ struct BatchRunner<T: Real> {
             let m = min(c.batchSize, n - position)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = perm[position..<(position + m)]
-            let result = trainer.step(m: m) { x, y in
-                for (r, i) in rows.enumerated() { train.copyExample(i, to: x + r * d); y[r] = T(train.labels[i]) }
-            }
+            let result = trainer.step(m: m, fillRows: { range, x, y in train.gather(rows, rows: range, x: x, y: y) })
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             if firstStepAt == nil { firstStepAt = Date().timeIntervalSince(startTime) }
             trainSeconds += dt; epochSeconds += dt; epochSamples += m; totalSamples += m
