@@ -22,7 +22,8 @@ $bin/backprop-bench
 rss() { awk '/Maximum resident set size/ {print $6}' "$1"; }
 ours() {  # threads -> prints samples/s (median epoch) and peak RSS
     local t=$1 log; log=$(mktemp)
-    /usr/bin/time -v $bin/backprop-tui --batch --data fashion-mnist --epochs "$EPOCHS" --threads "$t" >"$log.out" 2>"$log"
+    local pin=""; [ "$t" = 1 ] && pin="taskset -c 0"
+    /usr/bin/time -v $pin $bin/backprop-tui --batch --data fashion-mnist --epochs "$EPOCHS" --threads "$t" >"$log.out" 2>"$log"
     local sps first acc
     sps=$(grep '^epoch' "$log.out" | awk '{for(i=1;i<=NF;i++) if ($i=="samples/s") print $(i-1)}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
     first=$(grep 'first step at' "$log.out" | sed 's/.*first step at \([0-9.]*\) s.*/\1/')
@@ -45,11 +46,12 @@ peer() {  # label command... -> samples/s median, or "-"
 if [ -d "$PEERS" ]; then
     echo
     echo "== peers ($PEERS), $EPOCHS epochs each"
-    n1=$(peer numpy1 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PEER_THREADS=1 python3 peer_numpy.py --epochs "$EPOCHS")
+    # One-core peers are pinned with taskset: JAX's flags alone still used 1.7 cores here.
+    n1=$(peer numpy1 taskset -c 0 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PEER_THREADS=1 python3 peer_numpy.py --epochs "$EPOCHS")
     n2=$(peer numpy2 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 PEER_THREADS=2 python3 peer_numpy.py --epochs "$EPOCHS")
     j1=-; j2=-
     if "$PY" -c "import jax" 2>/dev/null; then
-        j1=$(peer jax1 env XLA_FLAGS='--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1' OMP_NUM_THREADS=1 PEER_THREADS=1 "$PY" peer_jax.py --epochs "$EPOCHS")
+        j1=$(peer jax1 taskset -c 0 env XLA_FLAGS='--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1' OMP_NUM_THREADS=1 PEER_THREADS=1 "$PY" peer_jax.py --epochs "$EPOCHS")
         j2=$(peer jax2 env PEER_THREADS=2 "$PY" peer_jax.py --epochs "$EPOCHS")
     else
         echo "  (no jax for $PY: set PEER_PYTHON to a Python with jax installed)"
