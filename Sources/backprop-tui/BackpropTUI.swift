@@ -9,12 +9,12 @@ struct BackpropTUI {
     static func main() {
         let options: Options
         do {
-            options = try Options.parse()
+            options = try Command.parse().options
         } catch {
             // --help and --version are "errors" that exit cleanly; real ones get one line and 64.
-            let code = Options.exitCode(for: error)
-            if code == .success { Options.exit(withError: error) }
-            let first = Options.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
+            let code = Command.exitCode(for: error)
+            if code == .success { Command.exit(withError: error) }
+            let first = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
             fail(.usage(flag: "arguments", message: first.replacingOccurrences(of: "Error: ", with: "") + "; see --help"))
         }
         do {

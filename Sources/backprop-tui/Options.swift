@@ -14,7 +14,7 @@ struct Options: ParsableArguments {
     @Option(help: "Hidden units n_h. (default: 100 for spiral, 256 otherwise)")
     var hidden: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Minibatch size m. (default: 128)")
+    @Option(name: .customLong("batch-size"), help: "Minibatch size m.")
     var batchSize: Int = 128
 
     @Option(help: "Total epochs to train (a resumed run counts the epochs already done). (default: 500 for spiral, 10 otherwise)")
@@ -66,4 +66,13 @@ struct Options: ParsableArguments {
     var logEvery: Int?
 
     var isSpiral: Bool { data == "spiral" }
+}
+
+/// The command as users see it in `--help`: name, summary, and the options above.
+struct Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop-tui",
+        abstract: "Back-propagation made visible: the Deep Learning book's MLP example (section 6.5.7, Figure 6.11).",
+        discussion: "With --batch, trains headless on the embedded spirals, Fashion-MNIST, IDX folders or CSV files. Exit codes: 64 bad flag, 65 bad data, 66 missing input, 73/74 cannot write, 3 diverged, 130/143 interrupted.")
+    @OptionGroup var options: Options
 }
