@@ -49,7 +49,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     /// One minibatch step on `m` examples; `fill` writes X (m×d) and the labels (as T) into the buffers.
     public func step(m: Int, fill: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> StepResult {
-        step(m: m, fillRows: { rows, x, y in if rows.lowerBound == 0 { fill(x, y) } }, parallelFill: false)
+        step(m: m, fillRows: { _, x, y in fill(x, y) }, parallelFill: false)
     }
 
     /// One minibatch step; `fillRows(rows, X, y)` writes those rows of X and y. With `parallelFill`,
@@ -101,10 +101,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         return result
     }
 
-    /// Predicted classes of `count` examples, in chunks of at most maxBatch; also their mean cross-entropy.
-    public func evaluate(count: Int, fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> (accuracy: Double, crossEntropy: Double) {
+    /// Accuracy on `count` examples, in chunks of at most maxBatch; `fill(start, m, X, y)` writes a chunk.
+    public func evaluate(count: Int, fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> Double {
         var hits = 0
-        var ce = 0.0
         var start = 0
         while start < count {
             let m = min(maxBatch, count - start)
@@ -121,13 +120,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
                     for j in 1..<k where g[i * k + j] > g[i * k + best] { best = j }
                     if best == Int(y[i]) { hits += 1 }
                 }
-                ce += Double(CrossEntropyOp.softmaxRows(g, labels: y, rows: m, cols: k))
             } } } } } } }
             start += m
         }
-        return (Double(hits) / Double(max(count, 1)), ce / Double(max(count, 1)))
+        return Double(hits) / Double(max(count, 1))
     }
-
-    /// Bytes held between forward and backward: U1 (for the mask), H and G.
-    public func bytesKept(m: Int) -> Int { (2 * m * nh + m * k) * MemoryLayout<T>.size }
 }

@@ -19,42 +19,26 @@ public struct Dataset: Sendable {
     /// SHA-256 of the decompressed bytes the data came from (for identity in files we write).
     public var digest: String
 
-    /// Writes example `index`'s features, converted to T, to `out[0..<d]`.
-    @inline(__always)
-    public func copyExample<T: Real>(_ index: Int, to out: UnsafeMutablePointer<T>) {
-        switch features {
-        case .bytes(let b):
-            b.withUnsafeBufferPointer { p in
-                let src = p.baseAddress! + index * d
-                for j in 0..<d { out[j] = T(src[j]) * (1 / 255 as T) }
-            }
-        case .floats(let f):
-            f.withUnsafeBufferPointer { p in
-                let src = p.baseAddress! + index * d
-                for j in 0..<d { out[j] = T(src[j]) }
-            }
-        }
-    }
-
     /// Writes examples `indices[r]` for r in `rows` as rows r of X (d columns) and their labels into y.
     /// One buffer access per call, not per row: threads call it on disjoint row ranges at once.
-    public func gather<T: Real>(_ indices: ArraySlice<Int>, rows: Range<Int>, x: UnsafeMutablePointer<T>, y: UnsafeMutablePointer<T>) {
-        let base = indices.startIndex
+    public func gather<T: Real>(_ indices: some RandomAccessCollection<Int>, rows: Range<Int>,
+                                x: UnsafeMutablePointer<T>, y: UnsafeMutablePointer<T>) {
+        func example(_ r: Int) -> Int { indices[indices.index(indices.startIndex, offsetBy: r)] }
         labels.withUnsafeBufferPointer { l in
-            for r in rows { y[r] = T(l[indices[base + r]]) }
+            for r in rows { y[r] = T(l[example(r)]) }
         }
         switch features {
         case .bytes(let b):
             b.withUnsafeBufferPointer { p in
                 for r in rows {
-                    let src = p.baseAddress! + indices[base + r] * d, dst = x + r * d
+                    let src = p.baseAddress! + example(r) * d, dst = x + r * d
                     for j in 0..<d { dst[j] = T(src[j]) * (1 / 255 as T) }
                 }
             }
         case .floats(let f):
             f.withUnsafeBufferPointer { p in
                 for r in rows {
-                    let src = p.baseAddress! + indices[base + r] * d, dst = x + r * d
+                    let src = p.baseAddress! + example(r) * d, dst = x + r * d
                     for j in 0..<d { dst[j] = T(src[j]) }
                 }
             }
@@ -63,11 +47,11 @@ public struct Dataset: Sendable {
 
     /// Rows `indices` as a matrix (for the engine and the TUI).
     public func matrix<T: Real>(rows indices: [Int]) -> (X: Matrix<T>, y: Matrix<T>) {
-        var X = Matrix<T>(rows: indices.count, cols: d)
-        X.storage.withUnsafeMutableBufferPointer { p in
-            for (r, i) in indices.enumerated() { copyExample(i, to: p.baseAddress! + r * d) }
+        var X = Matrix<T>(rows: indices.count, cols: d), y = Matrix<T>(rows: indices.count, cols: 1)
+        X.storage.withUnsafeMutableBufferPointer { xp in
+            y.storage.withUnsafeMutableBufferPointer { yp in gather(indices, rows: 0..<indices.count, x: xp.baseAddress!, y: yp.baseAddress!) }
         }
-        return (X, Matrix(rows: indices.count, cols: 1) { r, _ in T(labels[indices[r]]) })
+        return (X, y)
     }
 }
 

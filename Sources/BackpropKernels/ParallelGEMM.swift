@@ -21,9 +21,6 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         return min(extent, (units * t / threads) * unit)..<min(extent, (units * (t + 1) / threads) * unit)
     }
 
-    /// Thread t's block of the columns of a matrix with n columns, as `.columns` products use it.
-    public func columnBlock(_ t: Int, n: Int) -> Range<Int> { Self.block(t, of: threads, extent: n, unit: T.tileColumns) }
-
     /// `C = [C +] op(A)·op(B)`, with A and B row-major holding `aCols`/`bCols` stored columns.
     public func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<T>, aCols: Int, transA: Bool,

@@ -103,16 +103,16 @@ struct BatchRunner<T: Real> {
         var trainSeconds = 0.0, epochSeconds = 0.0, epochSamples = 0, totalSamples = 0
         var firstStepAt: Double? = nil
         var last = (acc: Double.nan, test: Double?.none)
+        /// End of an epoch: evaluate, report, and start the next with a fresh order.
+        func endEpoch() {
+            last = finishEpoch(trainer, epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, log: log)
+            epoch += 1; position = 0; sums = (0, 0, 0); epochSamples = 0; epochSeconds = 0
+            epochRNG = rng
+            perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
+        }
         Signals.install()
         while step < planned {
-            if position >= n {
-                // End of an epoch: evaluate, report, and start the next with a fresh order.
-                last = finishEpoch(trainer, epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, log: log)
-                epoch += 1; position = 0; sums = (0, 0, 0); epochSamples = 0; epochSeconds = 0
-                epochRNG = rng
-                perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
-                continue
-            }
+            if position >= n { endEpoch(); continue }
             let m = min(c.batchSize, n - position)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = perm[position..<(position + m)]
@@ -140,23 +140,21 @@ struct BatchRunner<T: Real> {
             }
         }
         if position >= n && sums.batches > 0 {
-            last = finishEpoch(trainer, epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, log: log)
-            epoch += 1; position = 0; sums = (0, 0, 0)
-            epochRNG = rng
+            endEpoch()
         } else if sums.batches > 0 && c.steps != nil {
             last = evaluate(trainer)
         }
         progress.finish()
         if let s = c.savePath { try checkpoint(s) }
-        summary(trainer, steps: step, samples: totalSamples, trainSeconds: trainSeconds, firstStep: firstStepAt, last: last)
+        summary(steps: step, samples: totalSamples, trainSeconds: trainSeconds, firstStep: firstStepAt, last: last)
     }
 
     func evaluate(_ t: FusedTrainer<T>) -> (acc: Double, test: Double?) {
         func fill(_ ds: Dataset) -> (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void {
-            { start, m, x, y in for r in 0..<m { ds.copyExample(start + r, to: x + r * ds.d); y[r] = T(ds.labels[start + r]) } }
+            { start, m, x, y in ds.gather(start..<(start + m), rows: 0..<m, x: x, y: y) }
         }
-        let a = t.evaluate(count: train.count, fill: fill(train)).accuracy
-        let b = source.test.map { t.evaluate(count: $0.count, fill: fill($0)).accuracy }
+        let a = t.evaluate(count: train.count, fill: fill(train))
+        let b = source.test.map { t.evaluate(count: $0.count, fill: fill($0)) }
         return (a, b)
     }
 
@@ -192,7 +190,7 @@ struct BatchRunner<T: Real> {
         } catch let e as EvalError { throw .eval(e) } catch let f as Failure { throw f } catch { throw .usage(flag: "--trace", message: "\(error)") }
     }
 
-    func summary(_ t: FusedTrainer<T>, steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?, last: (acc: Double, test: Double?)) {
+    func summary(steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?, last: (acc: Double, test: Double?)) {
         let engine = try! Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
         let m = config.batchSize
         let cost = engine.cost(leafShapes: ["X": Shape(m, train.d), "W1": Shape(train.d, config.hidden),
@@ -204,7 +202,7 @@ struct BatchRunner<T: Real> {
         if !last.acc.isNaN {
             say(String(format: "summary: train_acc %.4f  test_acc %@", last.acc, last.test.map { String(format: "%.4f", $0) } ?? "-"))
         }
-        say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls \(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(t.bytesKept(m: m)) (U1, H, G: O(m·n_h))")
+        say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls \(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(cost.bytesKept) (U1, H, G: O(m·n_h))")
     }
 }
 
