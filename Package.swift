@@ -27,16 +27,19 @@ let package = Package(
         .target(name: "BackpropCore", dependencies: ["BackpropKernels"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], swiftSettings: generic),
+        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropIO"], swiftSettings: generic),
+        .systemLibrary(name: "CNcurses"),
         .executableTarget(
             name: "backprop-tui",
             dependencies: [
-                "BackpropCore", "BackpropIO", "BackpropKernels",
+                "BackpropCore", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: generic),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels"], swiftSettings: generic),
         .testTarget(name: "CLITests", dependencies: ["BackpropIO", "backprop-tui"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]
 )

@@ -30,9 +30,9 @@ public enum Quantity: String, CaseIterable, Sendable {
     }
 
     /// Where the quantity lives: a node's value, its gradient, or a contribution made by one step.
-    enum Source { case value(String), incoming(String), contribution(step: String, to: String), grad(String) }
+    public enum Source: Sendable { case value(String), incoming(String), contribution(step: String, to: String), grad(String) }
 
-    var source: Source {
+    public var source: Source {
         switch self {
         case .G: .incoming("U2")
         case .GPrime: .incoming("U1")

@@ -19,6 +19,11 @@ public struct Dataset: Sendable {
     /// SHA-256 of the decompressed bytes the data came from (for identity in files we write).
     public var digest: String
 
+    public init(name: String, features: Features, labels: [UInt8], count: Int, d: Int, classes: Int, imageSide: Int?, digest: String) {
+        self.name = name; self.features = features; self.labels = labels; self.count = count
+        self.d = d; self.classes = classes; self.imageSide = imageSide; self.digest = digest
+    }
+
     /// Writes examples `indices[r]` for r in `rows` as rows r of X (d columns) and their labels into y.
     /// One buffer access per call, not per row: threads call it on disjoint row ranges at once.
     public func gather<T: Real>(_ indices: some RandomAccessCollection<Int>, rows: Range<Int>,

@@ -32,12 +32,18 @@ struct BackpropTUI {
     }
 
     static func run(_ o: Options) throws(Failure) {
-        guard o.batch else {
-            throw .noTerminal("the interactive TUI is not in this build yet; use --batch to train headless")
+        if o.batch {
+            for (flag, set) in [("--replay", o.replay != nil), ("--record", o.record != nil), ("--verify", o.verify), ("--export-cast", o.exportCast != nil)] where set {
+                throw .usage(flag: flag, message: "is for interactive sessions and cannot be combined with --batch")
+            }
+        } else {
+            try Interactive.run(o)
+            return
         }
         let start = Date()
         if o.hidden.map({ $0 < 1 }) ?? false { throw .usage(flag: "--hidden", message: "\(o.hidden!) is not allowed; expected a whole number ≥ 1") }
-        if o.batchSize < 1 { throw .usage(flag: "--batch-size", message: "\(o.batchSize) is not allowed; expected a whole number ≥ 1") }
+        let batchSize = o.batchSize ?? 128
+        if batchSize < 1 { throw .usage(flag: "--batch-size", message: "\(batchSize) is not allowed; expected a whole number ≥ 1") }
         if let e = o.epochs, e < 0 { throw .usage(flag: "--epochs", message: "\(e) is negative; expected a whole number ≥ 0") }
         if let s = o.steps, s < 0 { throw .usage(flag: "--steps", message: "\(s) is negative; expected a whole number ≥ 0") }
         if let lr = o.lr, !(lr >= 0 && lr.isFinite) { throw .usage(flag: "--lr", message: "\(lr) is not allowed; expected a finite number ≥ 0") }
@@ -53,10 +59,10 @@ struct BackpropTUI {
 
         let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
         let loadSeconds = Date().timeIntervalSince(start)
-        if o.batchSize > source.train.count {
-            throw .usage(flag: "--batch-size", message: "\(o.batchSize) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
+        if batchSize > source.train.count {
+            throw .usage(flag: "--batch-size", message: "\(batchSize) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
         }
-        let config = RunConfig(hidden: o.hidden ?? (o.isSpiral ? 100 : 256), batchSize: o.batchSize, epochs: o.epochs ?? (o.isSpiral ? 500 : 10),
+        let config = RunConfig(hidden: o.hidden ?? (o.isSpiral ? 100 : 256), batchSize: batchSize, epochs: o.epochs ?? (o.isSpiral ? 500 : 10),
                                steps: o.steps, lr: o.lr ?? (o.isSpiral ? 1 : 0.1), lambda: o.lambda ?? 1e-4, seed: o.seed,
                                threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle, initScheme: scheme,
                                initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery, resumePath: o.resume,

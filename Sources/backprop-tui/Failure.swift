@@ -9,6 +9,9 @@ enum Failure: Error {
     case diverged(step: Int, tensor: String)
     case interrupted(signal: Int32)
     case noTerminal(String)
+    /// A session file that cannot be replayed (exit 65), or one whose digests disagree (exit 1).
+    case session(file: String, message: String)
+    case mismatch(file: String, message: String)
 
     var exitCode: Int32 {
         switch self {
@@ -18,6 +21,8 @@ enum Failure: Error {
         case .diverged: 3
         case .interrupted(let s): 128 + s
         case .noTerminal: 2
+        case .session: 65
+        case .mismatch: 1
         }
     }
 
@@ -29,6 +34,7 @@ enum Failure: Error {
         case let .diverged(step, tensor): "step \(step): \(tensor) is not finite (NaN or Inf); training diverged, try a smaller --lr"
         case .interrupted(let s): "interrupted by signal \(s)"
         case .noTerminal(let m): m
+        case let .session(f, m), let .mismatch(f, m): "\(inert(f)): \(m)"
         }
     }
 }

@@ -11,11 +11,11 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("test-data"), help: "Held-out data (IDX folder or CSV). Default: t10k-* beside the training IDX files, the embedded test spiral, or none.")
     var testData: String?
 
-    @Option(help: "Hidden units n_h. (default: 100 for spiral, 256 otherwise)")
+    @Option(help: "Hidden units n_h. (default: with --batch 100 for spiral, 256 otherwise; 8 in the TUI)")
     var hidden: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Minibatch size m.")
-    var batchSize: Int = 128
+    @Option(name: .customLong("batch-size"), help: "Minibatch size m. (default: 128 with --batch, 8 in the TUI)")
+    var batchSize: Int?
 
     @Option(help: "Total epochs to train (a resumed run counts the epochs already done). (default: 500 for spiral, 10 otherwise)")
     var epochs: Int?
@@ -26,7 +26,7 @@ struct Options: ParsableArguments {
     @Option(help: "Learning rate ε. (default: 1 for spiral, 0.1 otherwise)")
     var lr: Double?
 
-    @Option(help: "Weight decay λ. (default: 1e-4)")
+    @Option(help: "Weight decay λ. (default: 1e-4 with --batch, 1e-3 in the TUI so the 2λW terms show)")
     var lambda: Double?
 
     @Option(help: "Seed for initialisation and shuffling.")
@@ -64,6 +64,24 @@ struct Options: ParsableArguments {
 
     @Option(name: .customLong("log-every"), help: "Also log every N updates.")
     var logEvery: Int?
+
+    @Option(help: "Record the interactive session to this JSON Lines file (also: the r key, :record FILE).")
+    var record: String?
+
+    @Option(help: "Replay a recorded session in the TUI (or check it with --verify, or export it with --export-cast).")
+    var replay: String?
+
+    @Flag(help: "With --replay: re-execute the session headlessly and check every recorded digest (exit 0 if all match, 1 otherwise).")
+    var verify = false
+
+    @Option(name: .customLong("export-cast"), help: "With --replay: write the session as an asciicast v2 screen recording to this file.")
+    var exportCast: String?
+
+    @Option(help: "A title for the session being recorded (stored in its header).")
+    var title: String?
+
+    @Option(help: "A description for the session being recorded (stored in its header).")
+    var description: String?
 
     var isSpiral: Bool { data == "spiral" }
 }

@@ -3,14 +3,15 @@ import Synchronization
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM set a flag; the training loop finishes its step, saves, and exits 130/143.
+/// SIGINT and SIGTERM (and in the TUI SIGHUP, SIGQUIT) set a flag; the loop finishes what it is
+/// doing, saves or restores the terminal, and exits 128 + the signal.
 enum Signals {
     static let received = Atomic<Int32>(0)
 
-    static func install() {
+    static func install(_ signals: [Int32] = [SIGINT, SIGTERM]) {
         var set = sigset_t()
         sigemptyset(&set)
-        for s in [SIGINT, SIGTERM] {
+        for s in signals {
             signal(s) { sig in Signals.received.store(sig, ordering: .relaxed) }
             sigaddset(&set, s)
         }

@@ -1,0 +1,33 @@
+/// Everything the explorer can be asked to do: domain commands, never keystrokes.
+///
+/// Sessions store these; replay folds them through `Explorer.reduce`.
+public enum Action: Equatable, Sendable {
+    // Stepping through one minibatch's forward and backward pass.
+    case stepForward, stepBackward, first, last, forwardPhase, backwardPhase
+    case goto(String)
+    // Training.
+    case trainStep
+    case train(steps: Int)
+    case trainEpoch
+    case set(Setting, Double)
+    case reset
+    // Looking around.
+    case inspect(String)
+    case nextTab, previousTab
+    case scroll(rows: Int, cols: Int)
+    case picture(Int)
+    case check
+    case toggleHelp
+    case dismiss
+    case mark(String)
+    case quit
+
+    /// Whether the action changes the model or the step cursor (what a replay must re-execute to agree).
+    public var changesModel: Bool {
+        switch self {
+        case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto,
+             .trainStep, .train, .trainEpoch, .set, .reset: true
+        default: false
+        }
+    }
+}

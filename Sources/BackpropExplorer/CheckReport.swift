@@ -1,0 +1,48 @@
+import BackpropCore
+
+/// A finite-difference check of one gradient on the current minibatch: analytic against numeric.
+public struct CheckReport: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable {
+        public var row: Int, col: Int
+        public var analytic: Double, numeric: Double
+        public var error: Double { abs(analytic - numeric) }
+    }
+    /// e.g. `Hᵀ G = ∂J_MLE/∂W2`
+    public var title: String
+    public var entries: [Entry]
+    public var step: Double
+    /// Passes when every |analytic − numeric| ≤ 1e-6 + 1e-4·|numeric| (central differences in Double).
+    public var passed: Bool { entries.allSatisfy { $0.error <= 1e-6 + 1e-4 * abs($0.numeric) } }
+    public var maxError: Double { entries.map(\.error).max() ?? 0 }
+
+    /// Checks `analytic` = ∂`of`/∂`wrt` at its largest entries (up to `count`), by central differences.
+    static func run(title: String, analytic: Matrix<Double>, of: String, wrt: String, state: ExplorerState,
+                    count: Int = 6, h: Double = 1e-6) throws(EvalError) -> CheckReport {
+        let engine = state.engine, g = engine.graph
+        let (X, y): (Matrix<Double>, Matrix<Double>) = state.train.matrix(rows: state.batch)
+        let bindings = ["X": X, "y": y, "W1": state.W1, "W2": state.W2]
+        let target = g.id(wrt)!, scalar = g.id(of)!
+        /// The scalar node's value with entry (i, j) of `wrt` moved by `delta`, downstream recomputed.
+        func value(_ i: Int, _ j: Int, _ delta: Double) throws(EvalError) -> Double {
+            var s = try engine.start(bindings)
+            if s.values[target] != nil { s.values[target]![i, j] += delta }
+            for v in engine.forwardNodes {
+                try engine.advance(&s)
+                if v == target { s.values[v]![i, j] += delta }
+                if v == scalar { break }
+            }
+            return s.values[scalar]!.scalar
+        }
+        let picks = analytic.storage.indices.sorted { a, b in
+            let x = abs(analytic.storage[a]), z = abs(analytic.storage[b])
+            return x != z ? x > z : a < b
+        }.prefix(count)
+        var entries: [Entry] = []
+        for k in picks {
+            let (i, j) = (k / analytic.cols, k % analytic.cols)
+            let numeric = (try value(i, j, h) - value(i, j, -h)) / (2 * h)
+            entries.append(Entry(row: i, col: j, analytic: analytic[i, j], numeric: numeric))
+        }
+        return CheckReport(title: title, entries: entries, step: h)
+    }
+}

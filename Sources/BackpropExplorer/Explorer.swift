@@ -1,0 +1,186 @@
+import BackpropCore
+
+/// The explorer's logic: a pure reducer over `ExplorerState` and `Action` (no I/O, no clock;
+/// randomness only from the state's seeded generator), and the key handling in front of it.
+public enum Explorer {
+    /// What a key led to: an action that was applied (the shell records it), or an effect for the shell.
+    public enum Outcome: Equatable, Sendable {
+        case applied(Action)
+        case record(path: String?)
+    }
+
+    /// Applies one action.
+    public static func reduce(into s: inout ExplorerState, _ action: Action) {
+        let keepsView: Bool
+        switch action {
+        case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .dismiss, .mark, .quit: keepsView = true
+        default: keepsView = false
+        }
+        if !keepsView { s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
+        do throws(EvalError) {
+            try apply(action, &s)
+        } catch {
+            s.status = .init("\(error)", isError: true)
+        }
+    }
+
+    static func apply(_ action: Action, _ s: inout ExplorerState) throws(EvalError) {
+        let f = s.engine.forwardNodes.count
+        switch action {
+        case .stepForward:
+            if s.stepper.atEnd { s.status = .init("end of back-propagation: n updates the weights and takes the next minibatch"); return }
+            try s.stepper.stepForward()
+            s.status = .init("")
+        case .stepBackward:
+            if s.position == 0 { s.status = .init("at the start of the forward pass"); return }
+            s.stepper.stepBackward()
+            s.status = .init("")
+        case .first: try s.stepper.seek(to: 0); s.status = .init("start of the forward pass")
+        case .last: try s.stepper.seek(to: s.stepCount); s.status = .init("end of back-propagation")
+        case .forwardPhase: try s.stepper.seek(to: 0); s.status = .init("forward pass: " + s.engine.describe(step: 0))
+        case .backwardPhase:
+            try s.stepper.seek(to: f); s.status = .init("back-propagation starts at J: " + s.engine.describe(step: f))
+        case .goto(let name):
+            switch gotoPosition(name, s) {
+            case .success(let p): try s.stepper.seek(to: p); s.status = .init(s.engine.describe(step: p - 1))
+            case .failure(let e): s.status = .init(e.message, isError: true)
+            }
+        case .trainStep: try train(1, &s)
+        case .train(let n): try train(max(0, n), &s)
+        case .trainEpoch:
+            let left = (s.train.count - s.cursor) / s.config.batchSize + 1
+            try train(left, &s)
+        case let .set(setting, value):
+            if let problem = setting.validate(value, examples: s.train.count) { s.status = .init(problem, isError: true); return }
+            var c = s.config
+            switch setting {
+            case .lr: c.lr = value
+            case .lambda: c.lambda = value
+            case .batch: c.batchSize = Int(value)
+            case .hidden: c.hidden = Int(value)
+            case .seed: c.seed = UInt64(value)
+            }
+            if setting.resetsModel {
+                let keep = (s.history, s.lastMark)
+                s = try ExplorerState(config: c, train: s.train, test: s.test)
+                (s.history, s.lastMark) = keep
+            } else if setting == .batch {
+                s.config = c
+                s.cursor = max(0, s.cursor - s.batch.count)   // take the new size from the same place
+                try s.startBatch()
+            } else {
+                let p = s.position
+                s.config = c
+                try s.restartStepper()
+                try s.stepper.seek(to: p)
+            }
+            s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + (setting.resetsModel ? ": new model" : ""))
+        case .reset:
+            let keep = (s.history, s.lastMark)
+            s = try ExplorerState(config: s.config, train: s.train, test: s.test)
+            (s.history, s.lastMark) = keep
+            s.status = .init("reset: new weights from seed \(s.config.seed)")
+        case .inspect(let name):
+            if name.isEmpty { s.pinned = nil; s.status = .init("inspector follows the step"); return }
+            switch s.resolve(name) {
+            case .success(let p): s.pinned = name; s.scrollRow = 0; s.scrollCol = 0; s.status = .init("inspect \(p.title)")
+            case .failure(let e): s.status = .init(e.message, isError: true)
+            }
+        case .nextTab, .previousTab:
+            let n = max(1, s.inspection.panels.count + (s.train.imageSide != nil ? 1 : 0))
+            s.tab = (s.tab + (action == .nextTab ? 1 : n - 1)) % n
+            s.scrollRow = 0; s.scrollCol = 0; s.check = nil
+        case let .scroll(rows, cols):
+            s.scrollRow = max(0, s.scrollRow + rows); s.scrollCol = max(0, s.scrollCol + cols)
+            if let p = s.selectedPanel {
+                s.scrollRow = min(s.scrollRow, max(0, p.matrix.rows - 1)); s.scrollCol = min(s.scrollCol, max(0, p.matrix.cols - 1))
+            }
+        case .picture(let d):
+            s.pictureColumn = ((s.pictureColumn + d) % s.config.hidden + s.config.hidden) % s.config.hidden
+            s.status = .init("pictures show W1 column \(s.pictureColumn)")
+        case .check:
+            guard let p = s.selectedPanel else { s.status = .init("nothing to check here: step to a gradient first", isError: true); return }
+            guard let spec = p.check else { s.status = .init("\(p.title) is not a gradient; select G, G', Hᵀ G, Xᵀ G', 2λW or a ∇ panel (Tab)", isError: true); return }
+            let r = try CheckReport.run(title: "\(p.title) = ∂\(spec.of)/∂\(spec.wrt)", analytic: p.matrix, of: spec.of, wrt: spec.wrt, state: s)
+            s.check = r
+            s.status = .init("check \(r.title): \(r.passed ? "agrees" : "DISAGREES"), max |analytic − numeric| = \(formatError(r.maxError))", isError: !r.passed)
+        case .toggleHelp: s.showHelp.toggle()
+        case .dismiss:
+            if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil } else if s.pinned != nil { s.pinned = nil }
+        case .mark(let text): s.lastMark = text; s.status = .init("mark: \(text)")
+        case .quit: s.quit = true
+        }
+    }
+
+    static func train(_ n: Int, _ s: inout ExplorerState) throws(EvalError) {
+        for _ in 0..<n {
+            if let problem = try s.update() { s.status = .init(problem, isError: true); s.measureAccuracy(); return }
+        }
+        s.measureAccuracy()
+        let j = s.losses.last.map { "J = \(formatNumber($0))" } ?? ""
+        s.status = .init("\(n == 1 ? "1 update" : "\(n) updates"): \(j), train acc \(formatPercent(s.trainAccuracy))" +
+                         (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "") + "; new minibatch at step 0")
+    }
+
+    /// The position just after a node's forward step, or after its backward step for grad_NODE / ∇NODE / a quantity.
+    static func gotoPosition(_ name: String, _ s: ExplorerState) -> Result<Int, ExplorerError> {
+        let e = s.engine, g = e.graph, f = e.forwardNodes.count
+        var base = name, backward = false
+        if let q = Quantity(name: name) {
+            switch q.checkSpec.wrt { case "J", "J_MLE": base = q.checkSpec.wrt; case let w: base = w; backward = true }
+            if case let .contribution(step, _) = q.source { base = step }
+            if case let .incoming(n) = q.source { base = n }
+        }
+        for p in ["grad_", "∇"] where base.hasPrefix(p) { base = String(base.dropFirst(p.count)); backward = true }
+        guard let id = g.id(base) else { return .failure(.unknownName(name, known: g.nodes.map(\.name))) }
+        if backward {
+            guard let i = e.backwardNodes.firstIndex(of: id) else {
+                if let c = g.nodes.indices.last(where: { e.backwardNodes.contains($0) && g.nodes[$0].inputs.contains(base) }),
+                   let i = e.backwardNodes.firstIndex(of: c) { return .success(f + i + 1) }
+                return .failure(.noGradient(name: base))
+            }
+            return .success(f + i + 1)
+        }
+        guard let i = e.forwardNodes.firstIndex(of: id) else {
+            return .failure(.badValue("\(base) is a leaf (an input or a parameter): it has no step; try inspect \(base)"))
+        }
+        return .success(i + 1)
+    }
+
+    /// Handles a key: the command line while it is open, the key table otherwise.
+    public static func handle(_ key: Key, _ s: inout ExplorerState) -> [Outcome] {
+        if var p = s.prompt {
+            switch key {
+            case .escape: s.prompt = nil; return []
+            case .enter:
+                s.prompt = nil
+                let line = p.text.trimmingCharacters(in: .whitespaces)
+                guard !line.isEmpty else { return [] }
+                if s.history.last != line { s.history.append(line) }
+                switch REPL.parse(line) {
+                case .failure(let e): s.status = .init(e.message, isError: true); return []
+                case .success(.record(let path)): return [.record(path: path)]
+                case .success(.action(let a)): reduce(into: &s, a); return [.applied(a)]
+                }
+            case .backspace: if p.text.isEmpty { s.prompt = nil; return [] }; p.backspace()
+            case .up: p.up(s.history)
+            case .down: p.down(s.history)
+            case .tab:
+                let options = p.complete(names: ExplorerState.inspectableNames(s.engine.graph))
+                if options.count > 1 { s.status = .init(options.prefix(16).joined(separator: " ")) }
+            case .char(let c): p.insert(c)
+            default: break
+            }
+            s.prompt = p
+            return []
+        }
+        if key == Keymap.prompt { s.prompt = Prompt(); return [] }
+        if key == Keymap.record { return [.record(path: nil)] }
+        if s.showHelp, key != .char("?"), key != .char("q") { s.showHelp = false; return [.applied(.dismiss)] }
+        guard let a = Keymap.action(for: key) else { return [] }
+        reduce(into: &s, a)
+        return [.applied(a)]
+    }
+}
+
+func formatSetting(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)" }

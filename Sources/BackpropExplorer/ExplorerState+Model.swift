@@ -1,0 +1,79 @@
+import BackpropCore
+import BackpropIO
+
+extension ExplorerState {
+    /// A fresh exploration: weights from the seed (He initialisation), the first minibatch, position 0.
+    public init(config: ExplorerConfig, train: Dataset, test: Dataset?) throws(EvalError) {
+        self.config = config; self.train = train; self.test = test
+        var gen = SeededGenerator(seed: config.seed)
+        W1 = Initializer.he.weights(fanIn: train.d, fanOut: config.hidden, rng: &gen)
+        W2 = Initializer.he.weights(fanIn: config.hidden, fanOut: train.classes, rng: &gen)
+        rng = SeededGenerator(seed: config.seed ^ 0x5EED_0F0D_E12D)
+        order = []; cursor = 0; epoch = 0; updates = 0; batch = []
+        let engine = try Engine<Double>(graph: Figure611.graph, constants: ["λ": config.lambda])
+        stepper = try Stepper(engine: engine, bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
+        losses = []
+        pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; check = nil
+        status = Status("ready: → steps forward, ← back, n trains one minibatch, ? help")
+        lastMark = nil; quit = false; prompt = nil; history = []
+        shuffle()
+        try startBatch()
+        measureAccuracy()
+    }
+
+    /// A new epoch order (Fisher–Yates with the seeded generator), or the data order with --no-shuffle.
+    mutating func shuffle() {
+        order = Array(0..<train.count)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(below: i + 1)) }
+        cursor = 0
+    }
+
+    /// Takes the next minibatch and starts its step-through at position 0.
+    mutating func startBatch() throws(EvalError) {
+        if cursor + config.batchSize > order.count { epoch += 1; shuffle() }
+        batch = Array(order[cursor..<(cursor + config.batchSize)])
+        cursor += config.batchSize
+        try restartStepper()
+    }
+
+    /// The current minibatch's step-through from position 0, with the current weights and λ.
+    mutating func restartStepper() throws(EvalError) {
+        let (X, y): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
+        let engine = try Engine<Double>(graph: Figure611.graph, constants: ["λ": config.lambda])
+        stepper = try Stepper(engine: engine, bindings: ["X": X, "y": y, "W1": W1, "W2": W2])
+    }
+
+    /// One SGD update from the current minibatch (finishing its backward pass), then the next minibatch.
+    /// Returns an error message, and changes nothing, if J or a gradient is not finite.
+    mutating func update() throws(EvalError) -> String? {
+        var s = stepper.state
+        try engine.run(&s)
+        let g = engine.graph
+        let J = s.values[g.loss]!.scalar
+        let g1 = s.grads[g.id("W1")!]!, g2 = s.grads[g.id("W2")!]!
+        for (name, ok) in [("J", J.isFinite), ("∇W1 J", g1.isFinite), ("∇W2 J", g2.isFinite)] where !ok {
+            return "update \(updates + 1): \(name) is not finite (NaN or Inf); training diverged, try :set lr with a smaller value"
+        }
+        SGD.update(&W1, gradient: g1, learningRate: config.lr)
+        SGD.update(&W2, gradient: g2, learningRate: config.lr)
+        losses.append(J)
+        updates += 1
+        try startBatch()
+        return nil
+    }
+
+    /// Accuracy of the current weights on (up to 5,000 of) the training data and on the test data.
+    mutating func measureAccuracy() {
+        func accuracy(_ d: Dataset, limit: Int) -> Double {
+            let rows = Array(0..<min(d.count, limit))
+            let (X, _): (Matrix<Double>, Matrix<Double>) = d.matrix(rows: rows)
+            let logits = X.matmul(W1).map { $0 > 0 ? $0 : 0 }.matmul(W2)
+            return Accuracy.of(logits: logits, labels: rows.map { Int(d.labels[$0]) })
+        }
+        trainAccuracy = accuracy(train, limit: 5000)
+        testAccuracy = test.map { accuracy($0, limit: 10000) }
+    }
+
+    /// J of the current minibatch once the forward pass has reached it.
+    public var currentJ: Double? { engineState.values[engine.graph.loss]?.scalar }
+}

@@ -1,0 +1,182 @@
+import BackpropCore
+import Foundation
+
+/// Rendering: a pure function of the state (and the size and terminal abilities) into a cell grid.
+public enum Screen {
+    public static let minimumWidth = 40
+    public static let minimumHeight = 12
+
+    public static func render(_ s: ExplorerState, width: Int, height: Int, options: RenderOptions = .init(),
+                              chrome: Chrome = .init()) -> CellGrid {
+        var g = CellGrid(width: width, height: height)
+        guard width >= minimumWidth, height >= minimumHeight else {
+            g.put(0, 0, "terminal too small (need \(minimumWidth)×\(minimumHeight))", .plain)
+            return g
+        }
+        drawTitle(s, &g, chrome)
+        let full = width >= 80 && height >= 24
+        // The graph: as much detail as fits, then one line of figures under it.
+        let diagram = GraphDiagram(s)
+        let graphRows = full ? 10 : height >= 14 ? 5 : height - 7
+        var y = 1
+        if let d = diagram.detail(fitting: width - 2, graphRows) {
+            diagram.draw(into: &g, rect: Rect(x: 1, y: y, width: width - 2, height: graphRows), options: options)
+            y += diagram.height(detail: d)
+        } else {
+            g.put(1, y, "(graph hidden: enlarge the terminal to see Figure 6.11)", .faint, maxWidth: width - 2)
+            y += 1
+        }
+        drawSummary(s, &g, Rect(x: 1, y: y, width: width - 2, height: 1), options)
+        let topOfInspector = y + 1
+        let keysLine = height >= 16
+        let bottom = height - (keysLine ? 2 : 1)   // status and key lines
+        var inspectorWidth = width
+        if width >= 120 && height >= 36 {
+            inspectorWidth = width - 44
+            drawSide(s, &g, Rect(x: inspectorWidth + 1, y: topOfInspector, width: width - inspectorWidth - 2, height: bottom - topOfInspector), options)
+        }
+        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector), options)
+        drawStatus(s, &g, y: bottom)
+        if keysLine { drawKeys(s, &g, y: height - 1) }
+        if s.showHelp { drawHelp(&g) }
+        return g
+    }
+
+    static func drawTitle(_ s: ExplorerState, _ g: inout CellGrid, _ chrome: Chrome) {
+        g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), " ", .title)
+        let c = s.config
+        let phase = s.position == 0 ? "start" : s.inBackward ? "backward" : s.position <= s.engine.forwardNodes.count ? "forward" : ""
+        var left = " \(REPL.inert(c.data)) \(s.features)→\(c.hidden)→\(s.classes) m=\(c.batchSize) ε=\(formatSetting(c.lr)) λ=\(formatSetting(c.lambda))"
+        left += " · step \(s.position)/\(s.stepCount) \(phase) · update \(s.updates) epoch \(s.epoch)"
+        if g.width >= 110 { left = " backprop-tui · Figure 6.11 ·" + left } else if g.width >= 96 { left = " backprop-tui ·" + left }
+        g.put(0, 0, left, .title)
+        var right = ""
+        if let r = chrome.replay { right += " ▶ \(r) " }
+        if let r = chrome.recording { right += " ● REC \(REPL.inert((r as NSString).lastPathComponent)) " }
+        if !right.isEmpty { g.put(max(0, g.width - right.count), 0, right, Style(fg: .red, bold: true, reverse: true)) }
+    }
+
+    /// One line: J, accuracy, multiply-adds so far (of a whole step), bytes kept for backward, a loss sparkline.
+    static func drawSummary(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
+        var parts = ["J " + (s.currentJ.map { String(format: "%.6f", $0) } ?? "–")]
+        parts.append("acc \(formatPercent(s.trainAccuracy))" + (s.test != nil ? " test \(formatPercent(s.testAccuracy))" : ""))
+        let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape, "W2": s.W2.shape]
+        let done = s.engine.multiplyAddsDone(s.engineState)
+        if let c = s.engine.cost(leafShapes: shapes) {
+            parts.append("madds \(formatCount(done))/\(formatCount(c.forward + c.backward))")
+            parts.append("kept \(formatBytes(c.bytesKept))")
+        }
+        let text = parts.joined(separator: "  ")
+        let used = g.put(r.x, r.y, text, .heading, maxWidth: r.width)
+        let room = r.width - used - 2
+        if room >= 12, !s.losses.isEmpty {
+            let recent = Array(s.losses.suffix(room - 5))
+            let lo = recent.min()!, hi = recent.max()!
+            let blocks: [Character] = o.unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [".", ".", ":", ":", "|", "|", "#", "#"]
+            let spark = String(recent.map { v -> Character in
+                guard v.isFinite else { return "!" }
+                return blocks[hi > lo ? Int((v - lo) / (hi - lo) * 7) : 3]
+            })
+            g.put(r.x + used + 2, r.y, "loss " + spark, Style(fg: .green))
+        }
+    }
+
+    /// Wide screens: the loss curve, and pictures for image data.
+    static func drawSide(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
+        g.put(r.x, r.y, "loss curve", .heading)
+        let plotH = s.train.imageSide != nil ? 6 : r.height - 2
+        LossPlot.draw(s.losses, into: &g, rect: Rect(x: r.x, y: r.y + 1, width: r.width, height: plotH), options: o)
+        if s.train.imageSide != nil {
+            Pictures.draw(s, into: &g, rect: Rect(x: r.x, y: r.y + plotH + 2, width: r.width, height: r.maxY - r.y - plotH - 2), options: o)
+        }
+    }
+
+    static func drawInspector(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
+        guard r.height > 0 else { return }
+        let ins = s.inspection
+        var y = r.y
+        for l in ins.lines.prefix(max(1, r.height / 3)) { g.put(r.x, y, l, .plain, maxWidth: r.width); y += 1 }
+        // Tabs.
+        var titles = s.pinned == nil ? ins.panels.map(\.title) : []
+        if s.pinned == nil, s.train.imageSide != nil { titles.append("pictures") }
+        if !titles.isEmpty, y < r.maxY {
+            var x = r.x
+            for (i, t) in titles.enumerated() {
+                let label = i == s.tab ? "[\(t)]" : " \(t) "
+                if x + label.count > r.maxX { g.put(r.maxX - 1, y, "…", .faint); break }
+                g.put(x, y, label, i == s.tab ? Style(bold: true, reverse: true) : .faint)
+                x += label.count + 1
+            }
+            y += 1
+        }
+        let body = Rect(x: r.x, y: y, width: r.width, height: r.maxY - y)
+        if let c = s.check { drawCheck(c, &g, body); return }
+        if s.picturesSelected { Pictures.draw(s, into: &g, rect: body, options: o); return }
+        if let p = s.selectedPanel { MatrixView.draw(p, into: &g, rect: body, row: s.scrollRow, col: s.scrollCol) }
+    }
+
+    static func drawCheck(_ c: CheckReport, _ g: inout CellGrid, _ r: Rect) {
+        var y = r.y
+        g.put(r.x, y, "check \(c.title), central differences h = \(c.step)", .heading, maxWidth: r.width); y += 1
+        g.put(r.x, y, "entry        analytic                 numeric                  |a − n|", .faint, maxWidth: r.width); y += 1
+        for e in c.entries where y < r.maxY - 1 {
+            let t = String(format: "(%d,%d)", e.row, e.col).padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%+.16e  %+.16e  %.2e", e.analytic, e.numeric, e.error)
+            g.put(r.x, y, t, .plain, maxWidth: r.width); y += 1
+        }
+        if y < r.maxY {
+            g.put(r.x, y, c.passed ? "agrees: every |a − n| ≤ 1e-6 + 1e-4·|n|" : "DISAGREES beyond 1e-6 + 1e-4·|n|",
+                  c.passed ? Style(fg: .green, bold: true) : .error, maxWidth: r.width)
+        }
+    }
+
+    static func drawStatus(_ s: ExplorerState, _ g: inout CellGrid, y: Int) {
+        if let p = s.prompt {
+            g.put(0, y, ":" + REPL.inert(p.text), .plain, maxWidth: g.width)
+            g.put(min(g.width - 1, 1 + p.text.count), y, "_", Style(reverse: true))
+            return
+        }
+        g.put(0, y, REPL.inert(s.status.text), s.status.isError ? .error : .plain, maxWidth: g.width)
+    }
+
+    static func drawKeys(_ s: ExplorerState, _ g: inout CellGrid, y: Int) {
+        let keys = s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
+            : "→ step ← back  n update  t train  Tab matrix  c check  : command  ? help  q quit"
+        g.put(0, y, keys, .faint, maxWidth: g.width)
+    }
+
+    /// Every key and command, over the whole screen.
+    static func drawHelp(_ g: inout CellGrid) {
+        let r = Rect(x: 1, y: 1, width: g.width - 2, height: g.height - 2)
+        g.fill(Rect(x: 0, y: 1, width: g.width, height: g.height - 2))
+        var y = r.y
+        g.put(r.x, y, "help: keys (any key closes)", .heading, maxWidth: r.width); y += 1
+        // Keys flow across the width, as many to a line as fit.
+        var x = r.x
+        let items = Keymap.bindings.map { "\($0.label) \($0.help)" } + [": command line", "r record on/off"]
+        for item in items {
+            if x > r.x && x + item.count > r.maxX { x = r.x; y += 1 }
+            if y >= r.maxY { return }
+            g.put(x, y, item, .plain, maxWidth: r.width)
+            let label = item.prefix { $0 != " " }
+            g.restyle(x, y, count: label.count) { $0.bold = true }
+            x += item.count + 3
+        }
+        y += 1
+        if y < r.maxY { g.put(r.x, y, "commands (type : first)", .heading, maxWidth: r.width); y += 1 }
+        let room = r.maxY - y
+        if room >= REPL.commands.count {
+            for c in REPL.commands {
+                g.put(r.x, y, c.usage, Style(bold: true), maxWidth: r.width)
+                g.put(r.x + 38, y, c.summary, .plain, maxWidth: r.width - 38); y += 1
+            }
+        } else {
+            x = r.x
+            for c in REPL.commands {
+                if x > r.x && x + c.usage.count > r.maxX { x = r.x; y += 1 }
+                if y >= r.maxY { return }
+                g.put(x, y, c.usage, .plain, maxWidth: r.width); x += c.usage.count + 3
+            }
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import BackpropExplorer
+import BackpropIO
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The interactive loop: keys in, actions through the reducer, frames out; recording and replay
+/// around it. All logic lives in the reducer; this file only moves data between it and the world.
+final class App {
+    var state: ExplorerState
+    /// The configuration the session started from and everything applied since (a session's log).
+    let initial: ExplorerState
+    var log: [Session.Line] = []
+    var replay: Replay?
+    var playing = false
+    var speed = 1.0
+    var recorder: SessionRecorder?
+    let recordPath: String?
+    let title: String?, description: String?
+    let clock = ContinuousClock.now
+    /// Time offset of the log (a replay taken over continues the recording's times).
+    var base = 0.0
+    var lastPlayed = ContinuousClock.now
+
+    init(start: ExplorerState, replay: Replay?, recordPath: String?, title: String?, description: String?) throws(Failure) {
+        state = start; initial = start; self.replay = replay
+        self.recordPath = recordPath; self.title = title; self.description = description
+        playing = replay != nil
+    }
+
+    var now: Double {
+        let d = ContinuousClock.now - clock
+        return base + Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    static let speeds = [0.25, 0.5, 1, 2, 4, 8]
+
+    var chrome: Chrome {
+        var c = Chrome(recording: recorder?.path)
+        if let r = replay {
+            c.replay = "replay \(r.index)/\(r.file.lines.count) ×\(App.format(speed)) \(playing ? "playing" : "paused")"
+        }
+        return c
+    }
+
+    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+
+    func run() throws(Failure) {
+        let term = try Terminal()
+        defer { term.close() }
+        Signals.install([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+        if replay == nil, let p = recordPath { startRecording(p, term) }
+        var dirty = true
+        var quickErrors = 0
+        while true {
+            if dirty {
+                term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options, chrome: chrome))
+                dirty = false
+            }
+            if Signals.pending != 0 { break }
+            let wait = ContinuousClock.now
+            let key = term.readKey(milliseconds: replay != nil && playing ? 20 : 200)
+            guard let key else {
+                // A blocking read that fails at once, again and again, means the terminal is gone.
+                quickErrors = ContinuousClock.now - wait < .milliseconds(5) ? quickErrors + 1 : 0
+                if quickErrors > 50 { break }
+                if advanceReplay() { dirty = true }
+                continue
+            }
+            quickErrors = 0
+            dirty = true
+            if key == .resize { continue }
+            if replay != nil, replayKey(key, term) { if state.quit { break }; continue }
+            if replay != nil { takeOver(term) }
+            let before = state
+            for outcome in Explorer.handle(key, &state) {
+                switch outcome {
+                case .applied(let a): logApplied(a, before: before)
+                case .record(let path): toggleRecording(path, term)
+                }
+            }
+            if state.quit { break }
+        }
+        term.close()
+        let sig = Signals.pending
+        if sig != 0 { throw .interrupted(signal: sig) }
+    }
+
+    /// Adds an applied action's lines to the log and to the recording.
+    func logApplied(_ a: Action, before: ExplorerState) {
+        let lines = Session.lines(for: a, at: now, before: before, after: state)
+        log += lines
+        guard let r = recorder else { return }
+        do throws(IOError) { try r.append(lines) } catch {
+            recorder = nil
+            state.status = .init("recording stopped: \(error)", isError: true)
+        }
+    }
+
+    func startRecording(_ path: String, _ term: Terminal) {
+        let h = Session.Header(config: initial.config, columns: term.width, rows: term.height, title: title, description: description)
+        do throws(IOError) {
+            recorder = try SessionRecorder(path: path, header: h, log: log)
+            state.status = .init("recording to \(path) (r or :record stops)")
+        } catch {
+            state.status = .init("cannot record: \(error)", isError: true)
+        }
+    }
+
+    func toggleRecording(_ path: String?, _ term: Terminal) {
+        if let r = recorder, path == nil || path == r.path {
+            recorder = nil
+            state.status = .init("recording saved to \(r.path)")
+            return
+        }
+        recorder = nil
+        let stamp = Int(Date().timeIntervalSince1970)
+        startRecording(path ?? "session-\(stamp).jsonl", term)
+    }
+
+    // MARK: Replay
+
+    /// Plays the next line when it is due; true if the screen changed.
+    func advanceReplay() -> Bool {
+        guard var r = replay, playing, !r.atEnd else { return false }
+        let previous = r.index > 0 ? r.file.lines[r.index - 1].time : 0
+        let gap = min(2.0, max(0, r.file.lines[r.index].time - previous)) / speed
+        let elapsed = ContinuousClock.now - lastPlayed
+        guard Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18 >= gap else { return false }
+        r.forward()
+        replay = r; state = r.state
+        lastPlayed = ContinuousClock.now
+        if r.atEnd { playing = false; state.status = .init("end of the session: any key takes over, q quits") }
+        return true
+    }
+
+    /// Replay controls; returns false for keys that take the session over.
+    func replayKey(_ key: Key, _ term: Terminal) -> Bool {
+        guard var r = replay else { return false }
+        switch key {
+        case .char(" "): playing.toggle(); lastPlayed = ContinuousClock.now
+        case .right, .char("."): r.forward(); playing = false
+        case .left, .char(","): r.backward(); playing = false
+        case .char("+"): speed = App.speeds.first { $0 > speed } ?? speed
+        case .char("-"): speed = App.speeds.last { $0 < speed } ?? speed
+        case .char("]"): if let m = r.markers.first(where: { $0.index >= r.index }) { r.seek(to: m.index + 1) }
+        case .char("["): if let m = r.markers.last(where: { $0.index < r.index - 1 }) { r.seek(to: m.index + 1) }
+        case .char("q"): state.quit = true; return true
+        default: return false
+        }
+        replay = r
+        state = r.state
+        if let m = r.markers.last(where: { $0.index < r.index }) { state.status = .init("marker: \(m.text)") }
+        return true
+    }
+
+    /// The user takes over: the session goes live from here, keeping the replayed lines as its log.
+    func takeOver(_ term: Terminal) {
+        guard let r = replay else { return }
+        log = Array(r.file.lines.prefix(r.index))
+        base = (log.last?.time ?? 0) - now + base
+        replay = nil; playing = false
+        state.status = .init("live: you have taken over the session (r records this branch)")
+        if let p = recordPath { startRecording(p, term) }
+    }
+}
