@@ -34,7 +34,7 @@ enum Failure: Error {
         case let .diverged(step, tensor): "step \(step): \(tensor) is not finite (NaN or Inf); training diverged, try a smaller --lr"
         case .interrupted(let s): "interrupted by signal \(s)"
         case .noTerminal(let m): m
-        case let .session(f, m), let .mismatch(f, m): "\(inert(f)): \(m)"
+        case let .session(f, m), let .mismatch(f, m): "\(inert(f, limit: 4096)): \(m)"
         }
     }
 }

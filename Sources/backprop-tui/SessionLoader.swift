@@ -25,7 +25,7 @@ enum SessionLoader {
         let source: DataSource
         do { source = try DataSource.load(spec) } catch {
             if c.data == "fashion-mnist" && error.kind == .missing {
-                throw .session(file: path, message: "line 1: needs Fashion-MNIST, which is missing (\(error.message)); install it with: sudo apt-get install dataset-fashion-mnist")
+                throw .session(file: path, message: "line 1: the session needs Fashion-MNIST: \(error.message)")
             }
             throw .io(error)
         }
