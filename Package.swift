@@ -37,7 +37,7 @@ let package = Package(
             ],
             swiftSettings: generic),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
-        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels"], swiftSettings: generic),
+        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
         .testTarget(name: "CLITests", dependencies: ["BackpropIO", "BackpropExplorer", "backprop-tui"], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),

@@ -22,14 +22,19 @@ public struct CheckReport: Equatable, Sendable {
         let (X, y): (Matrix<Double>, Matrix<Double>) = state.train.matrix(rows: state.batch)
         let bindings = ["X": X, "y": y, "W1": state.W1, "W2": state.W2]
         let target = g.id(wrt)!, scalar = g.id(of)!
+        // The forward values once; each probe recomputes only what depends on `wrt`.
+        var base = try engine.start(bindings)
+        try engine.run(&base, to: engine.forwardNodes.count)
+        var depends = [Bool](repeating: false, count: g.nodes.count)
+        depends[target] = true
+        for v in g.order { if g.nodes[v].inputs.contains(where: { depends[g.id($0)!] }) { depends[v] = true } }
         /// The scalar node's value with entry (i, j) of `wrt` moved by `delta`, downstream recomputed.
         func value(_ i: Int, _ j: Int, _ delta: Double) throws(EvalError) -> Double {
-            var s = try engine.start(bindings)
-            if s.values[target] != nil { s.values[target]![i, j] += delta }
-            for v in engine.forwardNodes {
+            var s = base
+            s.values[target]![i, j] += delta
+            for (p, v) in engine.forwardNodes.enumerated() where depends[v] && v != target {
+                s.position = p
                 try engine.advance(&s)
-                if v == target { s.values[v]![i, j] += delta }
-                if v == scalar { break }
             }
             return s.values[scalar]!.scalar
         }

@@ -114,12 +114,13 @@ public enum Explorer {
 
     static func train(_ n: Int, _ s: inout ExplorerState) throws(EvalError) {
         for _ in 0..<n {
-            if let problem = try s.update() { s.status = .init(problem, isError: true); s.measureAccuracy(); return }
+            if let problem = try s.update() { s.status = .init(problem, isError: true); s.measureAccuracy(force: n > 1); return }
         }
-        s.measureAccuracy()
+        s.measureAccuracy(force: n > 1)
         let j = s.losses.last.map { "J = \(formatNumber($0))" } ?? ""
-        s.status = .init("\(n == 1 ? "1 update" : "\(n) updates"): \(j), train acc \(formatPercent(s.trainAccuracy))" +
-                         (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "") + "; new minibatch at step 0")
+        let acc = s.accuracyAt == s.updates
+            ? ", train acc \(formatPercent(s.trainAccuracy))" + (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "") : ""
+        s.status = .init("\(n == 1 ? "1 update" : "\(n) updates"): \(j)\(acc); new minibatch at step 0")
     }
 
     /// The position just after a node's forward step, or after its backward step for grad_NODE / ∇NODE / a quantity.

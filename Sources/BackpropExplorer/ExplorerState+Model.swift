@@ -18,7 +18,8 @@ extension ExplorerState {
         lastMark = nil; quit = false; prompt = nil; history = []
         shuffle()
         try startBatch()
-        measureAccuracy()
+        accuracyAt = nil
+        measureAccuracy(force: false)
     }
 
     /// A new epoch order (Fisher–Yates with the seeded generator), or the data order with --no-shuffle.
@@ -62,8 +63,15 @@ extension ExplorerState {
         return nil
     }
 
+    /// Multiply-adds that measuring accuracy costs; above this a single update does not re-measure
+    /// (keeping a key press well under 50 ms), and the screen says when it was measured.
+    static let accuracyBudget = 200_000_000
+
     /// Accuracy of the current weights on (up to 5,000 of) the training data and on the test data.
-    mutating func measureAccuracy() {
+    /// Unless `force`d, skipped when it would cost more than `accuracyBudget`.
+    mutating func measureAccuracy(force: Bool) {
+        let examples = min(train.count, 5000) + min(test?.count ?? 0, 10000)
+        if !force && examples * train.d * config.hidden > Self.accuracyBudget { return }
         func accuracy(_ d: Dataset, limit: Int) -> Double {
             let rows = Array(0..<min(d.count, limit))
             let (X, _): (Matrix<Double>, Matrix<Double>) = d.matrix(rows: rows)
@@ -72,6 +80,7 @@ extension ExplorerState {
         }
         trainAccuracy = accuracy(train, limit: 5000)
         testAccuracy = test.map { accuracy($0, limit: 10000) }
+        accuracyAt = updates
     }
 
     /// J of the current minibatch once the forward pass has reached it.

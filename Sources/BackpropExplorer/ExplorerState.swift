@@ -26,6 +26,8 @@ public struct ExplorerState: Sendable {
     public var losses: [Double]
     public var trainAccuracy: Double?
     public var testAccuracy: Double?
+    /// The update count the accuracies were measured at (nil: not yet measured).
+    public var accuracyAt: Int?
 
     // View.
     /// A pinned selection (`inspect NAME`); nil follows the current step.

@@ -18,7 +18,8 @@ public struct Replay: Sendable {
     /// Applies the next line (actions change the state; digests and markers do not).
     public mutating func forward() {
         guard !atEnd else { return }
-        if case .action(_, let a) = file.lines[index] { Explorer.reduce(into: &state, a) }
+        // Quitting belongs to the person who recorded, not to the replay.
+        if case .action(_, let a) = file.lines[index], a != .quit { Explorer.reduce(into: &state, a) }
         index += 1
         if index % 16 == 0 { snapshots[index] = state }
     }

@@ -37,7 +37,7 @@ public enum Screen {
         }
         drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector), options)
         drawStatus(s, &g, y: bottom)
-        if keysLine { drawKeys(s, &g, y: height - 1) }
+        if keysLine { drawKeys(s, &g, y: height - 1, chrome: chrome) }
         if s.showHelp { drawHelp(&g) }
         return g
     }
@@ -59,7 +59,10 @@ public enum Screen {
     /// One line: J, accuracy, multiply-adds so far (of a whole step), bytes kept for backward, a loss sparkline.
     static func drawSummary(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
         var parts = ["J " + (s.currentJ.map { String(format: "%.6f", $0) } ?? "–")]
-        parts.append("acc \(formatPercent(s.trainAccuracy))" + (s.test != nil ? " test \(formatPercent(s.testAccuracy))" : ""))
+        var acc = "acc \(formatPercent(s.trainAccuracy))" + (s.test != nil ? " test \(formatPercent(s.testAccuracy))" : "")
+        if let at = s.accuracyAt, at != s.updates { acc += " (at update \(at))" }
+        if s.accuracyAt == nil && s.trainAccuracy == nil { acc = "acc – (t or e measures)" }
+        parts.append(acc)
         let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape, "W2": s.W2.shape]
         let done = s.engine.multiplyAddsDone(s.engineState)
         if let c = s.engine.cost(leafShapes: shapes) {
@@ -139,8 +142,9 @@ public enum Screen {
         g.put(0, y, REPL.inert(s.status.text), s.status.isError ? .error : .plain, maxWidth: g.width)
     }
 
-    static func drawKeys(_ s: ExplorerState, _ g: inout CellGrid, y: Int) {
-        let keys = s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
+    static func drawKeys(_ s: ExplorerState, _ g: inout CellGrid, y: Int, chrome: Chrome) {
+        let keys = chrome.replay != nil ? "space play/pause  ←→ one action  +/- speed  [ ] markers  other keys take over  q quit"
+            : s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
             : "→ step ← back  n update  t train  Tab matrix  c check  : command  ? help  q quit"
         g.put(0, y, keys, .faint, maxWidth: g.width)
     }

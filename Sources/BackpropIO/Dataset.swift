@@ -67,6 +67,8 @@ public struct DataSource: Sendable {
 
     public static let fashionDefault = "/usr/share/datasets/fashion-mnist"
 
+    public init(train: Dataset, test: Dataset?) { self.train = train; self.test = test }
+
     /// Resolves `spiral`, `fashion-mnist`, a directory of IDX files, or a CSV file.
     public static func load(_ spec: String, testData: String? = nil) throws(IOError) -> DataSource {
         var src: DataSource

@@ -33,6 +33,11 @@ func seconds(_ body: () -> Void) -> Double {
     }
 }
 
+if CommandLine.arguments.dropFirst().first == "frames" {
+    FrameBench.run()
+    exit(0)
+}
+
 var rng = SeededGenerator(seed: 1)
 for threads in [1, 2] {
     let pool = threads > 1 ? WorkerPool(threads: threads) : nil

@@ -23,7 +23,10 @@ final class App {
     var base = 0.0
     var lastPlayed = ContinuousClock.now
 
-    init(start: ExplorerState, replay: Replay?, recordPath: String?, title: String?, description: String?) throws(Failure) {
+    let term: Terminal
+
+    init(term: Terminal, start: ExplorerState, replay: Replay?, recordPath: String?, title: String?, description: String?) throws(Failure) {
+        self.term = term
         state = start; initial = start; self.replay = replay
         self.recordPath = recordPath; self.title = title; self.description = description
         playing = replay != nil
@@ -47,9 +50,6 @@ final class App {
     static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
     func run() throws(Failure) {
-        let term = try Terminal()
-        defer { term.close() }
-        Signals.install([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
         if replay == nil, let p = recordPath { startRecording(p, term) }
         var dirty = true
         var quickErrors = 0
@@ -76,6 +76,7 @@ final class App {
             let before = state
             for outcome in Explorer.handle(key, &state) {
                 switch outcome {
+                case .applied(.quit): break   // not part of the session: a replay should not end itself
                 case .applied(let a): logApplied(a, before: before)
                 case .record(let path): toggleRecording(path, term)
                 }

@@ -17,13 +17,23 @@ enum Interactive {
         if let l = o.lambda, !(l >= 0 && l.isFinite) { throw .usage(flag: "--lambda", message: "\(l) is not allowed; expected a finite number ≥ 0") }
         if let path = o.replay {
             if o.verify && o.exportCast != nil { throw .usage(flag: "--verify", message: "cannot be combined with --export-cast; expected one of them") }
+            if o.verify || o.exportCast != nil {
+                let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
+                if o.verify { try verify(path, file, start) } else if let out = o.exportCast { try CastExport.write(file, start: start, to: out) }
+                return
+            }
+            let term = try Terminal()
+            defer { term.close() }
+            term.notice("loading \(path) …")
             let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
-            if o.verify { try verify(path, file, start); return }
-            if let out = o.exportCast { try CastExport.write(file, start: start, to: out); return }
-            let app = try App(start: start, replay: Replay(file: file, start: start), recordPath: o.record, title: o.title, description: o.description)
+            let app = try App(term: term, start: start, replay: Replay(file: file, start: start), recordPath: o.record, title: o.title, description: o.description)
             try app.run()
             return
         }
+        // The first frame comes at once; loading (Fashion-MNIST takes about half a second) follows.
+        let term = try Terminal()
+        defer { term.close() }
+        term.notice("loading \(o.data) …")
         let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
         let batch = o.batchSize ?? ExplorerConfig.defaultBatch
         if batch > source.train.count {
@@ -34,7 +44,7 @@ enum Interactive {
                                     lambda: o.lambda ?? ExplorerConfig.defaultLambda, seed: o.seed)
         let start: ExplorerState
         do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch { throw .eval(error) }
-        try App(start: start, replay: nil, recordPath: o.record, title: o.title, description: o.description).run()
+        try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title, description: o.description).run()
     }
 
     /// Re-executes a session headlessly and checks every digest.

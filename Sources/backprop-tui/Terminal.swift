@@ -37,6 +37,8 @@ final class Terminal {
         set_escdelay(25)   // Esc responds at once
         curs_set(0)
         Terminal.saveForCrash()
+        // From here on, these end the loop (which restores the terminal) instead of the process.
+        Signals.install([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     }
 
     var width: Int { Int(bp_cols()) }
@@ -121,6 +123,13 @@ final class Terminal {
         case .blue: 4; case .magenta: 5; case .cyan: 6; case .white: 7
         case .gray(let n): options.grays ? Int16(232 + max(0, min(23, n))) : (n < 12 ? 0 : 7)
         }
+    }
+
+    /// A one-line message on an otherwise empty screen (shown while loading).
+    func notice(_ text: String) {
+        var g = CellGrid(width: width, height: height)
+        g.put(1, 0, text, Style(bold: true))
+        draw(g)
     }
 
     /// Restores the terminal: exactly once, whatever called it.

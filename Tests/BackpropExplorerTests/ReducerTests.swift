@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropIO
 import Testing
 @testable import BackpropExplorer
 
@@ -10,7 +11,7 @@ struct View: Equatable {
     var showHelp: Bool, checked: Bool, lastMark: String?, quit: Bool
     init(_ s: ExplorerState) {
         position = s.position; updates = s.updates; epoch = s.epoch; cursor = s.cursor; batch = s.batch
-        weights = "\(s.W1.storage.map(\.bitPattern))\(s.W2.storage.map(\.bitPattern))"; losses = s.losses.count; config = s.config
+        weights = SHA256.hex(Array("\(s.W1.storage.map(\.bitPattern))\(s.W2.storage.map(\.bitPattern))".utf8)).prefix(16).description; losses = s.losses.count; config = s.config
         pinned = s.pinned; tab = s.tab; scrollRow = s.scrollRow; scrollCol = s.scrollCol; pictureColumn = s.pictureColumn
         showHelp = s.showHelp; checked = s.check != nil; lastMark = s.lastMark; quit = s.quit
     }
@@ -120,7 +121,7 @@ func expect(_ s: ExplorerState, _ action: Action, newWeights: Bool = false, _ ch
         let end = applying([.last], to: s0)
         let tabbed = expect(end, .nextTab) { $0.tab = 1 }
         #expect(tabbed.selectedPanel?.title == "Hᵀ G")
-        _ = expect(end, .previousTab) { $0.tab = 5 }
+        _ = expect(end, .previousTab) { $0.tab = end.inspection.panels.count - 1 }   // wraps around
         _ = expect(end, .scroll(rows: 3, cols: 1)) { $0.scrollRow = 3; $0.scrollCol = 1 }
         _ = expect(end, .scroll(rows: 100, cols: -4)) { $0.scrollRow = 7; $0.scrollCol = 0 }   // clamped to the 8×3 ∇W2 J
         _ = expect(end, .picture(-1)) { $0.pictureColumn = 7 }
