@@ -40,7 +40,7 @@ struct TUITests {
         let t = session(dir, args: "--seed 7")
         defer { t.kill() }
         let steps = Figure611.graph.nodes.filter { $0.leaf == nil }.count * 2   // 11 forward, 11 backward
-        var shown: [String] = [t.wait { $0.contains("step 0/\(steps) start") }]
+        var shown: [String] = [t.settled { $0.contains("step 0/\(steps) start") }]
         try #require(shown[0].contains("step 0/\(steps) start"), "the TUI did not start:\n\(shown[0])")
         #expect(shown[0].contains("X 8×3"))
         #expect(shown[0].contains("J_MLE 1×1"))
@@ -48,7 +48,7 @@ struct TUITests {
         // Forward and back-propagation, one key per step.
         for k in 1...steps {
             t.keys("Right")
-            let s = t.wait { $0.contains("step \(k)/\(steps)") }
+            let s = t.settled { $0.contains("step \(k)/\(steps)") }
             #expect(s.contains("step \(k)/\(steps)"), "step \(k):\n\(s)")
             shown.append(s)
         }
@@ -56,7 +56,7 @@ struct TUITests {
         // Back to the start: every screen is the one shown on the way forward.
         for k in stride(from: steps - 1, through: 0, by: -1) {
             t.keys("Left")
-            let s = t.wait { $0.contains("step \(k)/\(steps)") }
+            let s = t.settled { $0.contains("step \(k)/\(steps)") }
             let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
             let before = shown[k].split(separator: "\n", omittingEmptySubsequences: false)
             if k == 0 {   // only the status line differs: the greeting has gone
@@ -76,7 +76,7 @@ struct TUITests {
         for q: Quantity in [.G, .GPrime, .HTG, .GW2T, .XTGPrime, .decayW1, .decayW2, .gradW1, .gradW2] {
             let m = try #require(q.value(in: e.engineState, engine: e.engine))
             t.literal(":inspect \(q.asciiName)"); t.keys("Enter")
-            let s = t.wait { self.matrix(on: $0, title: q.rawValue, rows: m.rows, cols: m.cols) != nil }
+            let s = t.settled { self.matrix(on: $0, title: q.rawValue, rows: m.rows, cols: m.cols) != nil }
             let nums = try #require(matrix(on: s, title: q.rawValue, rows: m.rows, cols: m.cols), "\(q.rawValue) not shown:\n\(s)")
             #expect(agrees(nums, m, mask: q == .GPrime ? u1 : nil), "\(q.rawValue) on screen differs from the engine:\n\(s)")
             if q == .GPrime { #expect(nums.joined().contains("·"), "the relu mask is marked") }

@@ -87,5 +87,19 @@ final class Tmux {
         return s
     }
 
+    /// Like `wait`, then also until the screen stops changing (a frame may arrive in pieces).
+    @discardableResult
+    func settled(seconds: Double = 10, _ condition: (String) -> Bool) -> String {
+        var s = wait(seconds: seconds, condition)
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            usleep(30_000)
+            let t = screen
+            if t == s && condition(t) { return t }
+            s = t
+        }
+        return s
+    }
+
     static var available: Bool { Spawn.run(["tmux", "-V"]).status == 0 }
 }
