@@ -23,11 +23,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSupport"),
-        .target(name: "BackpropKernels", dependencies: ["CSupport"], swiftSettings: kernelFlags),
-        .target(name: "BackpropCore", dependencies: ["BackpropKernels"], swiftSettings: generic),
+        .target(name: "BackpropKernels", dependencies: ["CSupport"], exclude: ["README.md"], swiftSettings: kernelFlags),
+        .target(name: "BackpropCore", dependencies: ["BackpropKernels"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], swiftSettings: generic),
-        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropIO"], swiftSettings: generic),
+        .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropIO"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CNcurses"),
         .executableTarget(
             name: "backprop-tui",
@@ -35,6 +35,7 @@ let package = Package(
                 "BackpropCore", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["README.md"],
             swiftSettings: generic),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),

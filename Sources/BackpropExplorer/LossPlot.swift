@@ -1,10 +1,22 @@
 import Foundation
 
-/// The loss curve as a text plot: one column per group of updates, bar heights in eighths of a cell.
+/// The loss curve as a text plot: one column per group of updates (their mean), bar heights in
+/// eighths of a cell, on a log scale so the early drop does not flatten the rest.
 public enum LossPlot {
+    /// The mean of each of `columns` consecutive groups of the finite values.
+    public static func buckets(_ values: [Double], columns: Int) -> [Double] {
+        let n = values.count, cols = min(columns, n)
+        guard cols > 0 else { return [] }
+        return (0..<cols).compactMap { c in
+            let a = c * n / cols, b = max(a + 1, (c + 1) * n / cols)
+            let v = values[a..<b].filter { $0.isFinite }
+            return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+        }
+    }
+
     public static func draw(_ losses: [Double], into grid: inout CellGrid, rect: Rect, options: RenderOptions) {
         guard rect.height >= 2, rect.width >= 12 else { return }
-        let finite = losses.filter { $0.isFinite }
+        let finite = losses.filter { $0.isFinite && $0 > 0 }
         guard let hi = finite.max(), let lo = finite.min() else {
             grid.put(rect.x, rect.y, "loss: no updates yet (n, t or e)", .faint, maxWidth: rect.width)
             return
@@ -14,21 +26,17 @@ public enum LossPlot {
         grid.put(rect.x, rect.y, label, .faint)
         grid.put(rect.x, rect.y + rect.height - 1, String(format: "  %.4g", lo), .faint)
         let w = rect.width - labelW, h = rect.height
-        // Average the losses falling in each column.
-        let n = losses.count, cols = min(w, n)
-        let span = hi - lo
+        let n = losses.count
+        let means = buckets(losses, columns: w)
+        let (l0, l1) = (log(lo), log(hi))
         let blocks: [Character] = options.unicode ? [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [" ", ".", ".", ":", ":", "|", "|", "#", "#"]
-        for c in 0..<cols {
-            let a = c * n / cols, b = max(a + 1, (c + 1) * n / cols)
-            let vals = losses[a..<b].filter { $0.isFinite }
-            guard !vals.isEmpty else { continue }
-            let v = vals.reduce(0, +) / Double(vals.count)
-            let eighths = span > 0 ? Int(((v - lo) / span * Double(h * 8 - 1)).rounded()) + 1 : h * 4
+        for (c, v) in means.enumerated() where v > 0 {
+            let eighths = l1 > l0 ? Int(((log(v) - l0) / (l1 - l0) * Double(h * 8 - 1)).rounded()) + 1 : h * 4
             for r in 0..<h {
                 let fill = min(8, max(0, eighths - r * 8))
                 if fill > 0 { grid.put(rect.x + labelW + c, rect.y + h - 1 - r, String(blocks[fill]), Style(fg: .green)) }
             }
         }
-        grid.put(rect.x + labelW, rect.y, String(format: " %d updates", n), .faint, maxWidth: max(0, w))
+        grid.put(rect.x + labelW, rect.y, String(format: " %d updates, log scale", n), .faint, maxWidth: max(0, w))
     }
 }

@@ -73,13 +73,11 @@ public enum Screen {
         let used = g.put(r.x, r.y, text, .heading, maxWidth: r.width)
         let room = r.width - used - 2
         if room >= 12, !s.losses.isEmpty {
-            let recent = Array(s.losses.suffix(room - 5))
-            let lo = recent.min()!, hi = recent.max()!
+            // The whole history, averaged into as many columns as fit (the trend, not the noise).
+            let means = LossPlot.buckets(s.losses, columns: room - 5)
+            let lo = means.min() ?? 0, hi = means.max() ?? 0
             let blocks: [Character] = o.unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [".", ".", ":", ":", "|", "|", "#", "#"]
-            let spark = String(recent.map { v -> Character in
-                guard v.isFinite else { return "!" }
-                return blocks[hi > lo ? Int((v - lo) / (hi - lo) * 7) : 3]
-            })
+            let spark = String(means.map { v in blocks[hi > lo ? Int((v - lo) / (hi - lo) * 7) : 3] })
             g.put(r.x + used + 2, r.y, "loss " + spark, Style(fg: .green))
         }
     }
