@@ -17,6 +17,8 @@ let package = Package(
     name: "backprop-tui",
     products: [
         .executable(name: "backprop-tui", targets: ["backprop-tui"]),
+        /// The core, I/O and explorer as a library (for the fuzz targets in Fuzz/).
+        .library(name: "BackpropLibrary", targets: ["BackpropCore", "BackpropIO", "BackpropExplorer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

@@ -54,4 +54,22 @@ public enum Gzip {
         if let f = failure { throw f }
         return out
     }
+
+    /// gzip-compresses `input` in one go (for the fuzzer's harness and fixtures).
+    public static func compress(_ input: [UInt8]) -> [UInt8] {
+        var strm = z_stream()
+        guard bp_deflate_init_gzip(&strm) == Z_OK else { return [] }
+        defer { deflateEnd(&strm) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&strm, UInt(input.count))) + 64)
+        var inp = input
+        let n: Int = inp.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                strm.next_in = i.baseAddress; strm.avail_in = UInt32(i.count)
+                strm.next_out = o.baseAddress; strm.avail_out = UInt32(o.count)
+                _ = deflate(&strm, Z_FINISH)
+                return o.count - Int(strm.avail_out)
+            }
+        }
+        return Array(out[0..<n])
+    }
 }

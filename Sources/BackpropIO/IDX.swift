@@ -42,22 +42,26 @@ public struct IDXArray: Sendable, Equatable {
         return out + bytes
     }
 
+    /// How many bytes the inflated file may have, given its first bytes: what a valid header declares
+    /// plus slack for a better message (1 MiB until the header is complete or when it is invalid).
+    public static func inflateLimit(_ prefix: [UInt8]) -> Int {
+        guard prefix.count >= 4 else { return 1 << 20 }
+        let rank = Int(prefix[3])
+        guard (1...4).contains(rank), prefix.count >= 4 + 4 * rank else { return 1 << 20 }
+        var total = 1
+        for i in 0..<rank {
+            let o = 4 + 4 * i
+            total = min(maxElements, total * (Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])))
+        }
+        return 4 + 4 * rank + total + 4096
+    }
+
     /// Reads `path`, gunzipping when it is gzip; the output may not exceed what a valid header allows.
     public static func load(_ path: String) throws(IOError) -> IDXArray {
         let raw = try FileBytes.read(path)
         if Gzip.isGzip(raw) {
             // Inflate no further than the header, once read, allows (plus slack for a better message).
-            let data = try Gzip.decompress(raw, file: path) { prefix in
-                guard prefix.count >= 4 else { return 1 << 20 }
-                let rank = Int(prefix[3])
-                guard (1...4).contains(rank), prefix.count >= 4 + 4 * rank else { return 1 << 20 }
-                var total = 1
-                for i in 0..<rank {
-                    let o = 4 + 4 * i
-                    total = min(maxElements, total * (Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])))
-                }
-                return 4 + 4 * rank + total + 4096
-            }
+            let data = try Gzip.decompress(raw, file: path, limit: inflateLimit)
             return try IDXArray(parsing: data, file: path)
         }
         return try IDXArray(parsing: raw, file: path)

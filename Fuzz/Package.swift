@@ -1,0 +1,18 @@
+// swift-tools-version:6.1
+// libFuzzer targets, one per parser. Build and run with Fuzz/run.sh (see the README's Hardening section):
+//   swift build -c release --product fuzz-csv --sanitize=fuzzer --sanitize=address
+// The `backprop-tui` symlink points at the main package, so its identity is the same in any checkout.
+import PackageDescription
+
+let targets = ["idx", "idx-gzip", "csv", "safetensors", "session", "graph", "repl"]
+let package = Package(
+    name: "backprop-fuzz",
+    dependencies: [.package(path: "backprop-tui")],
+    targets: targets.map { name in
+        .executableTarget(
+            name: "fuzz-\(name)",
+            dependencies: [.product(name: "BackpropLibrary", package: "backprop-tui")],
+            path: "Sources/fuzz-\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    }
+)
