@@ -1,33 +1,68 @@
 import Foundation
 
+/// The system calls file writing goes through; tests substitute a version that "crashes" at a
+/// chosen call, to show a write interrupted anywhere leaves the old file or the new one.
+public struct FileOps: Sendable {
+    public var open: @Sendable (String, Int32, mode_t) -> Int32
+    public var write: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
+    public var fsync: @Sendable (Int32) -> Int32
+    public var close: @Sendable (Int32) -> Int32
+    public var rename: @Sendable (String, String) -> Int32
+    public var unlink: @Sendable (String) -> Int32
+
+    public init(open: @escaping @Sendable (String, Int32, mode_t) -> Int32, write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
+                fsync: @escaping @Sendable (Int32) -> Int32, close: @escaping @Sendable (Int32) -> Int32,
+                rename: @escaping @Sendable (String, String) -> Int32, unlink: @escaping @Sendable (String) -> Int32) {
+        self.open = open; self.write = write; self.fsync = fsync; self.close = close; self.rename = rename; self.unlink = unlink
+    }
+
+    public static let system = FileOps(
+        open: { Foundation.open($0, $1, $2) }, write: { Foundation.write($0, $1, $2) }, fsync: { Foundation.fsync($0) },
+        close: { Foundation.close($0) }, rename: { Foundation.rename($0, $1) }, unlink: { Foundation.unlink($0) })
+}
+
 /// The one place files are written: a temporary name in the same folder, fsync, rename, fsync the folder.
 ///
 /// A crash at any moment leaves either the old file or the new one, never a mix.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(IOError) {
+    /// Writes `bytes` to `path` atomically, `chunk` bytes per write(2).
+    public static func write(_ bytes: [UInt8], to path: String, ops: FileOps = .system, chunk: Int = 1 << 20) throws(IOError) {
         let dir = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw IOError(path, "folder \(dir) does not exist; expected an existing folder", kind: .cannotCreate)
         }
         let tmp = "\(path).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        removeStaleTemporaries(of: path, in: dir)
+        let fd = ops.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOError(path, "cannot create \(tmp): \(String(cString: strerror(errno)))", kind: .cannotCreate) }
         var ok = false
-        defer { if !ok { unlink(tmp) } }
+        defer { if !ok { _ = ops.unlink(tmp) } }
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            let n = bytes.withUnsafeBytes { ops.write(fd, $0.baseAddress! + done, min(chunk, bytes.count - done)) }
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { let e = String(cString: strerror(errno)); close(fd); throw IOError(path, "write failed: \(e)", kind: .io) }
+            guard n > 0 else { let e = String(cString: strerror(errno)); _ = ops.close(fd); throw IOError(path, "write failed: \(e)", kind: .io) }
             done += n
         }
-        guard fsync(fd) == 0 else { let e = String(cString: strerror(errno)); close(fd); throw IOError(path, "fsync failed: \(e)", kind: .io) }
-        guard close(fd) == 0 else { throw IOError(path, "close failed: \(String(cString: strerror(errno)))", kind: .io) }
-        guard rename(tmp, path) == 0 else { throw IOError(path, "cannot rename into place: \(String(cString: strerror(errno)))", kind: .cannotCreate) }
+        guard ops.fsync(fd) == 0 else { let e = String(cString: strerror(errno)); _ = ops.close(fd); throw IOError(path, "fsync failed: \(e)", kind: .io) }
+        guard ops.close(fd) == 0 else { throw IOError(path, "close failed: \(String(cString: strerror(errno)))", kind: .io) }
+        guard ops.rename(tmp, path) == 0 else { throw IOError(path, "cannot rename into place: \(String(cString: strerror(errno)))", kind: .cannotCreate) }
         ok = true
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
+        let dfd = ops.open(dir, O_RDONLY | O_DIRECTORY, 0)
+        if dfd >= 0 { _ = ops.fsync(dfd); _ = ops.close(dfd) }
+    }
+}
+
+extension AtomicFile {
+    /// Removes `path.tmp-PID` files whose writer is no longer running (a killed save leaves one).
+    static func removeStaleTemporaries(of path: String, in dir: String) {
+        let prefix = (path as NSString).lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for n in names where n.hasPrefix(prefix) {
+            guard let pid = Int32(n.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + n) }
+        }
     }
 }
 

@@ -46,7 +46,13 @@ public enum CSV {
                         throw IOError(file, "line \(lineNo), column 1: label \(v) is not a class index; expected a whole number from 0")
                     }
                     labels.append(Int(v))
-                } else { features.append(Float(v)) }
+                } else {
+                    // Features are stored as Float: a Double beyond its range would become Inf.
+                    guard Float(v).isFinite else {
+                        throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is outside the float32 range; expected a magnitude below 3.4e38")
+                    }
+                    features.append(Float(v))
+                }
             }
             rows += 1
         }

@@ -38,6 +38,8 @@ final class App {
     }
 
     static let speeds = [0.25, 0.5, 1, 2, 4, 8]
+    /// BACKPROP_TUI_FAULT=trap makes the first frame crash (tests check the terminal comes back).
+    static let fault = ProcessInfo.processInfo.environment["BACKPROP_TUI_FAULT"]
 
     var chrome: Chrome {
         var c = Chrome(recording: recorder?.path)
@@ -57,6 +59,8 @@ final class App {
             if dirty {
                 term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options, chrome: chrome))
                 dirty = false
+                // For the terminal-restore test: a Swift trap with the screen taken over.
+                if App.fault == "trap" { fatalError("injected fault (BACKPROP_TUI_FAULT=trap)") }
             }
             if Signals.pending != 0 { break }
             let wait = ContinuousClock.now

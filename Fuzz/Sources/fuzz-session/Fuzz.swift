@@ -1,3 +1,4 @@
+import BackpropCore
 import BackpropExplorer
 import BackpropIO
 
@@ -8,20 +9,21 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard let file = try? Session.parse(bytes) else { return 0 }
     for line in file.lines { precondition((try? Session.decode(Array(Session.encode(line).utf8), line: 2)) != nil, "a line does not round-trip") }
     // Replay a bounded prefix with a small model (a fuzzer's sizes and step counts are capped here).
-    let spiral = try! DataSource.load("spiral")   // per input, not a global (see fuzz-repl)
+    let g = Spiral.generate(perClass: 10)   // per input, not a global (see fuzz-repl); small, for speed
+    let data = Dataset(name: "spiral", features: .floats(g.features), labels: g.labels, count: 30, d: g.d, classes: 3, imageSide: nil, digest: "fuzz")
     var c = file.header.config
     c.hidden = min(c.hidden, 8); c.batchSize = min(c.batchSize, 16)
-    guard var s = try? ExplorerState(config: c, train: spiral.train, test: spiral.test) else { return 0 }
+    guard var s = try? ExplorerState(config: c, train: data, test: nil) else { return 0 }
     for line in file.lines.prefix(64) {
         guard case .action(_, let a) = line else { continue }
         switch a {
         case .train(let n) where n > 20: Explorer.reduce(into: &s, .train(steps: 20))
         case .trainEpoch: Explorer.reduce(into: &s, .train(steps: 20))
         case .set(.hidden, let v) where v > 16: continue
-        case .set(.batch, let v) where v > 64: continue
+        case .set(.batch, let v) where v > 30: continue
         default: Explorer.reduce(into: &s, a)
         }
-        _ = Screen.render(s, width: 80, height: 24)
     }
+    _ = Screen.render(s, width: 80, height: 24)
     return 0
 }

@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+@testable import BackpropIO
+
+/// Inputs the fuzzers found (Fuzz/run.sh), kept as fixtures: each must now be refused cleanly.
+@Suite struct FuzzRegressionTests {
+    func fixture(_ name: String) throws -> [UInt8] {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/fuzz/" + name, withExtension: nil))
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// fuzz-csv: a feature of 5.5e124 is a finite Double but Inf as the Float it is stored in;
+    /// it was accepted (and training would have diverged at once). Now refused with the column.
+    @Test func csvFeatureBeyondFloat32() throws {
+        let bytes = try fixture("csv-float32-overflow.csv")
+        #expect(throws: IOError.self) { try CSV.parse(bytes, file: "f.csv") }
+        do { _ = try CSV.parse(bytes, file: "f.csv") } catch {
+            #expect(error.message.contains("line 1, column 2") && error.message.contains("outside the float32 range"), "\(error)")
+        }
+        #expect(throws: IOError.self) { try CSV.parse(Array("0,1e39\n1,2\n".utf8), file: "g.csv") }
+        #expect(try CSV.parse(Array("0,3e38\n1,-3e38\n".utf8), file: "h.csv").features == [3e38, -3e38])
+    }
+}
