@@ -127,7 +127,7 @@ public enum Explorer {
     static func gotoPosition(_ name: String, _ s: ExplorerState) -> Result<Int, ExplorerError> {
         let e = s.engine, g = e.graph, f = e.forwardNodes.count
         var base = name, backward = false
-        if let q = Quantity(name: name) {
+        if g == Figure611.graph, let q = Quantity(name: name) {
             switch q.checkSpec.wrt { case "J", "J_MLE": base = q.checkSpec.wrt; case let w: base = w; backward = true }
             if case let .contribution(step, _) = q.source { base = step }
             if case let .incoming(n) = q.source { base = n }

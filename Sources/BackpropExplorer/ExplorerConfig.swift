@@ -1,3 +1,5 @@
+import BackpropCore
+
 /// The model and training settings an exploration runs with (what a session header records).
 public struct ExplorerConfig: Equatable, Sendable {
     /// `--data` as given (spiral, fashion-mnist, or a path) and the digest of its decompressed bytes.
@@ -8,10 +10,28 @@ public struct ExplorerConfig: Equatable, Sendable {
     public var lr: Double
     public var lambda: Double
     public var seed: UInt64
+    /// Graph text of another model over the same leaves (`--graph FILE`); nil is Figure 6.11.
+    public var graph: String?
 
-    public init(data: String, dataDigest: String, hidden: Int, batchSize: Int, lr: Double, lambda: Double, seed: UInt64) {
+    public init(data: String, dataDigest: String, hidden: Int, batchSize: Int, lr: Double, lambda: Double, seed: UInt64, graph: String? = nil) {
         self.data = data; self.dataDigest = dataDigest; self.hidden = hidden; self.batchSize = batchSize
-        self.lr = lr; self.lambda = lambda; self.seed = seed
+        self.lr = lr; self.lambda = lambda; self.seed = seed; self.graph = graph
+    }
+
+    /// Parses and checks graph text for the explorer: the leaves must be the example's (inputs X
+    /// and y, parameters W1 and W2), and the only constant λ. Returns the error text otherwise.
+    public static func graph(from text: String) throws(ExplorerError) -> Graph {
+        let g: Graph
+        do { g = try Graph(parsing: text) } catch { throw .badValue(error.description) }
+        let inputs = Set(g.names(of: .input)), params = Set(g.names(of: .param))
+        guard inputs == ["X", "y"] else {
+            throw .badValue("inputs are \(inputs.sorted().joined(separator: ", ")); expected X and y (the minibatch and its labels)")
+        }
+        guard params == ["W1", "W2"] else {
+            throw .badValue("parameters are \(params.sorted().joined(separator: ", ")); expected W1 and W2")
+        }
+        if let c = g.constantNames.first(where: { $0 != "λ" }) { throw .badValue("constant '\(c)' is unknown; expected λ") }
+        return g
     }
 
     /// The TUI's defaults: a model small enough that every matrix of a step is readable.

@@ -10,7 +10,7 @@ extension ExplorerState {
 
     /// The finite-difference check for ∂J/∂node, or the book's scalar for Figure 6.11's quantities.
     func checkSpec(contributionOf step: String, to input: String) -> (of: String, wrt: String)? {
-        for q in Quantity.allCases {
+        for q in Quantity.allCases where engine.graph == Figure611.graph {
             if case let .contribution(s, t) = q.source, s == step, t == input { return q.checkSpec }
         }
         return engine.graph.nodes.filter { $0.inputs.contains(input) }.count == 1 ? ("J", input) : nil
@@ -94,7 +94,7 @@ extension ExplorerState {
     /// A name typed at `inspect`: a quantity (G, G', Hᵀ G or HT_G, …), ∇NODE or grad_NODE, or a node.
     public func resolve(_ name: String) -> Result<Panel, ExplorerError> {
         let g = engine.graph
-        if let q = Quantity(name: name) {
+        if engine.graph == Figure611.graph, let q = Quantity(name: name) {
             if let m = q.value(in: engineState, engine: engine) {
                 let mask = q == .GPrime ? g.id("U1").flatMap { engineState.values[$0] } : nil
                 return .success(Panel(q.rawValue, m, mask: mask, check: q.checkSpec))
@@ -115,7 +115,7 @@ extension ExplorerState {
 
     /// Names `inspect` accepts (for completion and error messages).
     static func inspectableNames(_ g: Graph) -> [String] {
-        g.nodes.map(\.name) + g.nodes.map { "grad_" + $0.name } + Quantity.allCases.map(\.asciiName)
+        g.nodes.map(\.name) + g.nodes.map { "grad_" + $0.name } + (g == Figure611.graph ? Quantity.allCases.map(\.asciiName) : [])
     }
 
     /// A Double with every digit needed to reproduce it.

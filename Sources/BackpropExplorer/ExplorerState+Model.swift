@@ -10,7 +10,12 @@ extension ExplorerState {
         W2 = Initializer.he.weights(fanIn: config.hidden, fanOut: train.classes, rng: &gen)
         rng = SeededGenerator(seed: config.seed ^ 0x5EED_0F0D_E12D)
         order = []; cursor = 0; epoch = 0; updates = 0; batch = []
-        let engine = try Engine<Double>(graph: Figure611.graph, constants: ["λ": config.lambda])
+        if let text = config.graph {
+            do throws(ExplorerError) { graph = try ExplorerConfig.graph(from: text) } catch {
+                throw EvalError.invalidValue(node: "graph", text: "--graph", message: error.message)
+            }
+        } else { graph = Figure611.graph }
+        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
         stepper = try Stepper(engine: engine, bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
         losses = []
         pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; check = nil
@@ -40,8 +45,10 @@ extension ExplorerState {
     /// The current minibatch's step-through from position 0, with the current weights and λ.
     mutating func restartStepper() throws(EvalError) {
         let (X, y): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
-        let engine = try Engine<Double>(graph: Figure611.graph, constants: ["λ": config.lambda])
+        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
         stepper = try Stepper(engine: engine, bindings: ["X": X, "y": y, "W1": W1, "W2": W2])
+        // Run the whole step once on a copy: a shape error in a user's graph shows at once, not mid-way.
+        if graph != Figure611.graph { var s = stepper.state; try engine.run(&s) }
     }
 
     /// One SGD update from the current minibatch (finishing its backward pass), then the next minibatch.
@@ -72,10 +79,19 @@ extension ExplorerState {
     mutating func measureAccuracy(force: Bool) {
         let examples = min(train.count, 5000) + min(test?.count ?? 0, 10000)
         if !force && examples * train.d * config.hidden > Self.accuracyBudget { return }
+        // The logits: Figure 6.11's directly; another graph's from the input of its cross_entropy.
+        let logitsNode = graph.nodes.first { $0.op == CrossEntropyOp.name }?.inputs.first.flatMap { graph.id($0) }
+        guard graph == Figure611.graph || logitsNode != nil else { return }
         func accuracy(_ d: Dataset, limit: Int) -> Double {
             let rows = Array(0..<min(d.count, limit))
-            let (X, _): (Matrix<Double>, Matrix<Double>) = d.matrix(rows: rows)
-            let logits = X.matmul(W1).map { $0 > 0 ? $0 : 0 }.matmul(W2)
+            let (X, y): (Matrix<Double>, Matrix<Double>) = d.matrix(rows: rows)
+            var logits = X.matmul(W1).map { $0 > 0 ? $0 : 0 }.matmul(W2)
+            if graph != Figure611.graph, let node = logitsNode {
+                guard var s = try? engine.start(["X": X, "y": y, "W1": W1, "W2": W2]),
+                      let p = engine.forwardNodes.firstIndex(of: node), (try? engine.run(&s, to: p + 1)) != nil,
+                      let l = s.values[node], l.rows == rows.count else { return .nan }
+                logits = l
+            }
             return Accuracy.of(logits: logits, labels: rows.map { Int(d.labels[$0]) })
         }
         trainAccuracy = accuracy(train, limit: 5000)

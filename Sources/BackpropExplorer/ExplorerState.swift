@@ -5,6 +5,8 @@ import BackpropIO
 /// the step cursor (a `Stepper`, so stepping back restores a kept state) and the view settings.
 public struct ExplorerState: Sendable {
     public var config: ExplorerConfig
+    /// Figure 6.11, or the graph of `config.graph`.
+    public let graph: Graph
     public let train: Dataset
     public let test: Dataset?
 

@@ -44,6 +44,20 @@ public struct GraphDiagram {
         }
     }
 
+    /// Nodes with inputs in each column, top to bottom: each gets its own channel unless shared.
+    var targets: [[Int]] {
+        (0..<layout.columns).map { c in
+            graph.nodes.indices.filter { layout.places[$0].col == c && !graph.nodes[$0].inputs.isEmpty }.sorted { layout.places[$0].row < layout.places[$1].row }
+        }
+    }
+
+    /// The channel column of node v's inputs, relative to its column's x (−2 is just left of the arrow).
+    func channel(_ v: Int) -> Int {
+        guard !layout.sharedChannels else { return -2 }
+        let t = targets[layout.places[v].col]
+        return -2 - (t.count - 1 - (t.firstIndex(of: v) ?? 0))   // the top node's channel is leftmost
+    }
+
     /// Width and height needed at a level of detail.
     func size(_ d: Detail) -> (width: Int, height: Int, colX: [Int], rowY: [Int]) {
         var colW = [Int](repeating: 1, count: layout.columns)
@@ -51,8 +65,9 @@ public struct GraphDiagram {
             let (a, b) = label(v, d)
             colW[layout.places[v].col] = max(colW[layout.places[v].col], a.count, b?.count ?? 0)
         }
+        let extra = layout.sharedChannels ? [Int](repeating: 0, count: layout.columns) : targets.map { max(0, $0.count - 1) }
         var colX: [Int] = [], x = 0
-        for w in colW { colX.append(x); x += w + d.gap }
+        for (c, w) in colW.enumerated() { x += c > 0 ? extra[c] : 0; colX.append(x); x += w + d.gap }
         let rowY = (0..<layout.rows).map { $0 * d.rowHeight }
         return (x - d.gap, layout.rows * d.rowHeight, colX, rowY)
     }
@@ -87,7 +102,7 @@ public struct GraphDiagram {
                 var cells: [Int] = []
                 let y0 = rowY[sp.row], y1 = rowY[tp.row]
                 let startX = colX[sp.col] + label(u, d).0.count
-                let ch = colX[tp.col] - 2   // the channel; the arrow sits in the last gap column
+                let ch = colX[tp.col] + channel(v)   // the channel; the arrow sits in the last gap column
                 for x in startX..<ch { bits[key(x, y0), default: []].formUnion([.left, .right]); cells.append(key(x, y0)) }
                 bits[key(ch, y0), default: []].insert(.left)
                 if y1 != y0 {
@@ -98,8 +113,9 @@ public struct GraphDiagram {
                 }
                 bits[key(ch, y1), default: []].insert(.right)
                 cells.append(key(ch, y0)); cells.append(key(ch, y1))
-                arrows.append((ch + 1, y1, v))
-                cells.append(key(ch + 1, y1))
+                for x in (ch + 1)..<(colX[tp.col] - 1) { bits[key(x, y1), default: []].formUnion([.left, .right]); cells.append(key(x, y1)) }
+                arrows.append((colX[tp.col] - 1, y1, v))
+                cells.append(key(colX[tp.col] - 1, y1))
                 edgeCells.append((u, v, cells))
             }
         }

@@ -4,6 +4,9 @@ import BackpropCore
 public struct GraphLayout: Equatable, Sendable {
     /// (column, row) by node index.
     public var places: [(col: Int, row: Int)]
+    /// Whether the inputs of all nodes in a column meet in one channel (Figure 6.11's hand layout,
+    /// chosen so that reads unambiguously), or each node gets its own (any other graph).
+    public var sharedChannels = true
     public var columns: Int { (places.map(\.col).max() ?? -1) + 1 }
     public var rows: Int { (places.map(\.row).max() ?? -1) + 1 }
 
@@ -24,20 +27,40 @@ public struct GraphLayout: Equatable, Sendable {
         return GraphLayout(places: Figure611.graph.nodes.map { at[$0.name]! })
     }()
 
-    /// A generic layered layout: column = longest path from a leaf, rows in listing order within a column.
+    /// A generic layered layout: column = longest path from a leaf. Rows are given column by column,
+    /// each node as near the mean row of its inputs as order allows, never on a row that an edge
+    /// from an earlier column runs along (edges are drawn along their source's row).
     public static func layered(_ g: Graph) -> GraphLayout {
-        var depth = [Int](repeating: 0, count: g.nodes.count)
+        let n = g.nodes.count
+        var depth = [Int](repeating: 0, count: n)
         for v in g.order {
             depth[v] = g.nodes[v].inputs.compactMap { g.id($0) }.map { depth[$0] + 1 }.max() ?? 0
         }
-        var used = [Int: Int]()
-        var places: [(col: Int, row: Int)] = []
-        for v in g.nodes.indices {
-            let r = used[depth[v], default: 0]
-            used[depth[v]] = r + 1
-            places.append((depth[v], r))
+        let columns = (depth.max() ?? 0) + 1
+        let inputs = g.nodes.map { $0.inputs.compactMap { g.id($0) } }
+        let uses = (0..<n).map { u in (0..<n).filter { inputs[$0].contains(u) } }
+        var row = Array(0..<n)
+        var leafOrder = (0..<n).filter { depth[$0] == 0 }
+        for pass in 0..<2 {
+            if pass > 0 {   // leaves ordered by where their uses ended up
+                func mean(_ v: Int) -> Double { uses[v].isEmpty ? 1e9 : Double(uses[v].map { row[$0] }.reduce(0, +)) / Double(uses[v].count) }
+                leafOrder.sort { (mean($0), $0) < (mean($1), $1) }
+            }
+            for (i, v) in leafOrder.enumerated() { row[v] = i }
+            for c in 1..<max(columns, 1) {
+                let blocked = Set((0..<n).filter { depth[$0] < c }.flatMap { u in uses[u].filter { depth[$0] > c }.map { _ in row[u] } })
+                func want(_ v: Int) -> Double { Double(inputs[v].map { row[$0] }.reduce(0, +)) / Double(max(1, inputs[v].count)) }
+                var last = -1
+                for v in (0..<n).filter({ depth[$0] == c }).sorted(by: { (want($0), $0) < (want($1), $1) }) {
+                    var r = max(last + 1, Int(want(v).rounded()))
+                    while blocked.contains(r) { r += 1 }
+                    row[v] = r; last = r
+                }
+            }
         }
-        return GraphLayout(places: places)
+        var layout = GraphLayout(places: (0..<n).map { (depth[$0], row[$0]) })
+        layout.sharedChannels = false
+        return layout
     }
 
     /// Figure 6.11's own arrangement for the book's graph, the layered one for any other.

@@ -48,7 +48,7 @@ public enum Screen {
         let phase = s.position == 0 ? "start" : s.inBackward ? "backward" : s.position <= s.engine.forwardNodes.count ? "forward" : ""
         var left = " \(REPL.inert(c.data)) \(s.features)→\(c.hidden)→\(s.classes) m=\(c.batchSize) ε=\(formatSetting(c.lr)) λ=\(formatSetting(c.lambda))"
         left += " · step \(s.position)/\(s.stepCount) \(phase) · update \(s.updates) epoch \(s.epoch)"
-        if g.width >= 110 { left = " backprop-tui · Figure 6.11 ·" + left } else if g.width >= 96 { left = " backprop-tui ·" + left }
+        if g.width >= 110 { left = " backprop-tui · " + (s.graph == Figure611.graph ? "Figure 6.11" : "own graph") + " ·" + left } else if g.width >= 96 { left = " backprop-tui ·" + left }
         g.put(0, 0, left, .title)
         var right = ""
         if let r = chrome.replay { right += " ▶ \(r) " }

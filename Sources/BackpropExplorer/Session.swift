@@ -71,6 +71,7 @@ public enum Session {
             ])),
             ("terminal", .object([("cols", .number(Double(h.columns))), ("rows", .number(Double(h.rows)))])),
         ]
+        if let g = c.graph { o.append(("graph", .string(g))) }
         if let t = h.title { o.append(("title", .string(t))) }
         if let d = h.description { o.append(("description", .string(d))) }
         return JSON.object(o).text
@@ -143,11 +144,17 @@ public enum Session {
         let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"), hidden: try whole("hidden", 1...4096),
                                     batchSize: try whole("batch", 1...1_000_000), lr: try num("lr"), lambda: try num("lambda"), seed: seed)
         guard config.lr >= 0, config.lambda >= 0 else { throw .bad(line: 1, "config.lr and config.lambda must be ≥ 0") }
+        var withGraph = config
+        if let g = j["graph"] {
+            guard let text = g.string else { throw .bad(line: 1, "\"graph\" must be graph text") }
+            do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch { throw .bad(line: 1, "graph: \(error.message)") }
+            withGraph.graph = text
+        }
         let t = j["terminal"]
         guard let cols = t?["cols"]?.int, let rows = t?["rows"]?.int, (1...1000).contains(cols), (1...1000).contains(rows) else {
             throw .bad(line: 1, "terminal.cols and terminal.rows must be whole numbers from 1 to 1000")
         }
-        var h = Header(config: config, columns: cols, rows: rows, title: j["title"]?.string, description: j["description"]?.string)
+        var h = Header(config: withGraph, columns: cols, rows: rows, title: j["title"]?.string, description: j["description"]?.string)
         h.tool = j["tool"]?.string ?? "unknown"
         return h
     }

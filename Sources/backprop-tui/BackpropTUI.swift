@@ -33,7 +33,7 @@ struct BackpropTUI {
 
     static func run(_ o: Options) throws(Failure) {
         if o.batch {
-            for (flag, set) in [("--replay", o.replay != nil), ("--record", o.record != nil), ("--verify", o.verify), ("--export-cast", o.exportCast != nil)] where set {
+            for (flag, set) in [("--graph", o.graph != nil), ("--replay", o.replay != nil), ("--record", o.record != nil), ("--verify", o.verify), ("--export-cast", o.exportCast != nil)] where set {
                 throw .usage(flag: flag, message: "is for interactive sessions and cannot be combined with --batch")
             }
         } else {

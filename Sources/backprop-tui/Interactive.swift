@@ -15,6 +15,9 @@ enum Interactive {
         if let b = o.batchSize, b < 1 { throw .usage(flag: "--batch-size", message: "\(b) is not allowed; expected a whole number ≥ 1") }
         if let lr = o.lr, !(lr >= 0 && lr.isFinite) { throw .usage(flag: "--lr", message: "\(lr) is not allowed; expected a finite number ≥ 0") }
         if let l = o.lambda, !(l >= 0 && l.isFinite) { throw .usage(flag: "--lambda", message: "\(l) is not allowed; expected a finite number ≥ 0") }
+        // A graph file is checked before anything else, so its errors show without a terminal.
+        let graphText = try o.graph.map { path throws(Failure) in try loadGraph(path) }
+        if o.replay != nil && o.graph != nil { throw .usage(flag: "--graph", message: "cannot be combined with --replay (a session names its own graph)") }
         if let path = o.replay {
             if o.verify && o.exportCast != nil { throw .usage(flag: "--verify", message: "cannot be combined with --export-cast; expected one of them") }
             if o.verify || o.exportCast != nil {
@@ -41,10 +44,18 @@ enum Interactive {
         }
         let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hidden ?? ExplorerConfig.defaultHidden,
                                     batchSize: batch, lr: o.lr ?? (o.isSpiral ? ExplorerConfig.defaultLR : 0.1),
-                                    lambda: o.lambda ?? ExplorerConfig.defaultLambda, seed: o.seed)
+                                    lambda: o.lambda ?? ExplorerConfig.defaultLambda, seed: o.seed, graph: graphText)
         let start: ExplorerState
         do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch { throw .eval(error) }
         try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title, description: o.description).run()
+    }
+
+    /// Reads and checks `--graph FILE`: graph text over X, y, W1, W2 (errors give line:column).
+    static func loadGraph(_ path: String) throws(Failure) -> String {
+        let bytes = try wrap { () throws(IOError) in try FileBytes.read(path, limit: 1 << 20) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .io(IOError(path, "not UTF-8 text; expected graph text")) }
+        do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch { throw .io(IOError(path, error.message)) }
+        return text
     }
 
     /// Re-executes a session headlessly and checks every digest.

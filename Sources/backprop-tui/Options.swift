@@ -65,6 +65,9 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("log-every"), help: "Also log every N updates.")
     var logEvery: Int?
 
+    @Option(help: "TUI: explore another graph over the same leaves (inputs X, y; parameters W1, W2; constant λ), written one 'name = op(args)' per line, the last line the loss. Default: Figure 6.11.")
+    var graph: String?
+
     @Option(help: "Record the interactive session to this JSON Lines file (also: the r key, :record FILE).")
     var record: String?
 

@@ -8,8 +8,20 @@ import BackpropCore
 struct BadInputTests {
     struct Case: CustomStringConvertible, Sendable {
         var name: String; var args: [String]; var code: Int32; var contains: String
+        /// Batch-mode cases get --batch; the others run as typed (the TUI's flags, sessions, graphs).
+        var batch = true
         var description: String { name }
     }
+    static func tui(_ name: String, _ args: [String], _ code: Int32, _ contains: String) -> Case {
+        Case(name: name, args: args, code: code, contains: contains, batch: false)
+    }
+    static func text(_ name: String, _ s: String) -> String { file(name, Array(s.utf8)) }
+    static let leaves = "X = input()\nW1 = param()\nU1 = matmul(X, W1)\nH = relu(U1)\nW2 = param()\nU2 = matmul(H, W2)\ny = input()\n"
+    static let header: String = {
+        let digest = (try? DataSource.load("spiral"))?.train.digest ?? ""
+        return "{\"format\":\"backprop-tui session\",\"version\":1,\"config\":{\"data\":\"spiral\",\"data_sha256\":\"\(digest)\",\"hidden\":8,\"batch\":8,\"lr\":1,\"lambda\":0.001,\"seed\":\"7\"},\"terminal\":{\"cols\":80,\"rows\":24}}"
+    }()
+    static func session(_ name: String, _ lines: String) -> String { text(name, header + "\n" + lines) }
 
     static let dir = tempDir()
     static func file(_ name: String, _ b: [UInt8]) -> String { let p = dir + "/" + name; FileManager.default.createFile(atPath: p, contents: Data(b)); return p }
@@ -51,13 +63,43 @@ struct BadInputTests {
         Case(name: "init missing", args: ["--init", "/nonexistent.st"], code: 66, contains: "no such file"),
         Case(name: "save into missing folder", args: ["--steps", "1", "--save", "/nonexistent/dir/w.st"], code: 73, contains: "does not exist"),
         Case(name: "divergence", args: ["--lr", "1e30", "--epochs", "5"], code: 3, contains: "is not finite (NaN or Inf); training diverged"),
+        // The TUI's own flags and graph files: refused before a terminal is needed.
+        tui("graph: unknown op", ["--graph", text("op.txt", leaves + "J = cross_entropy(U2, y)\nK = tan(J)\n")], 65, "op.txt: 9:5: unknown op 'tan'"),
+        tui("graph: syntax", ["--graph", text("syntax.txt", "X = input(\n")], 65, "syntax.txt: 1:"),
+        tui("graph: undefined name", ["--graph", text("undef.txt", leaves + "J = cross_entropy(U3, y)\n")], 65, "undefined name 'U3'"),
+        tui("graph: assigned twice", ["--graph", text("twice.txt", leaves + "U2 = relu(H)\nJ = cross_entropy(U2, y)\n")], 65, "assigned twice"),
+        tui("graph: cycle", ["--graph", text("cycle.txt", "X = input()\ny = input()\nW1 = param()\nW2 = param()\na = add(b, W1)\nb = add(a, W2)\nJ = cross_entropy(b, y)\n")], 65, "cycle"),
+        tui("graph: arity", ["--graph", text("arity.txt", leaves + "J = cross_entropy(U2)\n")], 65, "wrong arity"),
+        tui("graph: empty", ["--graph", text("empty.txt", "\n")], 65, "empty graph"),
+        tui("graph: wrong leaves", ["--graph", text("leaves.txt", "X = input()\nW = param()\nJ = sum(W)\n")], 65, "expected X and y"),
+        tui("graph: unknown constant", ["--graph", text("const.txt", leaves + "J = cross_entropy(U2, y)\nK = scale(J, μ)\n")], 65, "constant 'μ' is unknown; expected λ"),
+        tui("graph: not UTF-8", ["--graph", file("latin1.txt", [0x58, 0x20, 0x3D, 0xE9, 0x0A])], 65, "not UTF-8"),
+        tui("graph: missing file", ["--graph", "/nonexistent/g.txt"], 66, "/nonexistent/g.txt"),
+        tui("graph with --batch", ["--batch", "--graph", text("g.txt", leaves)], 64, "--graph: is for interactive sessions"),
+        tui("verify without replay", ["--verify"], 64, "--verify: needs --replay FILE"),
+        tui("export without replay", ["--export-cast", "x.cast"], 64, "--export-cast: needs --replay FILE"),
+        tui("verify and export", ["--replay", "x", "--verify", "--export-cast", "y"], 64, "--verify: cannot be combined with --export-cast"),
+        tui("TUI hidden 0", ["--hidden", "0"], 64, "--hidden: 0 is not allowed"),
+        // Session files (untrusted input).
+        tui("session: not JSON Lines", ["--replay", text("notjson.jsonl", "hello\n"), "--verify"], 65, "line 1: not JSON"),
+        tui("session: unknown version", ["--replay", text("v9.jsonl", header.replacingOccurrences(of: "\"version\":1", with: "\"version\":9") + "\n"), "--verify"], 65, "format version 9 is not supported"),
+        tui("session: unknown action", ["--replay", session("act.jsonl", "{\"t\":0,\"action\":\"explode\"}\n"), "--verify"], 65, "line 2: unknown action 'explode'"),
+        tui("session: line over 1 MiB", ["--replay", session("long.jsonl", String(repeating: " ", count: (1 << 20) + 1) + "\n"), "--verify"], 65, "line 2: line is 1048577 bytes; the limit is 1 MiB"),
+        tui("session: digest mismatch", ["--replay", session("digest.jsonl", "{\"t\":0,\"action\":\"stepForward\"}\n{\"t\":0,\"digest\":\"" + String(repeating: "0", count: 64) + "\",\"position\":1,\"updates\":0}\n"), "--verify"], 1, "line 3: digest mismatch"),
+        tui("session: data differs", ["--replay", text("data.jsonl", header.replacingOccurrences(of: "\"data_sha256\":\"", with: "\"data_sha256\":\"ff") + "\n"), "--verify"], 65, "the data differs from the recording"),
+        tui("session: data missing", ["--replay", text("fmnist.jsonl", header.replacingOccurrences(of: "\"data\":\"spiral\"", with: "\"data\":\"fashion-mnist\"") + "\n"), "--verify"], 65, "needs Fashion-MNIST"),
+        tui("session: data path not allowed", ["--replay", text("path.jsonl", header.replacingOccurrences(of: "\"data\":\"spiral\"", with: "\"data\":\"/etc/passwd\"") + "\n"), "--verify"], 65, "pass --data PATH to allow reading it"),
+        tui("session: bad graph", ["--replay", text("graph.jsonl", header.replacingOccurrences(of: "\"terminal\"", with: "\"graph\":\"X = nope(\",\"terminal\"") + "\n"), "--verify"], 65, "line 1: graph: 1:"),
+        tui("session: missing file", ["--replay", "/nonexistent/s.jsonl", "--verify"], 66, "/nonexistent/s.jsonl"),
+        tui("session: a folder", ["--replay", dir, "--verify"], 65, "not a regular file"),
+        tui("session: empty", ["--replay", text("empty.jsonl", ""), "--verify"], 65, "empty file"),
         Case(name: "resume of a weights file from other flags", args: ["--resume", file("plain.st", weights(Array(repeating: 0, count: 300), [3, 100], Array(repeating: 0, count: 300), [100, 3]))], code: 65, contains: "not a backprop-tui checkpoint"),
     ]
 
     @Test(arguments: cases)
     func badInputGetsOneLine(_ c: Case) {
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: Self.dir)) ?? [])
-        let r = Binary.run(["--batch"] + c.args, env: ["FASHION_MNIST_DIR": "/nonexistent/fashion"])
+        let r = Binary.run((c.batch ? ["--batch"] : []) + c.args, env: ["FASHION_MNIST_DIR": "/nonexistent/fashion"])
         #expect(r.status == c.code, "\(c.name): exit \(r.status), stderr \(r.stderr)")
         let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
         #expect(lines.count == 1, "\(c.name): \(r.stderr)")

@@ -123,3 +123,49 @@ struct TUITests {
         #expect((try? String(contentsOfFile: "\(dir)/exit.txt", encoding: .utf8)) == "EXIT=2\n")
     }
 }
+
+/// Bad REPL commands typed into the real TUI: each shows one error on the status line and the
+/// session carries on (part of the bad-input catalogue; the others are in BadInputTests).
+@Suite(.serialized, .enabled(if: Tmux.available, "tmux is needed"))
+struct REPLBadInputTests {
+    static let commands: [(String, String)] = [
+        ("frobnicate", "unknown command 'frobnicate'"),
+        ("set lr -1", "lr must be a finite number ≥ 0"),
+        ("set batch 0", "batch must be a whole number from 1 to 600"),
+        ("set hidden 2.5", "hidden must be a whole number"),
+        ("set speed 3", "unknown setting 'speed'"),
+        ("set lr many", "'many' is not a number"),
+        ("train -3", "train: '-3' is not a whole number"),
+        ("train", "usage: train N | train epoch"),
+        ("goto Q9", "no node or quantity named 'Q9'"),
+        ("goto W1", "W1 is a leaf"),
+        ("inspect nothing", "no node or quantity named 'nothing'"),
+        ("inspect G", "G is not computed yet"),
+        ("check", "is not a gradient"),
+        ("mark", "usage: mark TEXT"),
+        ("reset now", "usage: reset"),
+        ("set lr 1e999", "lr must be a finite number"),
+    ]
+
+    @Test func eachBadCommandShowsAnErrorAndTheSessionGoesOn() {
+        let dir = tempDir()
+        let t = Tmux(width: 100, height: 30, command: "sh -c 'LANG=C.UTF-8 \(Binary.path) --seed 7; echo EXIT=$? > \(dir)/rc; sleep 60'")
+        defer { t.kill() }
+        #expect(t.wait { $0.contains("step 0/22") }.contains("step 0/22"))
+        var shown = 0
+        for (command, message) in Self.commands {
+            t.literal(":" + command); t.keys("Enter")
+            let s = t.wait { $0.contains(message) }
+            let status = s.split(separator: "\n").dropLast().last.map(String.init) ?? ""
+            #expect(status.contains(message), "\(command): \(status)")
+            if status.contains(message) { shown += 1 }
+        }
+        t.keys("Right")
+        #expect(t.wait { $0.contains("step 1/22") }.contains("step 1/22"), "still running")
+        t.keys("q")
+        let end = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
+        #expect((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) == "EXIT=0\n")
+        print("bad REPL commands: \(shown) of \(Self.commands.count) showed their error on the status line; the session went on")
+    }
+}

@@ -1,0 +1,77 @@
+import BackpropCore
+import BackpropIO
+import Testing
+@testable import BackpropExplorer
+
+/// `--graph FILE`: another model over X, y, W1, W2, stepped, checked, trained and recorded.
+@Suite struct OwnGraphTests {
+    static let tanhNet = """
+        X = input()
+        W1 = param()
+        U1 = matmul(X, W1)
+        H = tanh(U1)
+        W2 = param()
+        U2 = matmul(H, W2)
+        y = input()
+        J_MLE = cross_entropy(U2, y)
+        U3 = sqr(W2)
+        u4 = sum(U3)
+        u5 = scale(u4, λ)
+        J = add(J_MLE, u5)
+        """
+
+    func state() throws -> ExplorerState {
+        let src = try DataSource.load("spiral")
+        let c = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 6, batchSize: 8, lr: 1, lambda: 1e-3, seed: 3, graph: Self.tanhNet)
+        return try ExplorerState(config: c, train: src.train, test: src.test)
+    }
+
+    @Test func stepsChecksAndTrainsAnotherGraph() throws {
+        let s0 = try state()
+        #expect(s0.graph != Figure611.graph && s0.stepCount == 16)
+        let end = applying([.last], to: s0)
+        // Every gradient panel of every backward step agrees with finite differences.
+        var s = applying([.backwardPhase], to: s0)
+        var checked = 0
+        while !s.stepper.atEnd {
+            Explorer.reduce(into: &s, .stepForward)
+            for tab in 0..<s.inspection.panels.count where s.inspection.panels[tab].check != nil {
+                let c = applying(Array(repeating: .nextTab, count: tab) + [.check], to: s)
+                #expect(c.check?.passed == true, "\(c.check?.title ?? "no check")")
+                checked += 1
+            }
+        }
+        #expect(checked >= 8)
+        // No Figure 6.11 names leak into another graph.
+        #expect(end.inspection.lines.allSatisfy { !$0.contains("Hᵀ G + 2λW2") })
+        #expect(applying([.inspect("G")], to: end).status.isError)
+        let trained = applying([.train(steps: 200)], to: s0)
+        #expect(trained.losses.count == 200 && trained.trainAccuracy != nil && !trained.status.isError)
+        let early: Double = trained.losses.prefix(20).reduce(0, +) / 20
+        let late: Double = trained.losses.suffix(20).reduce(0, +) / 20
+        #expect(late < early)
+    }
+
+    @Test func sessionsCarryTheGraph() throws {
+        let s0 = try state()
+        let h = Session.Header(config: s0.config, columns: 80, rows: 24)
+        let back = try Session.decodeHeader(Array(Session.encode(h).utf8))
+        #expect(back.config.graph == Self.tanhNet)
+        let bad = Session.encode(h).replacingOccurrences(of: "tanh(U1)", with: "tan(U1)")
+        #expect(throws: SessionError.self) { try Session.decodeHeader(Array(bad.utf8)) }
+    }
+
+    @Test func screen() throws {
+        let r = Golden.check("own-graph-80x24", Screen.render(applying([.goto("grad_H")], to: try state()), width: 80, height: 24))
+        #expect(r.ok, "\(r.message)")
+    }
+
+    @Test func graphsThatDoNotFitTheExampleAreRefused() {
+        for (text, words) in [("X = input()\ny = input()\nW1 = param()\nJ = sum(W1)\n", "expected W1 and W2"),
+                              ("X = input()\nW1 = param()\nW2 = param()\nJ = sum(W1)\n", "expected X and y"),
+                              ("x = input(\n", "1:")] {
+            #expect(throws: ExplorerError.self) { try ExplorerConfig.graph(from: text) }
+            do { _ = try ExplorerConfig.graph(from: text) } catch { #expect(error.message.contains(words), "\(error.message)") }
+        }
+    }
+}
