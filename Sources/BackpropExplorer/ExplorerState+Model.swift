@@ -19,7 +19,9 @@ extension ExplorerState {
         stepper = try Stepper(engine: engine, bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
         losses = []
         pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; check = nil
-        status = Status("ready: → steps forward, ← back, n trains one minibatch, ? help")
+        var about = "\(REPL.inert(train.name)), \(train.count) examples × \(train.d) features"
+        if let names = train.columnNames { about += " (columns: " + REPL.inert(names.prefix(6).joined(separator: ", ")) + (names.count > 6 ? ", …" : "") + ")" }
+        status = Status("ready: \(about); → steps, ← back, n trains, ? help")
         lastMark = nil; quit = false; prompt = nil; history = []
         shuffle()
         try startBatch()

@@ -18,6 +18,8 @@ public struct Dataset: Sendable {
     public var imageSide: Int?
     /// SHA-256 of the decompressed bytes the data came from (for identity in files we write).
     public var digest: String
+    /// A CSV file's header row (label first), as written: untrusted text, shown escaped.
+    public var columnNames: [String]?
 
     public init(name: String, features: Features, labels: [UInt8], count: Int, d: Int, classes: Int, imageSide: Int?, digest: String) {
         self.name = name; self.features = features; self.labels = labels; self.count = count
@@ -157,8 +159,11 @@ public struct DataSource: Sendable {
         let p = try CSV.parse(bytes, file: path)
         let classes = (p.labels.max() ?? 0) + 1
         guard classes >= 2 else { throw IOError(path, "only one class (label 0); expected at least two") }
-        guard classes <= 4096 else { throw IOError(path, "labels go up to \(classes - 1); expected fewer than 4096 classes") }
-        return Dataset(name: (path as NSString).lastPathComponent, features: .floats(p.features), labels: p.labels.map { UInt8(clamping: $0) },
-                       count: p.labels.count, d: p.d, classes: classes, imageSide: nil, digest: SHA256.hex(bytes))
+        // Labels are kept as bytes: more than 256 classes would be silently clamped.
+        guard classes <= 256 else { throw IOError(path, "labels go up to \(classes - 1); expected at most 256 classes (0 to 255)") }
+        var data = Dataset(name: (path as NSString).lastPathComponent, features: .floats(p.features), labels: p.labels.map { UInt8($0) },
+                           count: p.labels.count, d: p.d, classes: classes, imageSide: nil, digest: SHA256.hex(bytes))
+        data.columnNames = p.header
+        return data
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import BackpropCore
 import BackpropIO
 import Testing
@@ -107,5 +108,26 @@ import Testing
                 }
             }
         }
+    }
+}
+
+/// Untrusted text (a CSV header, a file name) reaches the screen with control characters escaped.
+@Suite struct UntrustedTextTests {
+    @Test func aCSVHeaderWithAnEscapeSequenceIsShownInert() throws {
+        let dir = NSTemporaryDirectory() + "bp-inert-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/evil\u{7}.csv"
+        let rows = (0..<20).map { "\($0 % 2),\(Double($0) / 10),\(Double($0 % 3))" }.joined(separator: "\n")
+        try ("label,\u{1B}[31mred\u{1B}]0;owned\u{7},b\n" + rows + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let src = try DataSource.load(path)
+        let c = ExplorerConfig(data: path, dataDigest: src.train.digest, hidden: 4, batchSize: 4, lr: 1, lambda: 1e-3, seed: 1)
+        let s = try ExplorerState(config: c, train: src.train, test: nil)
+        for (w, h) in [(80, 24), (120, 40), (40, 12)] {
+            let grid = Screen.render(s, width: w, height: h)
+            #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }, "\(w)×\(h)")
+        }
+        let text = Screen.render(s, width: 200, height: 40).text
+        #expect(text.contains("\\u{1B}[31mred"), "\(text)")
+        #expect(text.contains("evil\\u{07}.csv"))
     }
 }

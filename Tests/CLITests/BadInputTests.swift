@@ -56,6 +56,8 @@ struct BadInputTests {
         Case(name: "ragged CSV", args: ["--data", file("ragged.csv", Array("0,1,2\n1,2\n".utf8))], code: 65, contains: "line 2, column 3: ragged row"),
         Case(name: "non-numeric CSV", args: ["--data", file("text.csv", Array("0,1,2\n1,a,2\n".utf8))], code: 65, contains: "line 2, column 2: 'a' is not a number"),
         Case(name: "NaN in CSV", args: ["--data", file("nan.csv", Array("0,1,NaN\n1,1,2\n".utf8))], code: 65, contains: "is not finite"),
+        Case(name: "CSV label past 255", args: ["--data", file("label.csv", Array("0,1\n300,2\n".utf8))], code: 65, contains: "expected at most 256 classes"),
+        Case(name: "CSV feature beyond float32", args: ["--data", file("huge.csv", Array("0,1e39\n1,2\n".utf8))], code: 65, contains: "outside the float32 range"),
         Case(name: "empty CSV", args: ["--data", file("empty.csv", [])], code: 65, contains: "no data rows"),
         Case(name: "init not safetensors", args: ["--init", file("junk.st", Array("hello world, not a file".utf8))], code: 65, contains: "header length"),
         Case(name: "init wrong shape", args: ["--init", file("shape.st", weights([1, 2, 3], [3, 1], [1, 2, 3], [1, 3]))], code: 65, contains: "W1 has shape [3, 1]; expected [3, 100]"),
