@@ -44,7 +44,8 @@ final class App {
     var chrome: Chrome {
         var c = Chrome(recording: recorder?.path)
         if let r = replay {
-            c.replay = "replay \(r.index)/\(r.file.lines.count) ×\(App.format(speed)) \(playing ? "playing" : "paused")"
+            let name = r.file.header.title.map { "'" + inert($0, limit: 32) + "' " } ?? ""
+            c.replay = "replay \(name)\(r.index)/\(r.file.lines.count) ×\(App.format(speed)) \(playing ? "playing" : "paused")"
         }
         return c
     }

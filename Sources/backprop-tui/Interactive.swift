@@ -29,7 +29,9 @@ enum Interactive {
             defer { term.close() }
             term.notice("loading \(path) …")
             let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
-            let app = try App(term: term, start: start, replay: Replay(file: file, start: start), recordPath: o.record, title: o.title, description: o.description)
+            // A branch recorded from a replay keeps the session's title and description.
+            let app = try App(term: term, start: start, replay: Replay(file: file, start: start), recordPath: o.record,
+                              title: o.title ?? file.header.title.map { $0 + " (branch)" }, description: o.description ?? file.header.description)
             try app.run()
             return
         }

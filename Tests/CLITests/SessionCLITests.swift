@@ -110,3 +110,44 @@ struct SessionCLITests {
         #expect(Binary.run(["--batch", "--replay", "x"]).status == 64)
     }
 }
+
+/// Replay in the TUI: pause, one action either way, speed, markers, and taking over live.
+@Suite(.serialized, .enabled(if: Tmux.available, "tmux is needed"))
+struct ReplayControlTests {
+    @Test func replayControlsAndTakingOver() throws {
+        let dir = tempDir()
+        let tour = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sessions/figure-6.11-tour.jsonl").path
+        let lines = try String(contentsOfFile: tour, encoding: .utf8).split(separator: "\n").count - 1
+        let t = Tmux(width: 120, height: 40, command: "sh -c 'cd \(dir) && LANG=C.UTF-8 \(Binary.path) --replay \(tour) --record branch.jsonl; echo EXIT=$? > rc; sleep 60'")
+        defer { t.kill() }
+        #expect(t.wait { $0.contains("playing") }.contains("replay "))
+        t.keys("Space")
+        let paused = t.settled { $0.contains("paused") }
+        let at = Int(paused.split(separator: "\n")[0].components(separatedBy: "' ").last?.split(separator: "/").first ?? "") ?? -1
+        #expect(at >= 0 && at < lines, "\(paused)")
+        t.keys(".")
+        #expect(t.wait { $0.contains("' \(at + 1)/\(lines)") }.contains("' \(at + 1)/\(lines)"))
+        t.keys(",")
+        #expect(t.wait { $0.contains("' \(at)/\(lines)") }.contains("' \(at)/\(lines)"))
+        t.keys("+")
+        #expect(t.wait { $0.contains("×2 paused") }.contains("×2 paused"))
+        t.keys("-"); t.keys("-"); t.keys("-")
+        #expect(t.wait { $0.contains("×0.25 paused") }.contains("×0.25 paused"))
+        t.keys("]")
+        let marked = t.settled { $0.contains("marker: ") }
+        #expect(marked.contains("marker: "), "\(marked)")
+        // Any other key takes over: the session is live and the branch is recorded.
+        t.keys("n")
+        let live = t.settled { $0.contains("REC branch.jsonl") && !$0.contains("▶ replay") }
+        #expect(live.contains("REC branch.jsonl") && live.contains("update 1 "), "\(live)")
+        t.keys("q")
+        let end = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
+        let v = Binary.run(["--replay", "\(dir)/branch.jsonl", "--verify"])
+        #expect(v.status == 0, "\(v.stderr)")
+        let branch = try String(contentsOfFile: "\(dir)/branch.jsonl", encoding: .utf8)
+        #expect(branch.contains("\"title\":\"Figure 6.11, node by node (branch)\""), "the header is the session's")
+        #expect(branch.contains("\"trainStep\""), "the live action is recorded after the replayed ones")
+    }
+}
