@@ -18,6 +18,8 @@ bin=.build/release
 
 echo "== GEMM kernels and the fused step (784-256-10, m = 128)"
 $bin/backprop-bench
+echo
+$bin/backprop-bench frames
 
 rss() { awk '/Maximum resident set size/ {print $6}' "$1"; }
 ours() {  # threads -> prints samples/s (median epoch) and peak RSS
