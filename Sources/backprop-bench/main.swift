@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropIO
 import BackpropKernels
 import Foundation
 
@@ -39,6 +40,22 @@ if CommandLine.arguments.dropFirst().first == "frames" {
 }
 
 var rng = SeededGenerator(seed: 1)
+// The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
+do {
+    let n = 60_000
+    let data = Dataset(name: "bytes", features: .bytes((0..<(n * d)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }),
+                       labels: (0..<n).map { UInt8($0 % 10) }, count: n, d: d, classes: 10, imageSide: 28, digest: "")
+    let perm = (0..<n).shuffled(using: &rng)
+    var x = [Float](repeating: 0, count: m * d), y = [Float](repeating: 0, count: m)
+    var at = 0
+    let t = seconds {
+        x.withUnsafeMutableBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in data.gather(perm[at..<(at + m)], rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!) }
+        }
+        at = (at + m) % (n - m)
+    }
+    print(String(format: "gather of %d shuffled rows (bytes → float32): %.1f µs", m, t * 1e6))
+}
 for threads in [1, 2] {
     let pool = threads > 1 ? WorkerPool(threads: threads) : nil
     let g = ParallelGEMM<Float>(pool: pool)
