@@ -148,7 +148,9 @@ final class Terminal {
 // MARK: - Restoring the terminal after a crash
 
 /// What a crash handler needs, saved before the screen is taken over (read-only after that).
-nonisolated(unsafe) private var savedTermios = termios()
+/// Heap-allocated: a Swift global of an imported struct is sized without its tail padding, and
+/// tcgetattr writes the C struct's full size (the address sanitizer caught the overflow).
+nonisolated(unsafe) private let savedTermios = UnsafeMutablePointer<termios>.allocate(capacity: 1)
 nonisolated(unsafe) private var haveSavedTermios = false
 
 extension Terminal {
@@ -159,7 +161,7 @@ extension Terminal {
         // ncurses has already changed the modes; its saved "shell mode" is what we want back.
         def_prog_mode()
         reset_shell_mode()
-        haveSavedTermios = tcgetattr(1, &savedTermios) == 0
+        haveSavedTermios = tcgetattr(1, savedTermios) == 0
         reset_prog_mode()
         for sig in [SIGSEGV, SIGILL, SIGTRAP, SIGBUS, SIGABRT, SIGFPE] {
             signal(sig) { s in
@@ -172,7 +174,7 @@ extension Terminal {
 
     /// Async-signal-safe: termios back, main screen, cursor visible, attributes reset.
     static func restoreFromSignal() {
-        if haveSavedTermios { tcsetattr(1, TCSANOW, &savedTermios) }
+        if haveSavedTermios { tcsetattr(1, TCSANOW, savedTermios) }
         let seq: StaticString = "\u{1B}[0m\u{1B}[?1049l\u{1B}[?25h\r\n"
         _ = write(1, seq.utf8Start, seq.utf8CodeUnitCount)
     }
