@@ -8,15 +8,19 @@ import Foundation
 struct BackpropTUI {
     static func main() {
         let options: Options
+        // The parse error is turned into text inside the catch and released before exiting, so
+        // the leak checker (ASan runs of the test suite) does not see it as lost at exit.
+        var usage: String? = nil
         do {
             options = try Command.parse().options
         } catch {
             // --help and --version are "errors" that exit cleanly; real ones get one line and 64.
-            let code = Command.exitCode(for: error)
-            if code == .success { Command.exit(withError: error) }
+            if Command.exitCode(for: error) == .success { Command.exit(withError: error) }
             let first = Command.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad arguments"
-            fail(.usage(flag: "arguments", message: first.replacingOccurrences(of: "Error: ", with: "") + "; see --help"))
+            usage = first.replacingOccurrences(of: "Error: ", with: "") + "; see --help"
+            options = Options()
         }
+        if let usage { fail(.usage(flag: "arguments", message: usage)) }
         do {
             try run(options)
         } catch {
