@@ -25,6 +25,8 @@ extension ExplorerState {
         lastMark = nil; quit = false; prompt = nil; history = []
         shuffle()
         try startBatch()
+        // Run one whole step on a copy: a shape error in a user's graph shows at start, not mid-way.
+        if graph != Figure611.graph { var s = stepper.state; try engine.run(&s) }
         accuracyAt = nil
         measureAccuracy(force: false)
     }
@@ -49,8 +51,6 @@ extension ExplorerState {
         let (X, y): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
         let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
         stepper = try Stepper(engine: engine, bindings: ["X": X, "y": y, "W1": W1, "W2": W2])
-        // Run the whole step once on a copy: a shape error in a user's graph shows at once, not mid-way.
-        if graph != Figure611.graph { var s = stepper.state; try engine.run(&s) }
     }
 
     /// One SGD update from the current minibatch (finishing its backward pass), then the next minibatch.

@@ -66,6 +66,16 @@ import Testing
         #expect(r.ok, "\(r.message)")
     }
 
+    @Test func aShapeErrorShowsAtStartNamingTheNode() throws {
+        let src = try DataSource.load("spiral")
+        let text = Self.tanhNet.replacingOccurrences(of: "U2 = matmul(H, W2)", with: "U2 = matmul(W2, H)")
+        let c = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 6, batchSize: 8, lr: 1, lambda: 1e-3, seed: 3, graph: text)
+        #expect(throws: EvalError.self) { try ExplorerState(config: c, train: src.train, test: src.test) }
+        do { _ = try ExplorerState(config: c, train: src.train, test: src.test) } catch {
+            #expect("\(error)".contains("node U2 (U2 = matmul(W2, H))"), "\(error)")
+        }
+    }
+
     @Test func graphsThatDoNotFitTheExampleAreRefused() {
         for (text, words) in [("X = input()\ny = input()\nW1 = param()\nJ = sum(W1)\n", "expected W1 and W2"),
                               ("X = input()\nW1 = param()\nW2 = param()\nJ = sum(W1)\n", "expected X and y"),
