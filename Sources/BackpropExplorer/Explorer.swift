@@ -132,7 +132,8 @@ public enum Explorer {
             if case let .contribution(step, _) = q.source { base = step }
             if case let .incoming(n) = q.source { base = n }
         }
-        for p in ["grad_", "∇"] where base.hasPrefix(p) { base = String(base.dropFirst(p.count)); backward = true }
+        let parsed = ExplorerState.parseGradientName(base)
+        if parsed.isGradient { base = parsed.node; backward = true }
         guard let id = g.id(base) else { return .failure(.unknownName(name, known: g.nodes.map(\.name))) }
         if backward {
             guard let i = e.backwardNodes.firstIndex(of: id) else {

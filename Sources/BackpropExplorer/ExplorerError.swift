@@ -8,7 +8,6 @@ public enum ExplorerError: Error, Equatable, Sendable {
     case notYet(name: String)
     case noGradient(name: String)
     case badValue(String)
-    case engine(String)
 
     public var message: String {
         switch self {
@@ -18,7 +17,6 @@ public enum ExplorerError: Error, Equatable, Sendable {
         case .notYet(let n): "\(n) is not computed yet at this step; step further (→) or press End"
         case .noGradient(let n): "\(n) needs no gradient (it is an input, not computed from a parameter)"
         case .badValue(let m): m
-        case .engine(let m): m
         }
     }
 }

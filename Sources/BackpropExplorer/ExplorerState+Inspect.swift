@@ -101,16 +101,22 @@ extension ExplorerState {
             }
             return .failure(.notYet(name: q.rawValue))
         }
-        var base = name
-        for p in ["grad_", "∇"] where base.hasPrefix(p) { base = String(base.dropFirst(p.count)) }
-        if base.hasSuffix(" J") { base = String(base.dropLast(2)) }
-        base = base.trimmingCharacters(in: .whitespaces)
+        let (base, isGradient) = Self.parseGradientName(name)
         guard let id = g.id(base) else { return .failure(.unknownName(name, known: Self.inspectableNames(g))) }
-        if base != name {
+        if isGradient {
             guard engine.needsGrad[id] else { return .failure(.noGradient(name: base)) }
             return gradientPanel(id).map { .success($0) } ?? .failure(.notYet(name: engine.gradientName(base)))
         }
         return valuePanel(id).map { .success($0) } ?? .failure(.notYet(name: base))
+    }
+
+    /// `grad_U1`, `∇U1` and `∇U1 J` name U1's gradient; anything else names a node's value.
+    static func parseGradientName(_ name: String) -> (node: String, isGradient: Bool) {
+        var base = name
+        for p in ["grad_", "∇"] where base.hasPrefix(p) { base = String(base.dropFirst(p.count)) }
+        if base.hasSuffix(" J") { base = String(base.dropLast(2)) }
+        base = base.trimmingCharacters(in: .whitespaces)
+        return (base, base != name)
     }
 
     /// Names `inspect` accepts (for completion and error messages).

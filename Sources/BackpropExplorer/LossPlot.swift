@@ -14,6 +14,11 @@ public enum LossPlot {
         }
     }
 
+    /// Bars of 1/8 to 8/8 of a cell (index 0 is one eighth), or ASCII stand-ins.
+    static func eighths(unicode: Bool) -> [Character] {
+        unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [".", ".", ":", ":", "|", "|", "#", "#"]
+    }
+
     public static func draw(_ losses: [Double], into grid: inout CellGrid, rect: Rect, options: RenderOptions) {
         guard rect.height >= 2, rect.width >= 12 else { return }
         let finite = losses.filter { $0.isFinite && $0 > 0 }
@@ -29,7 +34,7 @@ public enum LossPlot {
         let n = losses.count
         let means = buckets(losses, columns: w)
         let (l0, l1) = (log(lo), log(hi))
-        let blocks: [Character] = options.unicode ? [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [" ", ".", ".", ":", ":", "|", "|", "#", "#"]
+        let blocks: [Character] = [" "] + eighths(unicode: options.unicode)
         for (c, v) in means.enumerated() where v > 0 {
             let eighths = l1 > l0 ? Int(((log(v) - l0) / (l1 - l0) * Double(h * 8 - 1)).rounded()) + 1 : h * 4
             for r in 0..<h {

@@ -76,7 +76,7 @@ public enum Screen {
             // The whole history, averaged into as many columns as fit (the trend, not the noise).
             let means = LossPlot.buckets(s.losses, columns: room - 5)
             let lo = means.min() ?? 0, hi = means.max() ?? 0
-            let blocks: [Character] = o.unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : [".", ".", ":", ":", "|", "|", "#", "#"]
+            let blocks = LossPlot.eighths(unicode: o.unicode)
             let spark = String(means.map { v in blocks[hi > lo ? Int((v - lo) / (hi - lo) * 7) : 3] })
             g.put(r.x + used + 2, r.y, "loss " + spark, Style(fg: .green))
         }

@@ -33,8 +33,7 @@ final class App {
     }
 
     var now: Double {
-        let d = ContinuousClock.now - clock
-        return base + Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        base + App.seconds(ContinuousClock.now - clock)
     }
 
     static let speeds = [0.25, 0.5, 1, 2, 4, 8]
@@ -49,6 +48,8 @@ final class App {
         }
         return c
     }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
     static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
 
@@ -133,7 +134,7 @@ final class App {
         let previous = r.index > 0 ? r.file.lines[r.index - 1].time : 0
         let gap = min(2.0, max(0, r.file.lines[r.index].time - previous)) / speed
         let elapsed = ContinuousClock.now - lastPlayed
-        guard Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18 >= gap else { return false }
+        guard App.seconds(elapsed) >= gap else { return false }
         r.forward()
         replay = r; state = r.state
         lastPlayed = ContinuousClock.now
