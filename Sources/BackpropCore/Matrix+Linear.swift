@@ -16,7 +16,7 @@ extension Matrix {
                     T.gemmBlock(m: m, n: n, k: k,
                                 a: StridedOperand(rowMajor: ap, cols: cols, transposed: transposeSelf),
                                 b: StridedOperand(rowMajor: bp, cols: other.cols, transposed: transposeOther),
-                                c: cp, ldc: n, accumulate: false, epilogue: .none,
+                                c: cp, ldc: n, accumulate: false, epilogue: .none, skipZeroA: false,
                                 rows: 0..<m, cols: 0..<n, workspace: GEMMWorkspace())
                 }
             }

@@ -25,7 +25,8 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// C is a data gradient ∂J/∂W (same shape and leading dimension as W): apply the SGD step
     /// `W ← W − ε (C + (2W)·λ)` tile by tile while the tile is hot, so C never has to be stored.
     /// `nonFinite[tile]` is set to 1 for a tile whose gradient held NaN or ±Inf; tiles are numbered
-    /// (row / 8) · ⌈n / tileColumns⌉ + column / tileColumns, and each belongs to one thread.
+    /// (row / 8) · ⌈n / tileColumns⌉ + column / tileColumns (a product with n ≤ tileColumns / 2,
+    /// which uses narrow tiles, has one tile column all the same), and each belongs to one thread.
     case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>)
 
     var isSGD: Bool { if case .sgd = self { return true }; return false }
@@ -36,10 +37,18 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// Every element of C is accumulated with fused multiply-adds in the order p = 0, 1, …, k−1,
 /// whatever the tile, the edge handling or the thread that computes it. That is what makes
 /// results bit-identical for every thread count: threads split rows or columns of C, never k.
-enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
+///
+/// Tiles are 8 rows by two vectors (8×32 Float), or by one vector when n fits in one (the
+/// products with the k = 10 classes: two vectors would be two-thirds padding).
+///
+/// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile are left
+/// out of the chain. That gives the same bits as the dense chain when B is finite and C starts
+/// at +0 (not accumulating): 0·b = ±0 for finite b, c + (±0) = c for c ≠ 0, and a chain that starts
+/// at +0 cannot reach −0 (an exact zero sum rounds to +0), so +0 + (−0) = +0 too. The trainer uses
+/// it for X (half of Fashion-MNIST's pixels are 0) and checks B's finiteness through J.
+enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     typealias T = V.Scalar
     static var mr: Int { 8 }
-    static var nr: Int { 2 * V.scalarCount }
     static var kc: Int { 256 }
     static var mc: Int { 128 }
 
@@ -50,32 +59,53 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
         return (k + blocks - 1) / blocks
     }
 
+    /// Columns of one register tile for a product with n columns: one vector when that holds n.
+    static func tileWidth(n: Int) -> Int { n <= V.scalarCount ? V.scalarCount : 2 * V.scalarCount }
 
     /// Computes rows `rows` and columns `cols` of C; the caller splits C among threads.
     static func run(m: Int, n: Int, k: Int,
-                           a: StridedOperand<T>, b: StridedOperand<T>,
-                           c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
-                           epilogue: GEMMEpilogue<T> = .none,
-                           rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
+                    a: StridedOperand<T>, b: StridedOperand<T>,
+                    c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
+                    epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false,
+                    rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
         if rows.isEmpty || cols.isEmpty { return }
         if k == 0 {
             for i in rows { for j in cols where !accumulate { c[i * ldc + j] = 0 } }
             applyEpilogue(epilogue, c: c, ldc: ldc, rows: rows, cols: cols)
             return
         }
+        if tileWidth(n: n) == V.scalarCount {
+            blocked(Narrow.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
+                    skip: skipZeroA && !accumulate, rows: rows, cols: cols, workspace: workspace)
+        } else {
+            blocked(Wide.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
+                    skip: skipZeroA && !accumulate, rows: rows, cols: cols, workspace: workspace)
+        }
+    }
+
+    /// The blocked loops for one tile width (a type, so that each width gets its own specialised
+    /// micro-kernel; a Bool argument was not folded and left branches in the inner loop).
+    static func blocked<W: TileWidth>(_: W.Type, m: Int, n: Int, k: Int, a: StridedOperand<T>, b: StridedOperand<T>,
+                        c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue<T>, skip: Bool,
+                        rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
+        let nr = W.wide ? 2 * V.scalarCount : V.scalarCount
         let nb = cols.count
-        let (aPack, bPack, tile) = workspace.buffers(T.self, n: nb)
+        let (aPack, bPack, tile, index) = workspace.buffers(T.self, n: nb)
         let depth = blockDepth(k)
         var pc = 0
         while pc < k {
             let kb = min(depth, k - pc)
             let acc = accumulate || pc > 0
             let last = pc + kb == k
-            packB(b, k0: pc, kb: kb, cols: cols, into: bPack)
+            packB(b, k0: pc, kb: kb, cols: cols, nr: nr, into: bPack)
             var ic = rows.lowerBound
             while ic < rows.upperBound {
                 let mb = min(mc, rows.upperBound - ic)
-                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack)
+                // Row-major A (X, H) is read where it lies, 8 rows at a time: packing it meant a
+                // transposing copy (compiled to scatters, ~5% of a step). Partial panels are packed.
+                // (Not with skipping: 8 rows indexed by a term list compiled to register spills.)
+                let inPlace = a.colStride == 1 && !skip
+                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace)
                 var jr = 0
                 while jr < nb {
                     let nw = min(nr, nb - jr)
@@ -84,31 +114,39 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
                     while ir < mb {
                         let mw = min(mr, mb - ir)
                         let ap = UnsafePointer(aPack + ir * kb)
+                        // With skipping, panel ir/mr keeps `count` of its kb terms, listed in `index`.
+                        let list = UnsafePointer(index + (ir / mr) * (kc + 1))
+                        let rowsA = a.base + (ic + ir) * a.rowStride + pc, lda = a.rowStride
+                        @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+                            switch (skip, inPlace && mw == mr) {
+                            case (true, _): GEMM.micro(W.self, Sparse.self, Packed.self, Int(list[0]), list + 1, ap, mr, bp, c, ldc, acc)
+                            case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, c, ldc, acc)
+                            case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, c, ldc, acc)
+                            }
+                        }
                         let cp = c + (ic + ir) * ldc + cols.lowerBound + jr
                         if last && pc == 0 && epilogue.isSGD {
                             // One k-block: the whole gradient tile is made here; update W from it, skip storing C.
-                            let t = tile
-                            micro(kb, ap, bp, t, nr, false)
-                            applySGD(epilogue, tile: t, rows: (ic + ir)..<(ic + ir + mw), cols: (cols.lowerBound + jr)..<(cols.lowerBound + jr + nw), ldw: ldc, n: n)
+                            micro(tile, nr, false)
+                            applySGD(epilogue, tile: tile, nr: nr, rows: (ic + ir)..<(ic + ir + mw),
+                                     cols: (cols.lowerBound + jr)..<(cols.lowerBound + jr + nw), ldw: ldc, n: n)
                             ir += mr
                             continue
                         }
                         if mw == mr && nw == nr {
-                            micro(kb, ap, bp, cp, ldc, acc)
+                            micro(cp, ldc, acc)
                         } else {
                             // Edge tile: compute the padded tile, then keep its valid part.
-                            let t = tile
-                            for i in 0..<mr { for j in 0..<nr { t[i * nr + j] = (acc && i < mw && j < nw) ? cp[i * ldc + j] : 0 } }
-                            micro(kb, ap, bp, t, nr, true)
-                            for i in 0..<mw { for j in 0..<nw { cp[i * ldc + j] = t[i * nr + j] } }
+                            for i in 0..<mr { for j in 0..<nr { tile[i * nr + j] = (acc && i < mw && j < nw) ? cp[i * ldc + j] : 0 } }
+                            micro(tile, nr, true)
+                            for i in 0..<mw { for j in 0..<nw { cp[i * ldc + j] = tile[i * nr + j] } }
                         }
                         if last {
                             let r0 = ic + ir, c0 = cols.lowerBound + jr
                             if epilogue.isSGD {
                                 // Several k-blocks: C holds the finished tile now; gather it and update W.
-                                let t = tile
-                                for i in 0..<mw { for j in 0..<nw { t[i * nr + j] = c[(r0 + i) * ldc + c0 + j] } }
-                                applySGD(epilogue, tile: t, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw), ldw: ldc, n: n)
+                                for i in 0..<mw { for j in 0..<nw { tile[i * nr + j] = c[(r0 + i) * ldc + c0 + j] } }
+                                applySGD(epilogue, tile: tile, nr: nr, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw), ldw: ldc, n: n)
                             } else {
                                 applyEpilogue(epilogue, c: c, ldc: ldc, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw))
                             }
@@ -125,17 +163,33 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
 
     /// `W ← W − ε (g + (2W)·λ)` for one tile of gradients g (row stride nr), as `SGD.update` does.
     @inline(__always)
-    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
+    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
         guard case let .sgd(w, lambda, lr, nonFinite) = e else { return }
+        // Vectors over whole runs of V.scalarCount columns, the same operations lane by lane (no
+        // contraction into FMAs, so the bits equal SGD.update's); a scalar loop for the rest.
+        // grad·0 is 0 for a finite gradient and NaN otherwise: one NaN test per tile, not per element.
+        let wv = V.scalarCount
+        let two = V(repeating: 2), lam = V(repeating: lambda), rate = V(repeating: lr)
+        var check = V()
         var bad = false
         for (i, r) in rows.enumerated() {
-            let wr = w + r * ldw
-            for (j, col) in cols.enumerated() {
-                let grad = g[i * nr + j] + (2 * wr[col]) * lambda
+            let wr = w + r * ldw + cols.lowerBound, gr = g + i * nr
+            var j = 0
+            while j + wv <= cols.count {
+                let wj = UnsafeRawPointer(wr + j).loadUnaligned(as: V.self)
+                let grad = UnsafeRawPointer(gr + j).loadUnaligned(as: V.self) + (two * wj) * lam
+                check = check + grad * V()
+                UnsafeMutableRawPointer(wr + j).storeBytes(of: wj - rate * grad, as: V.self)
+                j += wv
+            }
+            while j < cols.count {
+                let grad = gr[j] + (2 * wr[j]) * lambda
                 if !grad.isFinite { bad = true }
-                wr[col] = wr[col] - lr * grad
+                wr[j] = wr[j] - lr * grad
+                j += 1
             }
         }
+        if check.sum().isNaN { bad = true }
         if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
     }
 
@@ -152,12 +206,24 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
     }
 
     /// Packs rows of op(A)[rows, k0..<k0+kb] into micro-panels of `mr` rows, k-major, zero-padded.
+    ///
+    /// With an `index`, each panel then drops the k-slices that are all zero: panel q's slot in
+    /// `index` (kc + 1 entries) holds how many slices are kept, then their k offsets in order.
     @inline(__always)
-    static func packA(_ a: StridedOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>) {
+    /// `inPlace`: full panels of a row-major A are read where they lie and are not packed.
+    static func packA(_ a: StridedOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
+                      index: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
         var d = dst
         var i0 = rows.lowerBound
+        var panel = 0
         while i0 < rows.upperBound {
             let mw = min(mr, rows.upperBound - i0)
+            if inPlace && mw == mr {
+                d += mr * kb
+                i0 += mr
+                panel += 1
+                continue
+            }
             if a.colStride == 1 {
                 for i in 0..<mr {
                     if i < mw {
@@ -176,14 +242,41 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
                     for i in 0..<mr { d[p * mr + i] = i < mw ? src[i * a.rowStride] : 0 }
                 }
             }
+            if let index {
+                // Compact in place: slice p moves to q ≤ p, so nothing unread is overwritten.
+                let list = index + panel * (kc + 1)
+                var q = 0
+                for p in 0..<kb where !allZero(d + p * mr) {
+                    if q != p { (d + q * mr).update(from: d + p * mr, count: mr) }
+                    list[1 + q] = Int32(p)
+                    q += 1
+                }
+                list[0] = Int32(q)
+            }
             d += mr * kb
             i0 += mr
+            panel += 1
+        }
+    }
+
+    /// Whether the mr = 8 values at p are all ±0: OR of their bits without the sign bit. (On bits,
+    /// because a generic SIMD comparison was compiled lane by lane through the stack.)
+    @inline(__always)
+    static func allZero(_ p: UnsafePointer<T>) -> Bool {
+        if MemoryLayout<T>.size == 4 {
+            let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt32.self)
+            let bits = u[0] | u[1] | u[2] | u[3] | u[4] | u[5] | u[6] | u[7]
+            return bits & 0x7FFF_FFFF == 0
+        } else {
+            let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
+            let bits = u[0] | u[1] | u[2] | u[3] | u[4] | u[5] | u[6] | u[7]
+            return bits & 0x7FFF_FFFF_FFFF_FFFF == 0
         }
     }
 
     /// Packs op(B)[k0..<k0+kb, cols] into micro-panels of `nr` columns, k-major, zero-padded.
     @inline(__always)
-    static func packB(_ b: StridedOperand<T>, k0: Int, kb: Int, cols: Range<Int>, into dst: UnsafeMutablePointer<T>) {
+    static func packB(_ b: StridedOperand<T>, k0: Int, kb: Int, cols: Range<Int>, nr: Int, into dst: UnsafeMutablePointer<T>) {
         var d = dst
         var j0 = cols.lowerBound
         while j0 < cols.upperBound {
@@ -211,45 +304,84 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint {
         }
     }
 
-    /// The register-blocked micro-kernel: an `mr × nr` tile of C, 16 vector accumulators.
+    /// The register-blocked micro-kernel: an 8 × nr tile of C in 16 (wide) or 8 vector accumulators.
+    ///
+    /// Dense: the terms p = 0..<count in order. Sparse: the terms `list[0..<count]` (increasing k
+    /// offsets; a packed A panel holds only those slices, B's panel all of them).
+    /// A is a packed panel (row i of term q at `a[q·8 + i]`) or 8 rows in place (`a[i·lda + p]`).
     @inline(__always)
-    static func micro(_ kb: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>,
-                      _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
-        let w = V.scalarCount
+    static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int, _ list: UnsafePointer<Int32>,
+                                                                  _ a: UnsafePointer<T>, _ lda: Int,
+                                                                  _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+        let w = V.scalarCount, wide = W.wide, sparse = S.sparse, inPlace = L.inPlace
+        let nr = wide ? 2 * w : w
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
         @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
         var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
         if acc {
-            c00 = ld(c); c01 = ld(c + w)
-            c10 = ld(c + ldc); c11 = ld(c + ldc + w)
-            c20 = ld(c + 2 * ldc); c21 = ld(c + 2 * ldc + w)
-            c30 = ld(c + 3 * ldc); c31 = ld(c + 3 * ldc + w)
-            c40 = ld(c + 4 * ldc); c41 = ld(c + 4 * ldc + w)
-            c50 = ld(c + 5 * ldc); c51 = ld(c + 5 * ldc + w)
-            c60 = ld(c + 6 * ldc); c61 = ld(c + 6 * ldc + w)
-            c70 = ld(c + 7 * ldc); c71 = ld(c + 7 * ldc + w)
+            c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
+            c40 = ld(c + 4 * ldc); c50 = ld(c + 5 * ldc); c60 = ld(c + 6 * ldc); c70 = ld(c + 7 * ldc)
+            if wide {
+                c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w)
+                c41 = ld(c + 4 * ldc + w); c51 = ld(c + 5 * ldc + w); c61 = ld(c + 6 * ldc + w); c71 = ld(c + 7 * ldc + w)
+            }
         }
         var ap = a, bp = b
-        for _ in 0..<kb {
-            let b0 = ld(bp), b1 = ld(bp + w)
-            var av = V(repeating: ap[0]); c00 = c00.addingProduct(av, b0); c01 = c01.addingProduct(av, b1)
-            av = V(repeating: ap[1]); c10 = c10.addingProduct(av, b0); c11 = c11.addingProduct(av, b1)
-            av = V(repeating: ap[2]); c20 = c20.addingProduct(av, b0); c21 = c21.addingProduct(av, b1)
-            av = V(repeating: ap[3]); c30 = c30.addingProduct(av, b0); c31 = c31.addingProduct(av, b1)
-            av = V(repeating: ap[4]); c40 = c40.addingProduct(av, b0); c41 = c41.addingProduct(av, b1)
-            av = V(repeating: ap[5]); c50 = c50.addingProduct(av, b0); c51 = c51.addingProduct(av, b1)
-            av = V(repeating: ap[6]); c60 = c60.addingProduct(av, b0); c61 = c61.addingProduct(av, b1)
-            av = V(repeating: ap[7]); c70 = c70.addingProduct(av, b0); c71 = c71.addingProduct(av, b1)
-            ap += 8; bp += 2 * w
+        for q in 0..<count {
+            if sparse {
+                let p = Int(list[q])
+                bp = b + p * nr
+                if inPlace { ap = a + p }
+            }
+            // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
+            let s = inPlace ? lda : 1
+            let b0 = ld(bp)
+            var av = V(repeating: ap[0]); c00 = c00.addingProduct(av, b0)
+            av = V(repeating: ap[1 * s]); c10 = c10.addingProduct(av, b0)
+            av = V(repeating: ap[2 * s]); c20 = c20.addingProduct(av, b0)
+            av = V(repeating: ap[3 * s]); c30 = c30.addingProduct(av, b0)
+            av = V(repeating: ap[4 * s]); c40 = c40.addingProduct(av, b0)
+            av = V(repeating: ap[5 * s]); c50 = c50.addingProduct(av, b0)
+            av = V(repeating: ap[6 * s]); c60 = c60.addingProduct(av, b0)
+            av = V(repeating: ap[7 * s]); c70 = c70.addingProduct(av, b0)
+            if wide {
+                let b1 = ld(bp + w)
+                av = V(repeating: ap[0]); c01 = c01.addingProduct(av, b1)
+                av = V(repeating: ap[1 * s]); c11 = c11.addingProduct(av, b1)
+                av = V(repeating: ap[2 * s]); c21 = c21.addingProduct(av, b1)
+                av = V(repeating: ap[3 * s]); c31 = c31.addingProduct(av, b1)
+                av = V(repeating: ap[4 * s]); c41 = c41.addingProduct(av, b1)
+                av = V(repeating: ap[5 * s]); c51 = c51.addingProduct(av, b1)
+                av = V(repeating: ap[6 * s]); c61 = c61.addingProduct(av, b1)
+                av = V(repeating: ap[7 * s]); c71 = c71.addingProduct(av, b1)
+            }
+            if !sparse { bp += nr; ap += inPlace ? 1 : 8 } else if !inPlace { ap += 8 }
         }
-        st(c00, c); st(c01, c + w)
-        st(c10, c + ldc); st(c11, c + ldc + w)
-        st(c20, c + 2 * ldc); st(c21, c + 2 * ldc + w)
-        st(c30, c + 3 * ldc); st(c31, c + 3 * ldc + w)
-        st(c40, c + 4 * ldc); st(c41, c + 4 * ldc + w)
-        st(c50, c + 5 * ldc); st(c51, c + 5 * ldc + w)
-        st(c60, c + 6 * ldc); st(c61, c + 6 * ldc + w)
-        st(c70, c + 7 * ldc); st(c71, c + 7 * ldc + w)
+        st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
+        st(c40, c + 4 * ldc); st(c50, c + 5 * ldc); st(c60, c + 6 * ldc); st(c70, c + 7 * ldc)
+        if wide {
+            st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w)
+            st(c41, c + 4 * ldc + w); st(c51, c + 5 * ldc + w); st(c61, c + 6 * ldc + w); st(c71, c + 7 * ldc + w)
+        }
     }
 }
+
+/// Tile widths of the micro-kernel, as types so that each is compiled on its own.
+protocol TileWidth { static var wide: Bool { get } }
+/// Two vectors of columns (8×32 Float).
+enum Wide: TileWidth { static var wide: Bool { true } }
+/// One vector of columns (8×16 Float), for n ≤ one vector.
+enum Narrow: TileWidth { static var wide: Bool { false } }
+/// Which terms of the k-chain the micro-kernel takes, as types for the same reason.
+protocol TermOrder { static var sparse: Bool { get } }
+/// Every term, p = 0..<kb.
+enum Dense: TermOrder { static var sparse: Bool { false } }
+/// The terms listed for the panel (its A slices that are not all zero).
+enum Sparse: TermOrder { static var sparse: Bool { true } }
+/// Where the micro-kernel reads A, as types for the same reason.
+protocol PanelLayout { static var inPlace: Bool { get } }
+/// A packed panel: the 8 values of a term side by side.
+enum Packed: PanelLayout { static var inPlace: Bool { false } }
+/// 8 rows of a row-major A where they lie, `lda` apart.
+enum Rows: PanelLayout { static var inPlace: Bool { true } }

@@ -6,20 +6,24 @@ public final class GEMMWorkspace: @unchecked Sendable {
     public init() {}
     deinit { raw?.deallocate() }
 
-    /// Packed-A, packed-B and edge-tile buffers for a product with `n` columns of C.
-    func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) {
+    /// Packed-A, packed-B and edge-tile buffers for a product with `n` columns of C, and the
+    /// lists of kept k-slices of each A panel (see `GEMM.packA`).
+    func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) {
         let mr = 8, kc = 256, mc = 128, nr = 64 / MemoryLayout<T>.stride * 2
         let aCount = mc * kc
         let bCount = ((n + nr - 1) / nr) * nr * kc
         let tCount = mr * nr
-        let need = (aCount + bCount + tCount) * MemoryLayout<T>.stride
+        let iCount = (mc / mr) * (kc + 1)
+        let floats = (aCount + bCount + tCount) * MemoryLayout<T>.stride
+        let need = floats + iCount * MemoryLayout<Int32>.stride
         if need > bytes {
             raw?.deallocate()
             raw = .allocateAligned(byteCount: need)
             bytes = need
         }
         let base = raw!.bindMemory(to: T.self, capacity: aCount + bCount + tCount)
-        return (base, base + aCount, base + aCount + bCount)
+        let index = (raw! + floats).bindMemory(to: Int32.self, capacity: iCount)
+        return (base, base + aCount, base + aCount + bCount, index)
     }
 }
 

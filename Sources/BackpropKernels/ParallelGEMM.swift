@@ -22,18 +22,19 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     }
 
     /// `C = [C +] op(A)·op(B)`, with A and B row-major holding `aCols`/`bCols` stored columns.
+    /// `skipZeroA` leaves out A's exact zeros: the same bits when B is finite (see `GEMM`).
     public func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<T>, aCols: Int, transA: Bool,
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
                      c: UnsafeMutablePointer<T>, accumulate: Bool = false,
-                     epilogue: GEMMEpilogue<T> = .none, split: Split = .automatic) {
+                     epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic) {
         let A = StridedOperand(rowMajor: a, cols: aCols, transposed: transA)
         let B = StridedOperand(rowMajor: b, cols: bCols, transposed: transB)
         let threads = self.threads
         // Small products are not worth a hand-off.
         if threads == 1 || (split == .automatic && m * n * k < 1 << 18) {
             T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate,
-                        epilogue: epilogue, rows: 0..<m, cols: 0..<n, workspace: workspaces[0])
+                        epilogue: epilogue, skipZeroA: skipZeroA, rows: 0..<m, cols: 0..<n, workspace: workspaces[0])
             return
         }
         let splitRows = split == .rows || (split == .automatic && m >= n)
@@ -41,7 +42,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         pool!.run { t in
             // Blocks are whole register tiles so no thread gets a sliver.
             let r = Self.block(t, of: threads, extent: splitRows ? m : n, unit: splitRows ? 8 : T.tileColumns)
-            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue,
+            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
                         rows: splitRows ? r : 0..<m, cols: splitRows ? 0..<n : r, workspace: ws[t])
         }
     }

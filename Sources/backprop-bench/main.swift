@@ -40,6 +40,7 @@ if CommandLine.arguments.dropFirst().first == "frames" {
 }
 
 var rng = SeededGenerator(seed: 1)
+let fashion = try? DataSource.load("fashion-mnist").train
 // The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
 do {
     let n = 60_000
@@ -71,7 +72,25 @@ for threads in [1, 2] {
             }
         }
         total += t
-        print(String(format: "  gemm %@ %4d×%4d×%4d  %7.1f GFLOP/s  %7.1f µs", s.name, s.m, s.n, s.k, 2.0 * Double(s.m * s.n * s.k) / t / 1e9, t * 1e6))
+        var line = String(format: "  gemm %@ %4d×%4d×%4d  %7.1f GFLOP/s  %7.1f µs", s.name, s.m, s.n, s.k, 2.0 * Double(s.m * s.n * s.k) / t / 1e9, t * 1e6)
+        // The products that read X, again with a real minibatch's X and its zero pixels left out.
+        if let fashion, s.m == d || s.k == d {
+            var x = [Float](repeating: 0, count: m * d), y = [Float](repeating: 0, count: m)
+            x.withUnsafeMutableBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
+                fashion.gather(Array(0..<m).map { $0 * 397 % fashion.count }, rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
+            } }
+            let ts = seconds {
+                c.withUnsafeMutableBufferPointer { cp in
+                    if s.tA {
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: true, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true)
+                    } else {
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: false, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true)
+                    }
+                }
+            }
+            line += String(format: "   Fashion-MNIST X, zeros skipped: %7.1f µs (%.1f GFLOP/s dense-equivalent)", ts * 1e6, 2.0 * Double(s.m * s.n * s.k) / ts / 1e9)
+        }
+        print(line)
     }
     // The fused step on random data, with the input already in place (no gather).
     var r2 = SeededGenerator(seed: 2)
@@ -81,12 +100,36 @@ for threads in [1, 2] {
     let X = (0..<(m * d)).map { _ in Float(r2.nextUnit()) }
     let y = (0..<m).map { _ in Float(r2.nextIndex(below: k)) }
     // Steady state, as in training: the mean of 5 × 100 consecutive steps, best run kept.
-    var t = Double.infinity
-    for _ in 0..<5 {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        for _ in 0..<100 { _ = f.step(m: m) { x, l in x.update(from: X, count: m * d); l.update(from: y, count: m) } }
-        t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
+    for skip in [false, true] {
+        f.skipZeros = skip
+        var t = Double.infinity
+        for _ in 0..<5 {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<100 { _ = f.step(m: m) { x, l in x.update(from: X, count: m * d); l.update(from: y, count: m) } }
+            t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
+        }
+        print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s (skip %@)", total * 1e6, t * 1e6, Double(m) / t, "\(skip)"))
     }
-    print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s", total * 1e6, t * 1e6, Double(m) / t))
+    // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows gathered from
+    // bytes as in an epoch, and X's zero pixels left out of Xᵀ G' (or not).
+    if let fashion {
+        let n = fashion.count
+        let perm = (0..<n).shuffled(using: &r2)
+        for skip in [false, true] {
+            f.skipZeros = skip
+            var t = Double.infinity, at = 0
+            for _ in 0..<5 {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<100 {
+                    let rows = perm[at..<(at + m)]
+                    _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) })
+                    at = (at + m) % (n - m)
+                }
+                t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
+            }
+            print(String(format: "  Fashion-MNIST minibatches, gather included: %.1f µs per step = %.0f samples/s (skip zeros %@)",
+                         t * 1e6, Double(m) / t, "\(skip)"))
+        }
+    }
     pool?.shutdown()
 }

@@ -4,9 +4,16 @@ import BackpropKernels
 
 struct FusedTrainerTests {
     /// One fused step against the engine's step list plus `SGD.update`, compared bit for bit.
-    func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64) throws {
+    /// `sparse`: X is zero in runs of pixels as images are (and −0 here and there), so that the
+    /// fused trainer's skipping of zero terms in Xᵀ G' is exercised; the engine's products are dense.
+    func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false) throws {
         var rng = SeededGenerator(seed: seed)
-        let X = Matrix<T>(rows: m, cols: d) { _, _ in T(rng.nextUnit()) }
+        let X = Matrix<T>(rows: m, cols: d) { i, j in
+            let v = T(rng.nextUnit())
+            guard sparse else { return v }
+            if (j / 8 + i / 5) % 3 == 0 { return (i + j) % 7 == 0 ? -0.0 : 0 }   // whole 8-pixel runs of zeros
+            return rng.nextUnit() < 0.4 ? 0 : v                                     // and scattered zeros
+        }
         let y = Matrix<T>(rows: m, cols: 1) { _, _ in T(rng.nextIndex(below: k)) }
         let W1: Matrix<T> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
         let W2: Matrix<T> = Initializer.glorot.weights(fanIn: nh, fanOut: k, rng: &rng)
@@ -41,6 +48,33 @@ struct FusedTrainerTests {
         try check(Float.self, m: 1, d: 3, nh: 1, k: 2, threads: threads, seed: 3)
         try check(Double.self, m: 96, d: 100, nh: 70, k: 10, threads: threads, seed: 4)
         try check(Double.self, m: 5, d: 3, nh: 8, k: 3, threads: threads, seed: 5)
+        try check(Float.self, m: 128, d: 784, nh: 256, k: 10, threads: threads, seed: 6, sparse: true)
+        try check(Float.self, m: 37, d: 61, nh: 19, k: 4, threads: threads, seed: 7, sparse: true)
+        try check(Double.self, m: 24, d: 50, nh: 40, k: 10, threads: threads, seed: 8, sparse: true)
+    }
+
+    /// The skipping of zero terms is the only difference to the dense product, and gives its bits.
+    @Test(arguments: [1, 2])
+    func skippingXsZerosChangesNoBit(threads: Int) {
+        var rng = SeededGenerator(seed: 9)
+        let (d, nh, k, m) = (784, 256, 10, 128)
+        let X = (0..<(m * d)).map { i in (i / 8 + i / 3000) % 2 == 0 || rng.nextUnit() < 0.3 ? Float(0) : Float(rng.nextUnit()) }
+        let labels = (0..<m).map { _ in Float(rng.nextIndex(below: k)) }
+        let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
+        let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
+        func train(skip: Bool) -> ([Float], [Float]) {
+            let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+            defer { pool?.shutdown() }
+            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, pool: pool)
+            f.skipZeros = skip
+            for _ in 0..<3 { _ = f.step(m: m) { xp, yp in xp.update(from: X, count: m * d); yp.update(from: labels, count: m) } }
+            return (f.W1, f.W2)
+        }
+        let dense = train(skip: false), skipped = train(skip: true)
+        func differing(_ a: [Float], _ b: [Float]) -> Int { zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count }
+        #expect(differing(dense.0, skipped.0) == 0, "W1 entries that differ")
+        #expect(differing(dense.1, skipped.1) == 0, "W2 entries that differ")
+        #expect(dense.0 != W1.storage, "the weights moved")
     }
 
     @Test func threadCountDoesNotChangeTheBits() {

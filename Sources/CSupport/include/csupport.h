@@ -1,9 +1,9 @@
 #ifndef BACKPROP_CSUPPORT_H
 #define BACKPROP_CSUPPORT_H
-/// A spin-wait hint (x86 PAUSE): lets a sibling hardware thread run while we wait.
+/// A spin-wait step. Deliberately not x86 PAUSE: under KVM, a vCPU that executes PAUSE in a
+/// loop is taken for a spinning lock waiter and descheduled (pause-loop exiting / AMD's pause
+/// filter), and a step's hand-offs then cost far more than they save. A compiler barrier only.
 static inline void bp_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    __asm__ __volatile__("" ::: "memory");
 }
 #endif
