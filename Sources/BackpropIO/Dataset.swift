@@ -1,4 +1,5 @@
 import BackpropCore
+import CSupport
 import Foundation
 
 /// Examples for training or testing: features (kept as bytes for images) and class labels.
@@ -48,6 +49,20 @@ public struct Dataset: Sendable {
                     let src = p.baseAddress! + example(r) * d, dst = x + r * d
                     for j in 0..<d { dst[j] = T(src[j]) }
                 }
+            }
+        }
+    }
+
+    /// Starts loading examples `indices` into the cache (the next minibatch: its rows are
+    /// scattered over tens of MB, and a gather waiting for each line cost ~30 µs of a 1 ms step).
+    public func prefetch(_ indices: some Sequence<Int>) {
+        guard case .bytes(let b) = features else { return }
+        b.withUnsafeBufferPointer { p in
+            for i in indices {
+                let row = UnsafeRawPointer(p.baseAddress! + i * d)
+                var offset = 0
+                while offset < d { bp_prefetch(row + offset); offset += 64 }
+                bp_prefetch(row + (d - 1))
             }
         }
     }

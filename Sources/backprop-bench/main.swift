@@ -122,8 +122,10 @@ for threads in [1, 2] {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 for _ in 0..<100 {
                     let rows = perm[at..<(at + m)]
-                    _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) })
                     at = (at + m) % (n - m)
+                    let next = perm[at..<(at + m)]
+                    _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) },
+                               prefetch: { range in fashion.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) })
                 }
                 t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
             }

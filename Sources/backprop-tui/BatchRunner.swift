@@ -116,7 +116,9 @@ struct BatchRunner<T: Real> {
             let m = min(c.batchSize, n - position)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = perm[position..<(position + m)]
-            let result = trainer.step(m: m, fillRows: { range, x, y in train.gather(rows, rows: range, x: x, y: y) })
+            let next = perm[min(n, position + m)..<min(n, position + 2 * m)]
+            let result = trainer.step(m: m, fillRows: { range, x, y in train.gather(rows, rows: range, x: x, y: y) },
+                                      prefetch: { range in train.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) })
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             if firstStepAt == nil { firstStepAt = Date().timeIntervalSince(startTime) }
             trainSeconds += dt; epochSeconds += dt; epochSamples += m; totalSamples += m

@@ -6,4 +6,8 @@
 static inline void bp_cpu_relax(void) {
     __asm__ __volatile__("" ::: "memory");
 }
+/// Asks for the cache line holding p to be fetched, without waiting for it.
+static inline void bp_prefetch(const void *p) {
+    __builtin_prefetch(p, 0, 3);
+}
 #endif
