@@ -2,9 +2,8 @@
 ///
 /// Threads split the trainer's matrices by columns on tile boundaries (multiples of 128 bytes); with
 /// the rows starting on lines too, no cache line is written by both cores. Swift arrays start 32
-/// bytes into a 16-byte aligned allocation, so a split could fall inside a line of every row:
-/// false sharing that, depending on where malloc put an array, made 2-thread steps up to 1.7×
-/// slower from one run to the next.
+/// bytes into a 16-byte aligned allocation, so a split could fall inside a line of every row
+/// (false sharing, depending on where malloc put an array).
 public final class AlignedBuffer<T>: @unchecked Sendable {
     public let count: Int
     public let base: UnsafeMutablePointer<T>
