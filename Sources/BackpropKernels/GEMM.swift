@@ -307,8 +307,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// The register-blocked micro-kernel: an 8 × nr tile of C in 16 (wide) or 8 vector accumulators.
     ///
     /// Dense: the terms p = 0..<count in order. Sparse: the terms `list[0..<count]` (increasing k
-    /// offsets; a packed A panel holds only those slices, B's panel all of them).
-    /// A is a packed panel (row i of term q at `a[q·8 + i]`) or 8 rows in place (`a[i·lda + p]`).
+    /// offsets; the packed A panel holds only those slices, B's panel all of them).
+    /// A is a packed panel (row i of term q at `a[q·8 + i]`) or, dense only, 8 rows in place
+    /// (`a[i·lda + p]`).
     @inline(__always)
     static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int, _ list: UnsafePointer<Int32>,
                                                                   _ a: UnsafePointer<T>, _ lda: Int,
@@ -329,11 +330,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         }
         var ap = a, bp = b
         for q in 0..<count {
-            if sparse {
-                let p = Int(list[q])
-                bp = b + p * nr
-                if inPlace { ap = a + p }
-            }
+            if sparse { bp = b + Int(list[q]) * nr }   // (sparse terms come with a packed, compacted A)
             // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
             let s = inPlace ? lda : 1
             let b0 = ld(bp)
@@ -356,7 +353,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 av = V(repeating: ap[6 * s]); c61 = c61.addingProduct(av, b1)
                 av = V(repeating: ap[7 * s]); c71 = c71.addingProduct(av, b1)
             }
-            if !sparse { bp += nr; ap += inPlace ? 1 : 8 } else if !inPlace { ap += 8 }
+            if !sparse { bp += nr }
+            ap += inPlace ? 1 : 8
         }
         st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
         st(c40, c + 4 * ldc); st(c50, c + 5 * ldc); st(c60, c + 6 * ldc); st(c70, c + 7 * ldc)
