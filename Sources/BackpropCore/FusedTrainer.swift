@@ -72,24 +72,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let lam = lambda, lr = learningRate
         let (x, y, w1, w2) = (X.base, labels.base, self.w1.base, self.w2.base)
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
-        if parallelFill, let pool = gemm.pool {
-            let threads = pool.count
-            pool.run { t in fillRows((m * t / threads)..<(m * (t + 1) / threads), x, y) }
-        } else {
-            fillRows(0..<m, x, y)
-        }
+        byRows(m, parallel: parallelFill) { fillRows($0, x, y) }
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
         gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h), split: .columns)
         gemm.gemm(m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
-        if let prefetch {
-            if parallelFill, let pool = gemm.pool {
-                let threads = pool.count
-                pool.run { t in prefetch((m * t / threads)..<(m * (t + 1) / threads)) }
-            } else {
-                prefetch(0..<m)
-            }
-        }
+        if let prefetch { byRows(m, parallel: parallelFill, prefetch) }
         // J_MLE and G = (softmax(U2) − onehot(y)) / m in place; J adds λ(ΣW1² + ΣW2²) as the graph does.
         let jmle = CrossEntropyOp.softmaxRows(g, labels: y, rows: m, cols: k) / T(m)
         CrossEntropyOp.gradientFromSoftmax(g, labels: y, rows: m, cols: k, scale: 1 / T(m))
@@ -110,6 +98,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
         else if (flagsW2..<flags.count).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W1 J" }
         return result
+    }
+
+    /// `body(rows)` over 0..<m: one block of rows per thread at once, or all on this thread.
+    func byRows(_ m: Int, parallel: Bool, _ body: (Range<Int>) -> Void) {
+        guard parallel, let pool = gemm.pool else { body(0..<m); return }
+        let threads = pool.count
+        pool.run { t in body((m * t / threads)..<(m * (t + 1) / threads)) }
     }
 
     /// Accuracy on `count` examples, in chunks of at most maxBatch; `fill(start, m, X, y)` writes a chunk.

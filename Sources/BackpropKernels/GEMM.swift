@@ -74,12 +74,15 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             applyEpilogue(epilogue, c: c, ldc: ldc, rows: rows, cols: cols)
             return
         }
+        // Two explicit calls, not one through a metatype chosen at run time: each must be
+        // specialised for its width.
+        let skip = skipZeroA && !accumulate
         if tileWidth(n: n) == V.scalarCount {
             blocked(Narrow.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
-                    skip: skipZeroA && !accumulate, rows: rows, cols: cols, workspace: workspace)
+                    skip: skip, rows: rows, cols: cols, workspace: workspace)
         } else {
             blocked(Wide.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
-                    skip: skipZeroA && !accumulate, rows: rows, cols: cols, workspace: workspace)
+                    skip: skip, rows: rows, cols: cols, workspace: workspace)
         }
     }
 
@@ -209,8 +212,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     ///
     /// With an `index`, each panel then drops the k-slices that are all zero: panel q's slot in
     /// `index` (kc + 1 entries) holds how many slices are kept, then their k offsets in order.
+    /// With `inPlace`, full panels of a row-major A are read where they lie and are not packed.
     @inline(__always)
-    /// `inPlace`: full panels of a row-major A are read where they lie and are not packed.
     static func packA(_ a: StridedOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
                       index: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
         var d = dst
@@ -333,25 +336,15 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             if sparse { bp = b + Int(list[q]) * nr }   // (sparse terms come with a packed, compacted A)
             // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
             let s = inPlace ? lda : 1
+            let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[s]), a2 = V(repeating: ap[2 * s]), a3 = V(repeating: ap[3 * s])
+            let a4 = V(repeating: ap[4 * s]), a5 = V(repeating: ap[5 * s]), a6 = V(repeating: ap[6 * s]), a7 = V(repeating: ap[7 * s])
             let b0 = ld(bp)
-            var av = V(repeating: ap[0]); c00 = c00.addingProduct(av, b0)
-            av = V(repeating: ap[1 * s]); c10 = c10.addingProduct(av, b0)
-            av = V(repeating: ap[2 * s]); c20 = c20.addingProduct(av, b0)
-            av = V(repeating: ap[3 * s]); c30 = c30.addingProduct(av, b0)
-            av = V(repeating: ap[4 * s]); c40 = c40.addingProduct(av, b0)
-            av = V(repeating: ap[5 * s]); c50 = c50.addingProduct(av, b0)
-            av = V(repeating: ap[6 * s]); c60 = c60.addingProduct(av, b0)
-            av = V(repeating: ap[7 * s]); c70 = c70.addingProduct(av, b0)
+            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)
+            c40 = c40.addingProduct(a4, b0); c50 = c50.addingProduct(a5, b0); c60 = c60.addingProduct(a6, b0); c70 = c70.addingProduct(a7, b0)
             if wide {
                 let b1 = ld(bp + w)
-                av = V(repeating: ap[0]); c01 = c01.addingProduct(av, b1)
-                av = V(repeating: ap[1 * s]); c11 = c11.addingProduct(av, b1)
-                av = V(repeating: ap[2 * s]); c21 = c21.addingProduct(av, b1)
-                av = V(repeating: ap[3 * s]); c31 = c31.addingProduct(av, b1)
-                av = V(repeating: ap[4 * s]); c41 = c41.addingProduct(av, b1)
-                av = V(repeating: ap[5 * s]); c51 = c51.addingProduct(av, b1)
-                av = V(repeating: ap[6 * s]); c61 = c61.addingProduct(av, b1)
-                av = V(repeating: ap[7 * s]); c71 = c71.addingProduct(av, b1)
+                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
+                c41 = c41.addingProduct(a4, b1); c51 = c51.addingProduct(a5, b1); c61 = c61.addingProduct(a6, b1); c71 = c71.addingProduct(a7, b1)
             }
             if !sparse { bp += nr }
             ap += inPlace ? 1 : 8
