@@ -11,11 +11,13 @@ import BackpropKernels
 ///   of the product that makes the gradient, tile by tile: ∇W never travels to memory.
 /// What it keeps between forward and backward is U1, H and G: O(m·n_h).
 ///
-/// With several threads, the forward products and G' split the hidden units (each thread its
-/// columns of U1, H, G' and W1's B panels); Xᵀ G' splits W1's rows (pixels), so that each thread
-/// packs and compacts only its half of Xᵀ (split by columns, both packed all of it: 231 vs 254 µs).
-/// Every buffer starts on a cache line, so no split puts two threads' writes on one line.
-/// X's zero pixels are left out of Xᵀ G' (`skipZeros`).
+/// With several threads, every product that touches W1 or the hidden units splits the hidden units:
+/// each thread reads, updates and keeps in its own cache the same columns of W1, U1, H and G'.
+/// (Xᵀ G' split by W1's rows packs half of Xᵀ per thread and was faster alone, 231 vs 254 µs,
+/// but in training each step then moved half of W1 between the cores: 260 → 225 µs for X W1 and
+/// 260 → 225 µs for Xᵀ G' at two threads once both split alike.) Every buffer starts on a cache
+/// line, so no split puts two threads' writes on one line.
+/// X's zero pixels are left out of X W1 and Xᵀ G' (`skipZeros`).
 public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public let d: Int, nh: Int, k: Int, maxBatch: Int
     /// The weights (copies in and out; the trainer keeps them in cache-line aligned buffers).
@@ -23,9 +25,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public var W2: [T] { get { w2.array } set { precondition(newValue.count == w2.count); w2.base.update(from: newValue, count: w2.count) } }
     public var learningRate: T
     public var lambda: T
-    /// Leave X's exact zeros out of Xᵀ G' (the same bits, see `GEMM`); off only to measure.
-    /// (Not X W1: there a term can be left out only when all 8 rows of a tile are 0 at that pixel,
-    /// 13% of terms on Fashion-MNIST, which did not pay for the compacting copy of X.)
+    /// Leave X's exact zeros out of X W1 and Xᵀ G' (the same bits, see `GEMM`); off only to measure.
+    /// In X W1 a pixel is left out when all 8 examples of a tile are 0 there: 13% of Fashion-MNIST's
+    /// terms in shuffled order, 25% when the minibatch is arranged (`MinibatchOrder`); in Xᵀ G',
+    /// an example when its 8 pixels of a tile are 0: 28%.
     public var skipZeros = true
     public let gemm: ParallelGEMM<T>
 
@@ -75,7 +78,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         byRows(m, parallel: parallelFill) { fillRows($0, x, y) }
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
-        gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h), split: .columns)
+        gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h),
+                  skipZeroA: skipZeros, split: .columns)
         gemm.gemm(m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
         if let prefetch { byRows(m, parallel: parallelFill, prefetch) }
         // J_MLE and G = (softmax(U2) − onehot(y)) / m in place; J adds λ(ΣW1² + ΣW2²) as the graph does.
@@ -94,7 +98,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         gemm.gemm(m: nh, n: k, k: m, a: h, aCols: nh, transA: true, b: g, bCols: k, transB: false, c: dw2,
                   epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows)
         gemm.gemm(m: d, n: nh, k: m, a: x, aCols: d, transA: true, b: gp, bCols: nh, transB: false, c: dw1,
-                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1), skipZeroA: skipZeros, split: .rows)
+                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1), skipZeroA: skipZeros, split: .columns)
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
         else if (flagsW2..<flags.count).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W1 J" }
         return result

@@ -44,8 +44,10 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile are left
 /// out of the chain. That gives the same bits as the dense chain when B is finite and C starts
 /// at +0 (not accumulating): 0·b = ±0 for finite b, c + (±0) = c for c ≠ 0, and a chain that starts
-/// at +0 cannot reach −0 (an exact zero sum rounds to +0), so +0 + (−0) = +0 too. The trainer uses
-/// it for X (half of Fashion-MNIST's pixels are 0) and checks B's finiteness through J.
+/// at +0 reaches −0 only by underflow (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so
+/// +0 + (−0) = +0 too. After such an underflow the two chains can differ in the sign of a zero and
+/// in nothing else. The trainer uses it for X (half of Fashion-MNIST's pixels are 0) and checks
+/// B's finiteness through J.
 enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     typealias T = V.Scalar
     static var mr: Int { 8 }
@@ -227,7 +229,16 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 panel += 1
                 continue
             }
-            if a.colStride == 1 {
+            if a.colStride == 1 && mw == mr {
+                // Row-major A (X): transpose 8×8 blocks in registers; with an index, compact on the fly.
+                let kept = transposeRows(a.base + i0 * a.rowStride + k0, lda: a.rowStride, kb: kb, into: d,
+                                         list: index.map { $0 + panel * (kc + 1) + 1 })
+                if let index { index[panel * (kc + 1)] = Int32(kept) }
+                d += mr * kb
+                i0 += mr
+                panel += 1
+                continue
+            } else if a.colStride == 1 {
                 for i in 0..<mr {
                     if i < mw {
                         let src = a.base + (i0 + i) * a.rowStride + k0
@@ -259,6 +270,75 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             d += mr * kb
             i0 += mr
             panel += 1
+        }
+    }
+
+    /// Packs 8 rows of a row-major A (`lda` apart, kb values each) as a panel: term p's 8 values
+    /// side by side. Whole 8×8 blocks are transposed in registers by three rounds of
+    /// even/odd de-interleaving (each round rotates the 6-bit element index by one; three swap
+    /// row and column). With a `list`, terms whose 8 values are all ±0 are dropped as they go
+    /// (each term is stored at the next free slot, which the next kept term overwrites when it
+    /// was zero) and the kept offsets are written to `list`. Returns the number of terms kept.
+    @inline(__always)
+    static func transposeRows(_ src: UnsafePointer<T>, lda: Int, kb: Int, into d: UnsafeMutablePointer<T>,
+                              list: UnsafeMutablePointer<Int32>?) -> Int {
+        typealias P = SIMD8<T>
+        @inline(__always) func ld(_ p: UnsafePointer<T>) -> P { UnsafeRawPointer(p).loadUnaligned(as: P.self) }
+        @inline(__always) func round(_ r: inout (P, P, P, P, P, P, P, P)) {
+            let s0 = SIMD16(lowHalf: r.0, highHalf: r.1), s1 = SIMD16(lowHalf: r.2, highHalf: r.3)
+            let s2 = SIMD16(lowHalf: r.4, highHalf: r.5), s3 = SIMD16(lowHalf: r.6, highHalf: r.7)
+            r = (s0.evenHalf, s1.evenHalf, s2.evenHalf, s3.evenHalf, s0.oddHalf, s1.oddHalf, s2.oddHalf, s3.oddHalf)
+        }
+        var q = 0
+        @inline(__always) func put(_ v: P, _ p: Int, _ keep: Bool) {
+            UnsafeMutableRawPointer(d + q * mr).storeBytes(of: v, as: P.self)
+            if let list {
+                list[q] = Int32(p)
+                q += keep ? 1 : 0
+            } else {
+                q += 1
+            }
+        }
+        var p = 0
+        while p + 8 <= kb {
+            var r = (ld(src + p), ld(src + lda + p), ld(src + 2 * lda + p), ld(src + 3 * lda + p),
+                     ld(src + 4 * lda + p), ld(src + 5 * lda + p), ld(src + 6 * lda + p), ld(src + 7 * lda + p))
+            // Lane j of `nonzero` says whether term p + j has a value that is not ±0.
+            let nonzero = list == nil ? 0xFF : nonzeroLanes(r)
+            round(&r); round(&r); round(&r)
+            put(r.0, p, nonzero & 1 != 0); put(r.1, p + 1, nonzero & 2 != 0)
+            put(r.2, p + 2, nonzero & 4 != 0); put(r.3, p + 3, nonzero & 8 != 0)
+            put(r.4, p + 4, nonzero & 16 != 0); put(r.5, p + 5, nonzero & 32 != 0)
+            put(r.6, p + 6, nonzero & 64 != 0); put(r.7, p + 7, nonzero & 128 != 0)
+            p += 8
+        }
+        while p < kb {
+            for i in 0..<mr { d[q * mr + i] = src[i * lda + p] }
+            let keep = list == nil || !allZero(d + q * mr)
+            list?[q] = Int32(p)
+            q += keep ? 1 : 0
+            p += 1
+        }
+        return q
+    }
+
+    /// Bit j set when lane j of any of the 8 vectors is not ±0 (an OR of their bits, sign cleared).
+    @inline(__always)
+    static func nonzeroLanes(_ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)) -> Int {
+        if MemoryLayout<T>.size == 4 {
+            typealias U = SIMD8<UInt32>
+            @inline(__always) func u(_ v: SIMD8<T>) -> U { unsafeBitCast(v, to: U.self) }
+            let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & 0x7FFF_FFFF
+            var bits = 0
+            for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
+            return bits
+        } else {
+            typealias U = SIMD8<UInt64>
+            @inline(__always) func u(_ v: SIMD8<T>) -> U { unsafeBitCast(v, to: U.self) }
+            let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & 0x7FFF_FFFF_FFFF_FFFF
+            var bits = 0
+            for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
+            return bits
         }
     }
 

@@ -41,6 +41,8 @@ if CommandLine.arguments.dropFirst().first == "frames" {
 
 var rng = SeededGenerator(seed: 1)
 let fashion = try? DataSource.load("fashion-mnist").train
+/// Minibatches arranged as `--batch` arranges them (by label, then zero count: see `MinibatchOrder`).
+var arrangement = fashion.map { MinibatchOrder($0, maxBatch: m) }
 // The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
 do {
     let n = 60_000
@@ -73,11 +75,11 @@ for threads in [1, 2] {
         }
         total += t
         var line = String(format: "  gemm %@ %4d×%4d×%4d  %7.1f GFLOP/s  %7.1f µs", s.name, s.m, s.n, s.k, 2.0 * Double(s.m * s.n * s.k) / t / 1e9, t * 1e6)
-        // The products that read X, again with a real minibatch's X and its zero pixels left out.
-        if let fashion, s.m == d || s.k == d {
+        // The products that read X, again with a real (arranged) minibatch's X and its zero pixels left out.
+        if let fashion, var arrangement, s.m == d || s.k == d {
             var x = [Float](repeating: 0, count: m * d), y = [Float](repeating: 0, count: m)
             x.withUnsafeMutableBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
-                fashion.gather(Array(0..<m).map { $0 * 397 % fashion.count }, rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
+                fashion.gather(arrangement.arrange(Array(0..<m).map { $0 * 397 % fashion.count }[...]), rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
             } }
             let ts = seconds {
                 c.withUnsafeMutableBufferPointer { cp in
@@ -110,9 +112,9 @@ for threads in [1, 2] {
         }
         print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s (skip %@)", total * 1e6, t * 1e6, Double(m) / t, "\(skip)"))
     }
-    // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows gathered from
-    // bytes as in an epoch, and X's zero pixels left out of Xᵀ G' (or not).
-    if let fashion {
+    // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows, arranged and
+    // gathered from bytes as in an epoch, and X's zero pixels left out of X W1 and Xᵀ G' (or not).
+    if let fashion, var arrangement {
         let n = fashion.count
         let perm = (0..<n).shuffled(using: &r2)
         for skip in [false, true] {
@@ -121,7 +123,7 @@ for threads in [1, 2] {
             for _ in 0..<5 {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 for _ in 0..<100 {
-                    let rows = perm[at..<(at + m)]
+                    let rows = arrangement.arrange(perm[at..<(at + m)])
                     at = (at + m) % (n - m)
                     let next = perm[at..<(at + m)]
                     _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) },

@@ -75,9 +75,10 @@ struct BatchRunner<T: Real> {
 
         let stepsPerEpoch = (n + c.batchSize - 1) / c.batchSize
         let planned = min(c.epochs * stepsPerEpoch, c.steps.map { step + $0 } ?? Int.max)
+        var arrangement = MinibatchOrder(train, maxBatch: c.batchSize)
         if let t = c.tracePath {
             let m = min(c.batchSize, n - position)
-            try writeTrace(t, W1: W1, W2: W2, rows: Array(perm[position..<(position + m)]))
+            try writeTrace(t, W1: W1, W2: W2, rows: Array(arrangement.arrange(perm[position..<(position + m)])))
         }
 
         let pool = c.threads > 1 ? WorkerPool(threads: c.threads) : nil
@@ -115,7 +116,7 @@ struct BatchRunner<T: Real> {
             if position >= n { endEpoch(); continue }
             let m = min(c.batchSize, n - position)
             let t0 = DispatchTime.now().uptimeNanoseconds
-            let rows = perm[position..<(position + m)]
+            let rows = arrangement.arrange(perm[position..<(position + m)])
             let next = perm[min(n, position + m)..<min(n, position + 2 * m)]
             let result = trainer.step(m: m, fillRows: { range, x, y in train.gather(rows, rows: range, x: x, y: y) },
                                       prefetch: { range in train.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) })

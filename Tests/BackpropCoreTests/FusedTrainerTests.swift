@@ -4,14 +4,16 @@ import BackpropKernels
 
 struct FusedTrainerTests {
     /// One fused step against the engine's step list plus `SGD.update`, compared bit for bit.
-    /// `sparse`: X is zero in runs of pixels as images are (and −0 here and there), so that the
-    /// fused trainer's skipping of zero terms in Xᵀ G' is exercised; the engine's products are dense.
+    /// `sparse`: X is zero in runs of pixels as images are, and at some pixels for whole tiles of
+    /// 8 examples (and −0 here and there), so that the fused trainer's skipping of zero terms in
+    /// X W1 and Xᵀ G' is exercised; the engine's products are dense.
     func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false) throws {
         var rng = SeededGenerator(seed: seed)
         let X = Matrix<T>(rows: m, cols: d) { i, j in
             let v = T(rng.nextUnit())
             guard sparse else { return v }
             if (j / 8 + i / 5) % 3 == 0 { return (i + j) % 7 == 0 ? -0.0 : 0 }   // whole 8-pixel runs of zeros
+            if j % 5 == 1 && i / 8 % 2 == 0 { return (i * j) % 11 == 0 ? -0.0 : 0 } // pixels 0 for whole 8-row tiles
             return rng.nextUnit() < 0.4 ? 0 : v                                     // and scattered zeros
         }
         let y = Matrix<T>(rows: m, cols: 1) { _, _ in T(rng.nextIndex(below: k)) }
@@ -58,7 +60,11 @@ struct FusedTrainerTests {
     func skippingXsZerosChangesNoBit(threads: Int) {
         var rng = SeededGenerator(seed: 9)
         let (d, nh, k, m) = (784, 256, 10, 128)
-        let X = (0..<(m * d)).map { i in (i / 8 + i / 3000) % 2 == 0 || rng.nextUnit() < 0.3 ? Float(0) : Float(rng.nextUnit()) }
+        // Zero in runs of 8 pixels (Xᵀ G' tiles), at a third of the pixels for the first 96 examples
+        // (X W1 tiles), and scattered.
+        let X = (0..<(m * d)).map { i in
+            (i / 8 + i / 3000) % 2 == 0 || (i / d < 96 && i % d % 3 == 0) || rng.nextUnit() < 0.3 ? Float(0) : Float(rng.nextUnit())
+        }
         let labels = (0..<m).map { _ in Float(rng.nextIndex(below: k)) }
         let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
         let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
