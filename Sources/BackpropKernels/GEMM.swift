@@ -248,7 +248,23 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                     }
                 }
             } else if a.rowStride == 1 && mw == mr {
-                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
+                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values. With an
+                // index, compact as they are copied: each slice goes to the next free slot, which
+                // the next slice overwrites when this one was all zero.
+                if let index {
+                    let list = index + panel * (kc + 1) + 1
+                    var q = 0
+                    for p in 0..<kb {
+                        (d + q * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr)
+                        list[q] = Int32(p)
+                        q += allZero(d + q * mr) ? 0 : 1
+                    }
+                    index[panel * (kc + 1)] = Int32(q)
+                    d += mr * kb
+                    i0 += mr
+                    panel += 1
+                    continue
+                }
                 for p in 0..<kb { (d + p * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr) }
             } else {
                 for p in 0..<kb {

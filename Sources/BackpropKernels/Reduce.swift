@@ -16,14 +16,15 @@ public enum Reduce {
                 for v in 0..<vectors { acc[v] += f(UnsafeRawPointer(p + i + v * w).loadUnaligned(as: V.self)) }
                 i += lanes
             }
-            // Fold the 64 lanes pairwise: 32, 16, … 1.
-            var lane = [V.Scalar](repeating: 0, count: lanes)
-            for v in 0..<vectors { for j in 0..<w { lane[v * w + j] = acc[v][j] } }
-            var width = lanes
-            while width > 1 { width /= 2; for j in 0..<width { lane[j] = lane[j] + lane[j + width] } }
-            var total = lane[0]
-            while i < n { total += g(p[i]); i += 1 }
-            return total
+            // Fold the 64 lanes pairwise: 32, 16, … 1 (in the accumulators' own storage: no
+            // allocation, as the trainer calls this every step).
+            return acc.withMemoryRebound(to: V.Scalar.self) { lane in
+                var width = lanes
+                while width > 1 { width /= 2; for j in 0..<width { lane[j] = lane[j] + lane[j + width] } }
+                var total = lane[0]
+                while i < n { total += g(p[i]); i += 1 }
+                return total
+            }
         }
     }
 
