@@ -341,21 +341,18 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// Bit j set when lane j of any of the 8 vectors is not ±0 (an OR of their bits, sign cleared).
     @inline(__always)
     static func nonzeroLanes(_ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)) -> Int {
-        if MemoryLayout<T>.size == 4 {
-            typealias U = SIMD8<UInt32>
-            @inline(__always) func u(_ v: SIMD8<T>) -> U { unsafeBitCast(v, to: U.self) }
-            let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & 0x7FFF_FFFF
-            var bits = 0
-            for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
-            return bits
-        } else {
-            typealias U = SIMD8<UInt64>
-            @inline(__always) func u(_ v: SIMD8<T>) -> U { unsafeBitCast(v, to: U.self) }
-            let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & 0x7FFF_FFFF_FFFF_FFFF
-            var bits = 0
-            for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
-            return bits
-        }
+        MemoryLayout<T>.size == 4 ? nonzeroLanes(r, magnitude: UInt32(0x7FFF_FFFF)) : nonzeroLanes(r, magnitude: UInt64(0x7FFF_FFFF_FFFF_FFFF))
+    }
+
+    /// The same on the bits as U, the unsigned integer of T's size; `magnitude` masks the sign bit off.
+    @inline(__always)
+    static func nonzeroLanes<U: FixedWidthInteger & UnsignedInteger & SIMDScalar>(
+        _ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>), magnitude: U) -> Int {
+        @inline(__always) func u(_ v: SIMD8<T>) -> SIMD8<U> { unsafeBitCast(v, to: SIMD8<U>.self) }
+        let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & SIMD8(repeating: magnitude)
+        var bits = 0
+        for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
+        return bits
     }
 
     /// Whether the mr = 8 values at p are all ±0: OR of their bits without the sign bit. (On bits,
