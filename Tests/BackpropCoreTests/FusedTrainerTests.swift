@@ -31,10 +31,13 @@ struct FusedTrainerTests {
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
         defer { pool?.shutdown() }
         let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, pool: pool)
-        let r = f.step(m: m) { xp, yp in
-            for i in 0..<(m * d) { xp[i] = X.storage[i] }
-            for i in 0..<m { yp[i] = y.storage[i] }
-        }
+        // Filled as training fills: each thread its own rows.
+        let r = f.step(m: m, fillRows: { rows, xp, yp in
+            for i in rows {
+                for j in 0..<d { xp[i * d + j] = X.storage[i * d + j] }
+                yp[i] = y.storage[i]
+            }
+        })
         let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads)"
         #expect(r.nonFinite == nil)
         #expect(r.J.bitPattern == Quantity.J.value(in: s, engine: e)!.scalar.bitPattern, "J \(what)")
