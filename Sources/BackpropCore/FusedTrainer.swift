@@ -27,7 +27,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public var lambda: T
     /// Leave X's exact zeros out of X W1 and Xᵀ G' (the same bits, see `GEMM`); off only to measure.
     /// In X W1 a pixel is left out when all 8 examples of a tile are 0 there: 13% of Fashion-MNIST's
-    /// terms in shuffled order, 25% when the minibatch is arranged (`MinibatchOrder`); in Xᵀ G',
+    /// terms in shuffled order, 33% when the minibatch is arranged (`MinibatchOrder`); in Xᵀ G',
     /// an example when its 8 pixels of a tile are 0: 28%.
     public var skipZeros = true
     public let gemm: ParallelGEMM<T>

@@ -5,7 +5,7 @@
 /// Why: the trainer's X W1 leaves out a pixel for a tile of 8 examples when all 8 are 0 there
 /// (the same bits, see `GEMM`). In shuffled order that holds for 13% of Fashion-MNIST's terms; by
 /// label and zero count for 25%; by the images' extent as here for 33% (a greedy clustering of the
-/// zero masks did no better, 34%), which takes X W1 from ~490 to ~360 µs at one thread. Only the
+/// zero masks did no better, 34%), which takes X W1 from ~490 to ~355 µs at one thread. Only the
 /// order inside a minibatch changes, not which examples it holds, so the gradient is the same up to
 /// the order of its sums. The arrangement is part of the data order, like the shuffle: the trainer,
 /// a trace and a resumed run all see it, and it depends on nothing but the data.
@@ -58,7 +58,8 @@ public struct MinibatchOrder: Sendable {
     }
 
     /// The examples of `batch` (at most maxBatch), arranged; ties keep their order in `batch`.
-    /// Allocates nothing: the result is a view of a buffer that the next call overwrites.
+    /// The result is a view of a buffer that the next call reuses: nothing is allocated as long as
+    /// the previous result is no longer held.
     public mutating func arrange(_ batch: ArraySlice<Int>) -> ArraySlice<Int> {
         let m = batch.count
         precondition(m <= scratch.count && m < 1 << 32)
