@@ -36,8 +36,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
     let X: AlignedBuffer<T>, labels: AlignedBuffer<T>
     /// A second X, used by every other step: both cores read all of X in the products, so refilling
-    /// the same buffer at once meant taking its lines back from the other core (alternating:
-    /// 233k → 244k and 243k → 251k samples/s at two threads in alternating runs; one thread alike).
+    /// the same buffer at once meant taking its lines back from the other core (233k → 244k and
+    /// 243k → 251k samples/s at two threads in alternating runs; no change at one thread).
     let otherX: AlignedBuffer<T>
     var useOtherX = false
     let U1: AlignedBuffer<T>, H: AlignedBuffer<T>, G: AlignedBuffer<T>, GPrime: AlignedBuffer<T>

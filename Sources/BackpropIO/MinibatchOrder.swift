@@ -18,6 +18,7 @@ public struct MinibatchOrder: Sendable {
 
     public init(_ data: Dataset, maxBatch: Int) {
         let d = data.d
+        let side = data.imageSide.flatMap { $0 * $0 == d ? $0 : nil }   // square images only
         var keys = [UInt64](repeating: 0, count: data.count)
         func count<E: Numeric>(_ features: [E]) {
             features.withUnsafeBufferPointer { p in
@@ -26,7 +27,7 @@ public struct MinibatchOrder: Sendable {
                     var zeros = 0
                     for j in 0..<d where x[j] == 0 { zeros += 1 }
                     let z = UInt64(min(zeros, 0xFFFF)) << 32
-                    if let side = data.imageSide, side * side == d {
+                    if let side {
                         // The bounding box of the nonzero pixels: its width and top row.
                         // (Each row scanned from both ends only up to its first nonzero: a full
                         // scan of 47 MB for this cost ~80 ms before the first step.)
