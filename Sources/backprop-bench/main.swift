@@ -81,12 +81,13 @@ for threads in [1, 2] {
             x.withUnsafeMutableBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
                 fashion.gather(arrangement.arrange(Array(0..<m).map { $0 * 397 % fashion.count }[...]), rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
             } }
+            // Split by columns, as training splits them.
             let ts = seconds {
                 c.withUnsafeMutableBufferPointer { cp in
                     if s.tA {
-                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: true, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true)
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: true, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true, split: .columns)
                     } else {
-                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: false, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true)
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: false, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true, split: .columns)
                     }
                 }
             }
