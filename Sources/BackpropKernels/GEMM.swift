@@ -41,8 +41,8 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// Tiles are 8 rows by two vectors (8×32 Float), or by one vector when n fits in one (the
 /// products with the k = 10 classes: two vectors would be two-thirds padding).
 ///
-/// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile are left
-/// out of the chain. That gives the same bits as the dense chain when B is finite and C starts
+/// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile (for a
+/// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same bits as the dense chain when B is finite and C starts
 /// at +0 (not accumulating): 0·b = ±0 for finite b, c + (±0) = c for c ≠ 0, and a chain that starts
 /// at +0 reaches −0 only by underflow (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so
 /// +0 + (−0) = +0 too. After such an underflow the two chains can differ in the sign of a zero and
@@ -53,6 +53,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     static var mr: Int { 8 }
     static var kc: Int { 256 }
     static var mc: Int { 128 }
+    /// Entries of `index` per A panel with skipping: room for two lists of kc + 1 (see `packA`).
+    static var listsPerPanel: Int { 2 * (kc + 1) }
 
     /// Depth of the k-blocks: k split evenly into blocks of at most `kc`, so there is no thin tail
     /// (784 = 4 × 196, not 3 × 256 + 16). A function of k alone, so every thread blocks alike.
@@ -110,6 +112,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 // transposing copy (compiled to scatters, ~5% of a step). Partial panels are packed.
                 // (Not with skipping: 8 rows indexed by a term list compiled to register spills.)
                 let inPlace = a.colStride == 1 && !skip
+                let halves = skip && Self.halves(a)
                 packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace)
                 var jr = 0
                 while jr < nb {
@@ -119,11 +122,16 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                     while ir < mb {
                         let mw = min(mr, mb - ir)
                         let ap = UnsafePointer(aPack + ir * kb)
-                        // With skipping, panel ir/mr keeps `count` of its kb terms, listed in `index`.
-                        let list = UnsafePointer(index + (ir / mr) * (kc + 1))
+                        // With skipping, panel ir/mr keeps `count` of its kb terms, listed in `index`;
+                        // for a transposed A, each half of the panel has its list and is computed
+                        // as a 4-row tile (see `packA`).
+                        let list = UnsafePointer(index + (ir / mr) * listsPerPanel)
                         let rowsA = a.base + (ic + ir) * a.rowStride + pc, lda = a.rowStride
                         @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
                             switch (skip, inPlace && mw == mr) {
+                            case (true, _) where halves:
+                                GEMM.microHalf(W.self, list, ap, bp, c, ldc, acc)
+                                GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, c + mr / 2 * ldc, ldc, acc)
                             case (true, _): GEMM.micro(W.self, Sparse.self, Packed.self, Int(list[0]), list + 1, ap, mr, bp, c, ldc, acc)
                             case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, c, ldc, acc)
                             case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, c, ldc, acc)
@@ -210,10 +218,22 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         }
     }
 
+    /// Whether skipping lists A's kept terms for each half of a panel, not for the whole panel: for
+    /// a transposed A (Xᵀ in Xᵀ G'), whose panels are 8 neighbouring pixels, halves keep out 38% of
+    /// Fashion-MNIST's terms instead of 28% (Xᵀ G' ~350 → ~315 µs at one thread). For a row-major A
+    /// (X in X W1, panels of 8 examples) it is 38% instead of 34%, too little for the doubled
+    /// per-term work: X W1 ran ~3% slower.
+    @inline(__always)
+    static func halves(_ a: StridedOperand<T>) -> Bool { a.colStride != 1 }
+
     /// Packs rows of op(A)[rows, k0..<k0+kb] into micro-panels of `mr` rows, k-major, zero-padded.
     ///
-    /// With an `index`, each panel then drops the k-slices that are all zero: panel q's slot in
-    /// `index` (kc + 1 entries) holds how many slices are kept, then their k offsets in order.
+    /// With an `index`, panel q's `listsPerPanel` entries of `index` list the terms to compute:
+    /// - for a row-major A, the panel drops the k-slices that are all zero, and its entries hold
+    ///   how many slices are kept, then their k offsets in order;
+    /// - for a transposed A (see `halves`), the panel keeps every slice, and its entries hold two
+    ///   such lists of kc + 1, one per half (rows 0–3, rows 4–7), each of the terms whose 4 values
+    ///   in that half are not all zero.
     /// With `inPlace`, full panels of a row-major A are read where they lie and are not packed.
     @inline(__always)
     static func packA(_ a: StridedOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
@@ -224,7 +244,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         while i0 < rows.upperBound {
             let mw = min(mr, rows.upperBound - i0)
             // This panel's list of kept slices (count, then offsets), when zeros are left out.
-            let list = index.map { $0 + panel * (kc + 1) }
+            let list = index.map { $0 + panel * listsPerPanel }
             if inPlace && mw == mr {
                 // Read where it lies: nothing to pack.
             } else if a.colStride == 1 && mw == mr {
@@ -232,21 +252,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 let kept = transposeRows(a.base + i0 * a.rowStride + k0, lda: a.rowStride, kb: kb, into: d, list: list.map { $0 + 1 })
                 list?[0] = Int32(kept)
             } else if a.rowStride == 1 && mw == mr {
-                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values. Listed,
-                // each slice goes to the next free slot, which the next one overwrites when this
-                // one was all zero.
-                // (Two loops: one loop testing `list` inside ran Xᵀ G' at 421 µs instead of 350.)
-                if let list {
-                    var q = 0
-                    for p in 0..<kb {
-                        (d + q * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr)
-                        list[1 + q] = Int32(p)
-                        q += allZero(d + q * mr) ? 0 : 1
-                    }
-                    list[0] = Int32(q)
-                } else {
-                    for p in 0..<kb { (d + p * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr) }
-                }
+                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
+                for p in 0..<kb { (d + p * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr) }
+                if let list { listHalves(d, kb: kb, lists: list) }
             } else {
                 // Partial or strided panels: copy, zero-padded, then compact in place (slice p moves
                 // to q ≤ p, so nothing unread is overwritten).
@@ -255,7 +263,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                         d[p * mr + i] = i < mw ? a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride] : 0
                     }
                 }
-                if let list {
+                if let list, halves(a) {
+                    listHalves(d, kb: kb, lists: list)
+                } else if let list {
                     var q = 0
                     for p in 0..<kb where !allZero(d + p * mr) {
                         if q != p { (d + q * mr).update(from: d + p * mr, count: mr) }
@@ -269,6 +279,20 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             i0 += mr
             panel += 1
         }
+    }
+
+    /// Writes the two lists of a packed panel's kept terms, one per half (see `packA`).
+    @inline(__always)
+    static func listHalves(_ d: UnsafePointer<T>, kb: Int, lists: UnsafeMutablePointer<Int32>) {
+        let top = lists + 1, bottom = lists + (kc + 2)
+        var nt = 0, nb = 0
+        for p in 0..<kb {
+            // Each entry goes to the next free place, which the next term overwrites when this
+            // one was zero: no branch on the data.
+            top[nt] = Int32(p); nt += allZero(d + p * mr, count: mr / 2) ? 0 : 1
+            bottom[nb] = Int32(p); nb += allZero(d + p * mr + mr / 2, count: mr / 2) ? 0 : 1
+        }
+        lists[0] = Int32(nt); lists[kc + 1] = Int32(nb)
     }
 
     /// Packs 8 rows of a row-major A (`lda` apart, kb values each) as a panel: term p's 8 values
@@ -337,17 +361,20 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         return bits
     }
 
-    /// Whether the mr = 8 values at p are all ±0: OR of their bits without the sign bit. (On bits,
-    /// because a generic SIMD comparison was compiled lane by lane through the stack.)
+    /// Whether the `count` values at p (a panel's mr, or half of them) are all ±0: OR of their
+    /// bits without the sign bit. (On bits, because a generic SIMD comparison was compiled lane by
+    /// lane through the stack.)
     @inline(__always)
-    static func allZero(_ p: UnsafePointer<T>) -> Bool {
+    static func allZero(_ p: UnsafePointer<T>, count: Int = mr) -> Bool {
         if MemoryLayout<T>.size == 4 {
             let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt32.self)
-            let bits = u[0] | u[1] | u[2] | u[3] | u[4] | u[5] | u[6] | u[7]
+            var bits: UInt32 = 0
+            for i in 0..<count { bits |= u[i] }
             return bits & 0x7FFF_FFFF == 0
         } else {
             let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
-            let bits = u[0] | u[1] | u[2] | u[3] | u[4] | u[5] | u[6] | u[7]
+            var bits: UInt64 = 0
+            for i in 0..<count { bits |= u[i] }
             return bits & 0x7FFF_FFFF_FFFF_FFFF == 0
         }
     }
@@ -430,6 +457,38 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w)
             st(c41, c + 4 * ldc + w); st(c51, c + 5 * ldc + w); st(c61, c + 6 * ldc + w); st(c71, c + 7 * ldc + w)
         }
+    }
+
+    /// The micro-kernel for half a packed panel with its own term list: a 4 × nr tile of C in 8
+    /// (wide) or 4 vector accumulators, over the terms `list[1...list[0]]` (increasing). Row i of
+    /// term p is at `a[p·8 + i]` (the panel keeps every term), B's row of term p at `b[p·nr]`.
+    /// (Eight independent chains still keep the FMA units busy.)
+    @inline(__always)
+    static func microHalf<W: TileWidth>(_: W.Type, _ list: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
+                                        _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+        let w = V.scalarCount, wide = W.wide
+        let nr = wide ? 2 * w : w
+        @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+        if acc {
+            c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
+            if wide { c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w) }
+        }
+        let terms = list + 1
+        for q in 0..<Int(list[0]) {
+            let p = Int(terms[q])
+            let ap = a + p * mr, bp = b + p * nr
+            let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[1]), a2 = V(repeating: ap[2]), a3 = V(repeating: ap[3])
+            let b0 = ld(bp)
+            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)
+            if wide {
+                let b1 = ld(bp + w)
+                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
+            }
+        }
+        st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
+        if wide { st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w) }
     }
 }
 

@@ -13,7 +13,7 @@ public final class GEMMWorkspace: @unchecked Sendable {
         let aCount = mc * kc
         let bCount = ((n + nr - 1) / nr) * nr * kc
         let tCount = mr * nr
-        let iCount = (mc / mr) * (kc + 1)
+        let iCount = (mc / mr) * 2 * (kc + 1)   // GEMM.listsPerPanel per panel
         let floats = (aCount + bCount + tCount) * MemoryLayout<T>.stride
         let need = floats + iCount * MemoryLayout<Int32>.stride
         if need > bytes {

@@ -4,15 +4,17 @@ import BackpropKernels
 
 struct FusedTrainerTests {
     /// One fused step against the engine's step list plus `SGD.update`, compared bit for bit.
-    /// `sparse`: X is zero in runs of pixels as images are, and at some pixels for whole tiles of
-    /// 8 examples (and −0 here and there), so that the fused trainer's skipping of zero terms in
-    /// X W1 and Xᵀ G' is exercised; the engine's products are dense.
+    /// `sparse`: X is zero in runs of pixels as images are (8 and 4 long: whole and half panels of
+    /// Xᵀ in Xᵀ G'), and at some pixels for whole tiles of 8 examples (and −0 here and there), so
+    /// that the fused trainer's skipping of zero terms in X W1 and Xᵀ G' is exercised; the engine's
+    /// products are dense.
     func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false) throws {
         var rng = SeededGenerator(seed: seed)
         let X = Matrix<T>(rows: m, cols: d) { i, j in
             let v = T(rng.nextUnit())
             guard sparse else { return v }
             if (j / 8 + i / 5) % 3 == 0 { return (i + j) % 7 == 0 ? -0.0 : 0 }   // whole 8-pixel runs of zeros
+            if (j / 4 + i / 3) % 5 == 0 { return 0 }                                 // 4-pixel runs: half an Xᵀ panel
             if j % 5 == 1 && i / 8 % 2 == 0 { return (i * j) % 11 == 0 ? -0.0 : 0 } // pixels 0 for whole 8-row tiles
             return rng.nextUnit() < 0.4 ? 0 : v                                     // and scattered zeros
         }
