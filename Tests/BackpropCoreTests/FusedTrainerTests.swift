@@ -88,6 +88,36 @@ struct FusedTrainerTests {
         #expect(dense.0 != W1.storage, "the weights moved")
     }
 
+    /// Accuracy from the fused forward pass (zeros left out, each chunk filled in a scrambled order)
+    /// equals the one from plain matrix products and an argmax, and does not depend on the order.
+    @Test(arguments: [1, 2])
+    func evaluationMatchesPlainProducts(threads: Int) {
+        var rng = SeededGenerator(seed: 12)
+        let (d, nh, k, n, chunk) = (61, 40, 5, 300, 32)
+        let X = Matrix<Float>(rows: n, cols: d) { i, j in (j / 4 + i / 3) % 3 == 0 || rng.nextUnit() < 0.3 ? 0 : Float(rng.nextUnit()) }
+        let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
+        let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
+        let scores = X.matmul(W1).map { max($0, 0) }.matmul(W2)
+        let predicted = (0..<n).map { i in (0..<k).max { scores[i, $0] < scores[i, $1] }! }
+        // Labels that agree with the predictions on about 60% of the examples.
+        let labels = (0..<n).map { rng.nextUnit() < 0.6 ? predicted[$0] : rng.nextIndex(below: k) }
+        let expected = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(n)
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: chunk, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 0, pool: pool)
+        for scramble in [false, true] {
+            let acc = f.evaluate(count: n) { start, m, x, y in
+                for r in 0..<m {
+                    let i = start + (scramble ? (r * 7 + 3) % m : r)   // 7 is prime to every m here
+                    for j in 0..<d { x[r * d + j] = X[i, j] }
+                    y[r] = Float(labels[i])
+                }
+            }
+            #expect(acc == expected, "scrambled \(scramble)")
+        }
+        #expect(expected > 0.4 && expected < 0.9)
+    }
+
     @Test func threadCountDoesNotChangeTheBits() {
         func train(_ threads: Int) -> ([Float], [Float]) {
             var rng = SeededGenerator(seed: 11)
