@@ -41,7 +41,7 @@ if CommandLine.arguments.dropFirst().first == "frames" {
 
 var rng = SeededGenerator(seed: 1)
 let fashion = try? DataSource.load("fashion-mnist").train
-/// Minibatches arranged as `--batch` arranges them (by label, then zero count: see `MinibatchOrder`).
+/// Minibatches arranged as `--batch` arranges them (alike images together: see `MinibatchOrder`).
 var arrangement = fashion.map { MinibatchOrder($0, maxBatch: m) }
 // The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
 do {
@@ -58,6 +58,15 @@ do {
         at = (at + m) % (n - m)
     }
     print(String(format: "gather of %d shuffled rows (bytes → float32): %.1f µs", m, t * 1e6))
+}
+if let fashion, var arrangement {
+    let perm = (0..<fashion.count).shuffled(using: &rng)
+    var at = 0
+    let t = seconds {
+        _ = arrangement.arrange(perm[at..<(at + m)])   // (it writes the arrangement's buffers: not optimised away)
+        at = (at + m) % (fashion.count - m)
+    }
+    print(String(format: "arrangement of a minibatch of %d (MinibatchOrder): %.1f µs", m, t * 1e6))
 }
 for threads in [1, 2] {
     let pool = threads > 1 ? WorkerPool(threads: threads) : nil
