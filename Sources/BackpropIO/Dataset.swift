@@ -35,22 +35,35 @@ public struct Dataset: Sendable {
         labels.withUnsafeBufferPointer { l in
             for r in rows { y[r] = T(l[example(r)]) }
         }
-        switch features {
-        case .bytes(let b):
-            b.withUnsafeBufferPointer { p in
-                for r in rows {
-                    let src = p.baseAddress! + example(r) * d, dst = x + r * d
-                    for j in 0..<d { dst[j] = T(src[j]) * (1 / 255 as T) }
-                }
-            }
-        case .floats(let f):
-            f.withUnsafeBufferPointer { p in
-                for r in rows {
-                    let src = p.baseAddress! + example(r) * d, dst = x + r * d
-                    for j in 0..<d { dst[j] = T(src[j]) }
-                }
+        // The rows lie scattered over tens of MB: while one row is converted, the row
+        // `gatherAhead` further on is already being fetched, so that several rows' cache misses are
+        // in flight at once, not one row's (a cold gather of 128 rows: 32 → 17 µs; in training,
+        // where the rows were also prefetched during the step before, 23 → 16 µs at one thread).
+        @inline(__always) func copyRows<S>(_ p: UnsafePointer<S>, _ convert: (S) -> T) {
+            let ahead = Self.gatherAhead, bytes = d * MemoryLayout<S>.stride
+            for r in rows.prefix(ahead) { Self.prefetchRow(p + example(r) * d, bytes: bytes) }
+            for r in rows {
+                if r + ahead < rows.upperBound { Self.prefetchRow(p + example(r + ahead) * d, bytes: bytes) }
+                let src = p + example(r) * d, dst = x + r * d
+                for j in 0..<d { dst[j] = convert(src[j]) }
             }
         }
+        switch features {
+        case .bytes(let b): b.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) * (1 / 255 as T) } }
+        case .floats(let f): f.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) } }
+        }
+    }
+
+    /// How many rows ahead `gather` fetches (4 and 8 measured alike, 2 and 16 slower).
+    static let gatherAhead = 4
+
+    /// Starts loading the `bytes` at `row` into the cache.
+    @inline(__always)
+    static func prefetchRow<S>(_ row: UnsafePointer<S>, bytes: Int) {
+        let start = UnsafeRawPointer(row)
+        var offset = 0
+        while offset < bytes { bp_prefetch(start + offset); offset += 64 }
+        bp_prefetch(start + (bytes - 1))
     }
 
     /// Starts loading examples `indices` into the cache (the next minibatch: its rows are
@@ -58,12 +71,7 @@ public struct Dataset: Sendable {
     public func prefetch(_ indices: some Sequence<Int>) {
         guard case .bytes(let b) = features else { return }
         b.withUnsafeBufferPointer { p in
-            for i in indices {
-                let row = UnsafeRawPointer(p.baseAddress! + i * d)
-                var offset = 0
-                while offset < d { bp_prefetch(row + offset); offset += 64 }
-                bp_prefetch(row + (d - 1))
-            }
+            for i in indices { Self.prefetchRow(p.baseAddress! + i * d, bytes: d) }
         }
     }
 

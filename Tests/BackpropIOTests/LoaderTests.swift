@@ -108,3 +108,34 @@ struct CSVTests {
         expectIOError("more than 4096 columns") { _ = try CSV.parse(Array(wide.utf8), file: "t.csv") }
     }
 }
+
+/// `gather` (which also fetches rows ahead) writes exactly the requested rows, as the data say.
+struct GatherTests {
+    @Test(arguments: [0..<20, 5..<13, 19..<20, 0..<3, 7..<7])
+    func gatherWritesTheRowsAsked(rows: Range<Int>) {
+        let (n, d) = (30, 11)
+        let bytes = (0..<(n * d)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 5) }
+        let floats = (0..<(n * d)).map { Float($0) * 0.25 - 3 }
+        let labels = (0..<n).map { UInt8($0 % 4) }
+        let indices = (0..<20).map { ($0 * 7 + 3) % n }
+        for features in [Dataset.Features.bytes(bytes), .floats(floats)] {
+            let data = Dataset(name: "t", features: features, labels: labels, count: n, d: d, classes: 4, imageSide: nil, digest: "")
+            var x = [Float](repeating: -99, count: 20 * d), y = [Float](repeating: -99, count: 20)
+            x.withUnsafeMutableBufferPointer { xp in
+                y.withUnsafeMutableBufferPointer { yp in data.gather(indices, rows: rows, x: xp.baseAddress!, y: yp.baseAddress!) }
+            }
+            for r in 0..<20 {
+                let i = indices[r]
+                for j in 0..<d {
+                    let want: Float
+                    switch features {
+                    case .bytes: want = Float(bytes[i * d + j]) * (1 / 255 as Float)
+                    case .floats: want = floats[i * d + j]
+                    }
+                    #expect(x[r * d + j] == (rows.contains(r) ? want : -99), "row \(r) column \(j)")
+                }
+                #expect(y[r] == (rows.contains(r) ? Float(labels[i]) : -99), "label of row \(r)")
+            }
+        }
+    }
+}
