@@ -42,10 +42,10 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// products with the k = 10 classes: two vectors would be two-thirds padding).
 ///
 /// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile (for a
-/// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same bits as the dense chain when B is finite and C starts
-/// at +0 (not accumulating): 0·b = ±0 for finite b, c + (±0) = c for c ≠ 0, and a chain that starts
-/// at +0 reaches −0 only by underflow (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so
-/// +0 + (−0) = +0 too. After such an underflow the two chains can differ in the sign of a zero and
+/// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same
+/// bits as the dense chain when B is finite and C starts at +0 (not accumulating): 0·b = ±0 for
+/// finite b, c + (±0) = c for c ≠ 0, and a chain that starts at +0 reaches −0 only by underflow
+/// (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so +0 + (−0) = +0 too. After such an underflow the two chains can differ in the sign of a zero and
 /// in nothing else. The trainer uses it for X (half of Fashion-MNIST's pixels are 0) and checks
 /// B's finiteness through J.
 enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {

@@ -111,4 +111,13 @@ struct BadInputTests {
         let after = Set((try? FileManager.default.contentsOfDirectory(atPath: Self.dir)) ?? [])
         #expect(after == before, "\(c.name): files changed \(after.symmetricDifference(before))")
     }
+
+    /// A log that cannot be written stops the run at the first line it loses, end of epoch included
+    /// (that write used to be `try?`: a full disk lost the epoch lines without a word).
+    @Test func unwritableLogStopsTheRun() {
+        let r = Binary.run(["--batch", "--epochs", "2", "--log", "/dev/full"])
+        #expect(r.status == 74, "exit \(r.status), stderr \(r.stderr)")
+        #expect(r.stderr.hasPrefix("backprop-tui: error: /dev/full: ") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(!r.stdout.contains("epoch   2"), "the run went on: \(r.stdout)")
+    }
 }
