@@ -45,9 +45,9 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same
 /// bits as the dense chain when B is finite and C starts at +0 (not accumulating): 0·b = ±0 for
 /// finite b, c + (±0) = c for c ≠ 0, and a chain that starts at +0 reaches −0 only by underflow
-/// (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so +0 + (−0) = +0 too. After such an underflow the two chains can differ in the sign of a zero and
-/// in nothing else. The trainer uses it for X (half of Fashion-MNIST's pixels are 0) and checks
-/// B's finiteness through J.
+/// (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so +0 + (−0) = +0 too. After such an
+/// underflow the two chains can differ in the sign of a zero and in nothing else. The trainer
+/// uses it for X (half of Fashion-MNIST's pixels are 0) and checks B's finiteness through J.
 enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     typealias T = V.Scalar
     static var mr: Int { 8 }
@@ -243,7 +243,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         var panel = 0
         while i0 < rows.upperBound {
             let mw = min(mr, rows.upperBound - i0)
-            // This panel's list of kept slices (count, then offsets), when zeros are left out.
+            // This panel's lists of kept slices (see above), when zeros are left out.
             let list = index.map { $0 + panel * listsPerPanel }
             if inPlace && mw == mr {
                 // Read where it lies: nothing to pack.
@@ -256,8 +256,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 for p in 0..<kb { (d + p * mr).update(from: a.base + (k0 + p) * a.colStride + i0, count: mr) }
                 if let list { listHalves(d, kb: kb, lists: list) }
             } else {
-                // Partial or strided panels: copy, zero-padded, then compact in place (slice p moves
-                // to q ≤ p, so nothing unread is overwritten).
+                // Partial or strided panels: copy, zero-padded, then list the kept terms: per half for
+                // a transposed A, else by compacting in place (slice p moves to q ≤ p, so nothing
+                // unread is overwritten).
                 for p in 0..<kb {
                     for i in 0..<mr {
                         d[p * mr + i] = i < mw ? a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride] : 0
