@@ -50,12 +50,59 @@ public struct MinibatchOrder: Sendable {
             }
         }
         switch data.features {
+        case .bytes(let b) where side != nil:
+            // Word by word: the same keys as `count`, in 12 ms instead of 65 for Fashion-MNIST.
+            b.withUnsafeBytes { p in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (side! + 7) / 8) { occupied in
+                    for i in 0..<data.count { keys[i] = Self.imageKey(p.baseAddress! + i * d, side: side!, occupied: occupied) }
+                }
+            }
         case .bytes(let b): count(b)
         case .floats(let f): count(f)
         }
         self.keys = keys
         scratch = [UInt64](repeating: 0, count: maxBatch)
         rows = [Int](repeating: 0, count: maxBatch)
+    }
+
+    /// An image's key (see `keys`) from its `side`×`side` bytes, eight at a time: the zero count,
+    /// the first nonzero byte's row, and the nonzero columns' extent from the OR of all rows.
+    /// `occupied` is scratch for that OR, ⌈side / 8⌉ words.
+    static func imageKey(_ x: UnsafeRawPointer, side: Int, occupied: UnsafeMutableBufferPointer<UInt64>) -> UInt64 {
+        // Bit 7 of each byte of the result says whether that byte of w is not 0 (no carries cross
+        // bytes: 0x7F + 0x7F < 0x100).
+        @inline(__always) func nonzeroBytes(_ w: UInt64) -> UInt64 {
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            return (((w & low7) &+ low7) | w) & ~low7
+        }
+        @inline(__always) func word(_ at: Int, _ count: Int) -> UInt64 {   // count ≤ 8 bytes, little-endian
+            if count == 8 { return x.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+            var w: UInt64 = 0
+            for b in 0..<count { w |= UInt64(x.load(fromByteOffset: at + b, as: UInt8.self)) << (8 * b) }
+            return w
+        }
+        let d = side * side
+        var nonzero = 0, first = -1
+        var i = 0
+        while i < d {
+            let n = min(8, d - i)
+            let bits = nonzeroBytes(word(i, n))
+            nonzero += bits.nonzeroBitCount
+            if first < 0 && bits != 0 { first = i + bits.trailingZeroBitCount / 8 }
+            i += n
+        }
+        let z = UInt64(min(d - nonzero, 0xFFFF)) << 32
+        guard first >= 0 else { return UInt64(min(side, 255)) << 48 | z }   // no nonzero pixel: width 0
+        let words = (side + 7) / 8
+        for w in 0..<words { occupied[w] = 0 }
+        for r in (first / side)..<side {
+            for w in 0..<words { occupied[w] |= word(r * side + 8 * w, min(8, side - 8 * w)) }
+        }
+        var left = 0, right = 0
+        for w in 0..<words where occupied[w] != 0 { left = 8 * w + nonzeroBytes(occupied[w]).trailingZeroBitCount / 8; break }
+        for w in (0..<words).reversed() where occupied[w] != 0 { right = 8 * w + (63 - nonzeroBytes(occupied[w]).leadingZeroBitCount) / 8; break }
+        let width = UInt64(min(right - left + 1, 255)), top = UInt64(min(first / side, 255))
+        return width << 56 | top << 48 | z
     }
 
     /// The examples of `batch` (at most maxBatch), arranged; ties keep their order in `batch`.

@@ -1,4 +1,9 @@
+import CSupport
+
 /// SHA-256 (FIPS 180-4), used to identify data sets by the digest of their decompressed bytes.
+///
+/// Whole blocks go through the CPU's SHA instructions when it has them (Fashion-MNIST's 55 MB:
+/// ~0.15 s in Swift, a fifth of the time to the first step); the Swift rounds are the fallback.
 public struct SHA256: Sendable {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
     private var buffer: [UInt8] = []
@@ -14,7 +19,14 @@ public struct SHA256: Sendable {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2]
 
-    public init() {}
+    private let instructions: Bool
+
+    /// A hash that uses the SHA instructions when `instructions` and the CPU has them (false: the
+    /// Swift rounds only, to test one against the other).
+    public init(instructions: Bool = true) { self.instructions = instructions && SHA256.hardware }
+
+    /// Whether the CPU has the SHA extensions.
+    public static let hardware = bp_sha256_hardware() != 0
 
     public mutating func update(_ data: some Collection<UInt8>) {
         length &+= UInt64(data.count)
@@ -27,8 +39,12 @@ public struct SHA256: Sendable {
         let whole = rest.count / 64 * 64
         if whole > 0 {
             rest.withUnsafeBufferPointer { p in
-                var o = 0
-                while o < whole { compress(p.baseAddress! + o); o += 64 }
+                if instructions {
+                    h.withUnsafeMutableBufferPointer { bp_sha256_blocks($0.baseAddress!, p.baseAddress!, whole / 64) }
+                } else {
+                    var o = 0
+                    while o < whole { compress(p.baseAddress! + o); o += 64 }
+                }
             }
         }
         buffer += rest.dropFirst(whole)

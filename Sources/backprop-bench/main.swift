@@ -40,9 +40,20 @@ if CommandLine.arguments.dropFirst().first == "frames" {
 }
 
 var rng = SeededGenerator(seed: 1)
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+let t0 = now()
 let fashion = try? DataSource.load("fashion-mnist").train
+let t1 = now()
 /// Minibatches arranged as `--batch` arranges them (alike images together: see `MinibatchOrder`).
 var arrangement = fashion.map { MinibatchOrder($0, maxBatch: m) }
+if let fashion, case .bytes(let b) = fashion.features {
+    // What comes before the first step of `--batch --data fashion-mnist` (the test set aside).
+    let t2 = now()
+    var h = SHA256(); h.update(b)
+    let t3 = now()
+    print(String(format: "start-up: Fashion-MNIST loaded in %.0f ms (gunzip, checks, SHA-256 of the bytes: %.0f ms of it), arrangement keys %.0f ms",
+                 (t1 - t0) * 1e3, (t3 - t2) * 1e3, (t2 - t1) * 1e3))
+}
 // The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
 do {
     let n = 60_000

@@ -1,5 +1,6 @@
 import Testing
 @testable import BackpropIO
+import BackpropCore
 
 struct MinibatchOrderTests {
     /// 12 examples of 4 bytes: labels and zero counts chosen so that each rule of the order decides somewhere.
@@ -32,6 +33,33 @@ struct MinibatchOrderTests {
                            classes: 2, imageSide: 3, digest: "")
         var order = MinibatchOrder(data, maxBatch: 5)
         #expect(Array(order.arrange(Array(0..<5)[...])) == [4, 3, 0, 2, 1])
+    }
+
+    /// Bytes take a word-at-a-time path; floats the plain scan. Both give every image the same key,
+    /// on images of several sides (word tails, rows that straddle words) with random extents,
+    /// including blank ones, full ones and one nonzero pixel in a corner.
+    @Test func byteImageKeysEqualThePlainScan() {
+        var rng = SeededGenerator(seed: 5)
+        for side in [1, 3, 8, 9, 28, 30] {
+            let n = 60, d = side * side
+            var bytes = [UInt8](repeating: 0, count: n * d)
+            for i in 0..<n {
+                let (r0, c0) = (rng.nextIndex(below: side), rng.nextIndex(below: side))
+                let (r1, c1) = (r0 + rng.nextIndex(below: side - r0), c0 + rng.nextIndex(below: side - c0))
+                for r in r0...r1 { for c in c0...c1 where i % 7 != 0 && rng.nextIndex(below: 3) > 0 {
+                    bytes[i * d + r * side + c] = UInt8(1 + rng.nextIndex(below: 255))
+                } }
+                if i % 11 == 1 { for j in 0..<d { bytes[i * d + j] = 200 } }
+                if i % 13 == 2 { for j in 0..<d { bytes[i * d + j] = 0 }; bytes[i * d + d - 1] = 1 }
+            }
+            func keys(_ f: Dataset.Features) -> [UInt64] {
+                MinibatchOrder(Dataset(name: "img", features: f, labels: [UInt8](repeating: 0, count: n), count: n, d: d,
+                                       classes: 2, imageSide: side, digest: ""), maxBatch: 1).keys
+            }
+            let fromBytes = keys(.bytes(bytes)), plain = keys(.floats(bytes.map { Float($0) / 255 }))
+            #expect(fromBytes == plain, "side \(side)")
+            if side >= 8 { #expect(Set(fromBytes).count > n / 3, "side \(side): the keys differ from image to image") }
+        }
     }
 
     @Test func aBatchIsOnlyReorderedAndASliceWorksAsWell() {

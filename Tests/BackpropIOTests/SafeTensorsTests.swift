@@ -79,5 +79,28 @@ struct SafeTensorsTests {
         #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    /// The SHA instructions (where the CPU has them) and the Swift rounds agree, whatever the
+    /// length and however the bytes are split between updates; both meet the known answers.
+    @Test func sha256InstructionsMatchSwiftRounds() {
+        func digest(_ parts: [ArraySlice<UInt8>], instructions: Bool) -> [UInt8] {
+            var h = SHA256(instructions: instructions)
+            for p in parts { h.update(p) }
+            return h.finalize()
+        }
+        var plain = SHA256(instructions: false); plain.update([UInt8](repeating: 0x61, count: 1_000_000))
+        #expect(plain.finalize().map { String(format: "%02x", $0) }.joined() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        var rng = SeededGenerator(seed: 11)
+        for n in [0, 1, 55, 56, 63, 64, 65, 119, 127, 128, 129, 1000, 4096 + 17] {
+            let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let cut1 = n == 0 ? 0 : Int(rng.next() % UInt64(n + 1)), cut2 = n == 0 ? 0 : Int(rng.next() % UInt64(n + 1))
+            let (a, b) = (min(cut1, cut2), max(cut1, cut2))
+            let whole = digest([bytes[...]], instructions: false)
+            #expect(digest([bytes[...]], instructions: true) == whole, "n = \(n)")
+            #expect(digest([bytes[..<a], bytes[a..<b], bytes[b...]], instructions: true) == whole, "n = \(n), cuts \(a) \(b)")
+        }
     }
 }
