@@ -79,6 +79,26 @@ struct IDXTests {
         write(IDXArray(dims: [2], bytes: [3, 10]).encoded, big + "/train-labels-idx1-ubyte")
         expectIOError("label 10 at index 1 is not below 10") { _ = try DataSource.load(big) }
     }
+
+    /// The t10k pair is read on another thread: it is still loaded and checked, and when both
+    /// pairs are bad the training files' error is the one reported, as in a serial read.
+    @Test func testPairIsLoadedBesideTheTrainingPair() throws {
+        let dir = tempDir()
+        write(gzipped(images.encoded), dir + "/train-images-idx3-ubyte.gz")
+        write(labels.encoded, dir + "/train-labels-idx1-ubyte")
+        write(IDXArray(dims: [2, 2, 2], bytes: [0, 9, 0, 9, 1, 2, 3, 4]).encoded, dir + "/t10k-images-idx3-ubyte")
+        write(gzipped(IDXArray(dims: [2], bytes: [4, 1]).encoded), dir + "/t10k-labels-idx1-ubyte.gz")
+        let s = try DataSource.load(dir)
+        #expect(s.train.count == 3 && s.test?.count == 2 && s.test?.labels == [4, 1] && s.test?.name.hasSuffix("-t10k") == true)
+        write(Array(gzipped(IDXArray(dims: [2], bytes: [4, 1]).encoded).dropLast(12)), dir + "/t10k-labels-idx1-ubyte.gz")
+        #expect(throws: IOError(dir + "/t10k-labels-idx1-ubyte.gz", "truncated gzip stream after 7 bytes; expected a complete .gz file")) {
+            _ = try DataSource.load(dir)
+        }
+        write(IDXArray(dims: [2], bytes: [0, 1]).encoded, dir + "/train-labels-idx1-ubyte")
+        #expect(throws: IOError(dir + "/train-labels-idx1-ubyte", "2 labels for 3 images in \(dir)/train-images-idx3-ubyte.gz; expected equal counts")) {
+            _ = try DataSource.load(dir)
+        }
+    }
 }
 
 struct CSVTests {
