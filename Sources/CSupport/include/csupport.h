@@ -13,6 +13,8 @@ static inline void bp_cpu_relax(void) {
 static inline void bp_prefetch(const void *p) {
     __builtin_prefetch(p, 0, 3);
 }
+/// SHA-256's 64 round constants.
+const uint32_t *bp_sha256_constants(void);
 /// Whether this CPU has the SHA extensions (and SSSE3, SSE4.1) that bp_sha256_blocks needs.
 int bp_sha256_hardware(void);
 /// SHA-256's compression of `blocks` 64-byte blocks at p into state (FIPS 180-4 order: a…h),
