@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# backprop-tui benchmark: GEMM GFLOP/s per step shape, one Fashion-MNIST epoch at 1 and 2 threads
-# (samples/s, peak RSS, time to first step), and the peers in ../shared/peers side by side.
+# backprop-tui benchmark: start-up, GEMM GFLOP/s per step shape, the fused step, TUI frame times,
+# then Fashion-MNIST epochs at 1 and 2 threads (samples/s, peak RSS, time to first step) in rounds
+# beside the peers in ../shared/peers.
 #
 #   Benchmarks/run.sh                 # everything available
 #   EPOCHS=2 Benchmarks/run.sh        # more epochs for the peers' medians
