@@ -26,7 +26,6 @@ int bp_sha256_hardware(void) {
     return ssse3 && sse41 && ((b >> 29) & 1);
 }
 
-
 __attribute__((target("sha,sse4.1,ssse3")))
 void bp_sha256_blocks(uint32_t state[8], const uint8_t *p, size_t blocks) {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
