@@ -39,7 +39,7 @@ let package = Package(
             ],
             exclude: ["README.md"],
             swiftSettings: generic),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropIO"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
         .testTarget(name: "CLITests", dependencies: ["BackpropIO", "BackpropExplorer", "backprop-tui"], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),

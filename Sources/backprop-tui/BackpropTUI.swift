@@ -56,6 +56,7 @@ struct BackpropTUI {
         if let c = o.checkpointEvery, c < 1 { throw .usage(flag: "--checkpoint-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
         if let c = o.logEvery, c < 1 { throw .usage(flag: "--log-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
         guard let scheme = Initializer(rawValue: o.initScheme) else { throw .usage(flag: "--init-scheme", message: "'\(inert(o.initScheme))' is unknown; expected he or glorot") }
+        guard let rng = RandomKind(rawValue: o.rng ?? "numpy") else { throw .usage(flag: "--rng", message: "'\(inert(o.rng!))' is unknown; expected numpy or xoshiro") }
         guard o.precision == "float32" || o.precision == "float64" else {
             throw .usage(flag: "--precision", message: "'\(inert(o.precision))' is unknown; expected float32 or float64")
         }
@@ -68,7 +69,7 @@ struct BackpropTUI {
         }
         let config = RunConfig(hidden: o.hidden ?? (o.isSpiral ? 100 : 256), batchSize: batchSize, epochs: o.epochs ?? (o.isSpiral ? 500 : 10),
                                steps: o.steps, lr: o.lr ?? (o.isSpiral ? 1 : 0.1), lambda: o.lambda ?? 1e-4, seed: o.seed,
-                               threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle, initScheme: scheme,
+                               threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle, initScheme: scheme, rng: rng,
                                initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery, resumePath: o.resume,
                                tracePath: o.trace, logPath: o.log, logEvery: o.logEvery)
         if o.precision == "float64" {

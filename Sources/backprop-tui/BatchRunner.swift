@@ -6,14 +6,14 @@ import Foundation
 /// Flags resolved against the data set (data-dependent defaults filled in, values checked).
 struct RunConfig {
     var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
-    var threads: Int, shuffle: Bool, initScheme: Initializer
+    var threads: Int, shuffle: Bool, initScheme: Initializer, rng: RandomKind
     var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?
     var logPath: String?, logEvery: Int?
 
     /// Hyperparameters that must agree between a checkpoint and the run that resumes it.
     func identity(precision: String) -> [(String, String)] {
         [("hidden", "\(hidden)"), ("batch_size", "\(batchSize)"), ("lr", "\(lr)"), ("lambda", "\(lambda)"),
-         ("seed", "\(seed)"), ("precision", precision), ("shuffle", "\(shuffle)")]
+         ("seed", "\(seed)"), ("rng", rng.rawValue), ("precision", precision), ("shuffle", "\(shuffle)")]
     }
 }
 
@@ -28,13 +28,9 @@ struct BatchRunner<T: Real> {
 
     func say(_ s: String) { print(s); fflush(nil) }
 
-    /// Shuffle stream: its own generator, so that init and shuffling never disturb each other.
-    static func shuffleGenerator(seed: UInt64) -> SeededGenerator { SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03) }
-
-    static func permutation(_ n: Int, rng: inout SeededGenerator, shuffle: Bool) -> [Int] {
-        var p = Array(0..<n)
-        if shuffle { for i in stride(from: n - 1, to: 0, by: -1) { p.swapAt(i, rng.nextIndex(below: i + 1)) } }
-        return p
+    /// The next epoch's order (the data's own with --no-shuffle, which draws nothing).
+    static func permutation(_ n: Int, rng: inout any RandomSource, shuffle: Bool) -> [Int] {
+        shuffle ? rng.permutation(n) : Array(0..<n)
     }
 
     func run() throws(Failure) {
@@ -42,7 +38,7 @@ struct BatchRunner<T: Real> {
         // Where training starts: fresh, from --init, or resumed.
         var W1: Matrix<T>, W2: Matrix<T>
         var step = 0, epoch = 0, position = 0
-        var epochRNG = Self.shuffleGenerator(seed: c.seed)
+        var epochRNG = c.rng.orders(seed: c.seed)
         var sums = (J: 0.0, JMLE: 0.0, batches: 0)
         if let r = c.resumePath {
             let w = try wrap { () throws(IOError) in try WeightsFile<T>.load(r, d: d, hidden: c.hidden, classes: k) }
@@ -50,25 +46,25 @@ struct BatchRunner<T: Real> {
             guard w.meta("data_sha256") == train.digest else {
                 throw .io(IOError(r, "made on data with digest \(w.meta("data_sha256") ?? "?"); expected \(train.digest) (\(train.name))"))
             }
-            for (key, value) in c.identity(precision: T.precisionName) where w.meta(key) != value {
-                throw .io(IOError(r, "made with \(key) = \(w.meta(key) ?? "?"); this run has \(value) (give the same flags to resume)"))
+            for (key, value) in c.identity(precision: T.precisionName) {
+                // Checkpoints from before --rng have no "rng": theirs was xoshiro.
+                let recorded = w.meta(key) ?? (key == "rng" ? RandomKind.xoshiro.rawValue : "?")
+                if recorded != value { throw .io(IOError(r, "made with \(key) = \(recorded); this run has \(value) (give the same flags to resume)")) }
             }
             guard let s = w.meta("step").flatMap(Int.init), let e = w.meta("epoch").flatMap(Int.init), let p = w.meta("position").flatMap(Int.init),
-                  let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }), words.count == 4,
+                  let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }), let orders = c.rng.orders(words: words),
                   let js = w.meta("epoch_J_sum").flatMap({ UInt64($0, radix: 16) }), let jm = w.meta("epoch_JMLE_sum").flatMap({ UInt64($0, radix: 16) }),
                   let nb = w.meta("epoch_batches").flatMap(Int.init), p <= n else {
                 throw .io(IOError(r, "checkpoint metadata is incomplete; expected step, epoch, position and epoch_rng"))
             }
             (W1, W2, step, epoch, position) = (w.W1, w.W2, s, e, p)
-            epochRNG = SeededGenerator(state: words)
+            epochRNG = orders
             sums = (Double(bitPattern: js), Double(bitPattern: jm), nb)
         } else if let i = c.initPath {
             let w = try wrap { () throws(IOError) in try WeightsFile<T>.load(i, d: d, hidden: c.hidden, classes: k) }
             (W1, W2) = (w.W1, w.W2)
         } else {
-            var rng = SeededGenerator(seed: c.seed)
-            W1 = c.initScheme.weights(fanIn: d, fanOut: c.hidden, rng: &rng)
-            W2 = c.initScheme.weights(fanIn: c.hidden, fanOut: k, rng: &rng)
+            (W1, W2) = c.rng.weights(c.initScheme, d: d, hidden: c.hidden, classes: k, seed: c.seed)
         }
         var rng = epochRNG
         var perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)

@@ -15,6 +15,10 @@ enum Interactive {
         if let b = o.batchSize, b < 1 { throw .usage(flag: "--batch-size", message: "\(b) is not allowed; expected a whole number ≥ 1") }
         if let lr = o.lr, !(lr >= 0 && lr.isFinite) { throw .usage(flag: "--lr", message: "\(lr) is not allowed; expected a finite number ≥ 0") }
         if let l = o.lambda, !(l >= 0 && l.isFinite) { throw .usage(flag: "--lambda", message: "\(l) is not allowed; expected a finite number ≥ 0") }
+        // Sessions replay from the seed through xoshiro256**; numpy's stream is for --batch.
+        if let r = o.rng, r != RandomKind.xoshiro.rawValue {
+            throw .usage(flag: "--rng", message: "'\(inert(r))' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)")
+        }
         // A graph file is checked before anything else, so its errors show without a terminal.
         let graphText = try o.graph.map { path throws(Failure) in try loadGraph(path) }
         if o.replay != nil && o.graph != nil { throw .usage(flag: "--graph", message: "cannot be combined with --replay (a session names its own graph)") }

@@ -41,6 +41,9 @@ struct Options: ParsableArguments {
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data order instead of reshuffling each epoch.")
     var noShuffle = false
 
+    @Option(help: "Generator for initialisation and shuffling: numpy (numpy's default_rng: weights from default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro (xoshiro256**, the TUI's). (default: numpy with --batch)")
+    var rng: String?
+
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
     var initScheme: String = "he"
 

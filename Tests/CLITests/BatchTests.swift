@@ -44,6 +44,62 @@ struct BatchTests {
         #expect(Array(epochLines(fullRun.stdout).suffix(2)) == epochLines(r1.stdout))
     }
 
+    @Test func xoshiroRunsAndOldCheckpointsResume() throws {
+        let dir = tempDir()
+        let common = ["--batch", "--epochs", "3", "--batch-size", "64", "--rng", "xoshiro"]
+        #expect(Binary.run(common + ["--save", "\(dir)/full.st"]).status == 0)
+        #expect(Binary.run(common + ["--steps", "13", "--save", "\(dir)/mid.st"]).status == 0)
+        let r = Binary.run(common + ["--resume", "\(dir)/mid.st", "--save", "\(dir)/resumed.st"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!weights("\(dir)/full.st").isEmpty && weights("\(dir)/resumed.st") == weights("\(dir)/full.st"))
+        #expect(Binary.run(["--batch", "--epochs", "3", "--batch-size", "64", "--save", "\(dir)/numpy.st"]).status == 0)
+        #expect(weights("\(dir)/numpy.st") != weights("\(dir)/full.st"), "the two streams differ")
+        // A checkpoint written before --rng existed has no "rng" entry: it resumes as xoshiro, and only so.
+        let st = try SafeTensors.load("\(dir)/mid.st")
+        let old = SafeTensors(tensors: st.tensors, metadata: st.metadata.filter { $0.0 != "rng" })
+        FileManager.default.createFile(atPath: "\(dir)/old.st", contents: Data(old.encoded()))
+        #expect(Binary.run(common + ["--resume", "\(dir)/old.st", "--save", "\(dir)/old-resumed.st"]).status == 0)
+        #expect(weights("\(dir)/old-resumed.st") == weights("\(dir)/full.st"))
+        let wrong = Binary.run(["--batch", "--epochs", "3", "--batch-size", "64", "--resume", "\(dir)/old.st"])
+        #expect(wrong.status == 65 && wrong.stderr.contains("made with rng = xoshiro; this run has numpy"), "\(wrong.stderr)")
+    }
+
+    /// One float64 step from numpy's own draws (`default_rng(seed)` for W1 then W2, the first
+    /// minibatch of `default_rng(seed + 1).permutation(n)`), computed by numpy, equals ours.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["BACKPROP_PYTHON"] != nil))
+    func numpyStreamStartsWhereNumpyStarts() throws {
+        let data = Self.syntheticIDX(), dir = tempDir()
+        let r = Binary.run(["--batch", "--data", data, "--precision", "float64", "--hidden", "16", "--batch-size", "32",
+                            "--steps", "1", "--seed", "77", "--save", "\(dir)/w.st"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let script = """
+            import sys, numpy as np
+            d, out = sys.argv[1], sys.argv[2]
+            X = np.fromfile(d + '/train-images-idx3-ubyte', np.uint8, offset=16).reshape(1000, 64) / 255.0
+            y = np.fromfile(d + '/train-labels-idx1-ubyte', np.uint8, offset=8).astype(np.int64)
+            g = np.random.default_rng(77)
+            W1 = g.standard_normal((64, 16)) * np.sqrt(2 / 64); W2 = g.standard_normal((16, 10)) * np.sqrt(2 / 16)
+            b = np.random.default_rng(78).permutation(1000)[:32]
+            Xb, yb, lam = X[b], y[b], 1e-4
+            U1 = Xb @ W1; H = np.maximum(U1, 0); U2 = H @ W2
+            P = np.exp(U2 - U2.max(1, keepdims=True)); P /= P.sum(1, keepdims=True)
+            G = P.copy(); G[np.arange(32), yb] -= 1; G /= 32
+            gW2 = H.T @ G + 2 * lam * W2; Gp = (G @ W2.T) * (U1 > 0); gW1 = Xb.T @ Gp + 2 * lam * W1
+            open(out, 'wb').write(np.concatenate([(W1 - 0.1 * gW1).ravel(), (W2 - 0.1 * gW2).ravel()]).tobytes())
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["BACKPROP_PYTHON"]!)
+        p.arguments = ["-c", script, data, "\(dir)/numpy.bin"]
+        try p.run(); p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let theirs = bytes("\(dir)/numpy.bin").withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+        let w = try WeightsFile<Double>.load("\(dir)/w.st", d: 64, hidden: 16, classes: 10)
+        let ours = w.W1.storage + w.W2.storage
+        #expect(theirs.count == ours.count)
+        let worst = zip(ours, theirs).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? .infinity
+        #expect(worst <= 1e-10, "largest relative difference \(worst)")
+    }
+
     @Test func sigintFinishesTheStepSavesAndResumes() throws {
         let dir = tempDir()
         let args = ["--batch", "--epochs", "100000", "--batch-size", "64", "--save", "\(dir)/ck.st"]
