@@ -39,7 +39,9 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 /// results bit-identical for every thread count: threads split rows or columns of C, never k.
 ///
 /// Tiles are 8 rows by two vectors (8×32 Float), or by one vector when n fits in one (the
-/// products with the k = 10 classes: two vectors would be two-thirds padding).
+/// products with the k = 10 classes: two vectors would be two-thirds padding). B is packed into
+/// k-major panels of a tile's width, unless it is row-major with whole tiles: then its rows are
+/// read where they lie (`ldb` apart), the same loads from the same cache lines, without the copy.
 ///
 /// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile (for a
 /// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same
@@ -104,7 +106,10 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             let kb = min(depth, k - pc)
             let acc = accumulate || pc > 0
             let last = pc + kb == k
-            packB(b, k0: pc, kb: kb, cols: cols, nr: nr, into: bPack)
+            // A row-major B whose tiles are all whole is read where it lies (W1 in X W1, G' in Xᵀ G').
+            let bInPlace = b.colStride == 1 && nb % nr == 0
+            if !bInPlace { packB(b, k0: pc, kb: kb, cols: cols, nr: nr, into: bPack) }
+            let ldb = bInPlace ? b.rowStride : nr
             var ic = rows.lowerBound
             while ic < rows.upperBound {
                 let mb = min(mc, rows.upperBound - ic)
@@ -117,7 +122,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 var jr = 0
                 while jr < nb {
                     let nw = min(nr, nb - jr)
-                    let bp = UnsafePointer(bPack + jr * kb)
+                    let bp = bInPlace ? b.base + pc * b.rowStride + cols.lowerBound + jr : UnsafePointer(bPack + jr * kb)
                     var ir = 0
                     while ir < mb {
                         let mw = min(mr, mb - ir)
@@ -130,11 +135,11 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                         @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
                             switch (skip, inPlace && mw == mr) {
                             case (true, _) where halves:
-                                GEMM.microHalf(W.self, list, ap, bp, c, ldc, acc)
-                                GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, c + mr / 2 * ldc, ldc, acc)
-                            case (true, _): GEMM.micro(W.self, Sparse.self, Packed.self, Int(list[0]), list + 1, ap, mr, bp, c, ldc, acc)
-                            case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, c, ldc, acc)
-                            case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, c, ldc, acc)
+                                GEMM.microHalf(W.self, list, ap, bp, ldb, c, ldc, acc)
+                                GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, ldb, c + mr / 2 * ldc, ldc, acc)
+                            case (true, _): GEMM.micro(W.self, Sparse.self, Packed.self, Int(list[0]), list + 1, ap, mr, bp, ldb, c, ldc, acc)
+                            case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, ldb, c, ldc, acc)
+                            case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, ldb, c, ldc, acc)
                             }
                         }
                         let cp = c + (ic + ir) * ldc + cols.lowerBound + jr
@@ -419,7 +424,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     @inline(__always)
     static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int, _ list: UnsafePointer<Int32>,
                                                                   _ a: UnsafePointer<T>, _ lda: Int,
-                                                                  _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+                                                                  _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
         let w = V.scalarCount, wide = W.wide, sparse = S.sparse, inPlace = L.inPlace
         let nr = wide ? 2 * w : w
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -436,7 +441,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         }
         var ap = a, bp = b
         for q in 0..<count {
-            if sparse { bp = b + Int(list[q]) * nr }   // (sparse terms come with a packed, compacted A)
+            if sparse { bp = b + Int(list[q]) * ldb }   // (sparse terms come with a packed, compacted A)
             // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
             let s = inPlace ? lda : 1
             let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[s]), a2 = V(repeating: ap[2 * s]), a3 = V(repeating: ap[3 * s])
@@ -449,7 +454,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
                 c41 = c41.addingProduct(a4, b1); c51 = c51.addingProduct(a5, b1); c61 = c61.addingProduct(a6, b1); c71 = c71.addingProduct(a7, b1)
             }
-            if !sparse { bp += nr }
+            if !sparse { bp += ldb }
             ap += inPlace ? 1 : 8
         }
         st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
@@ -466,7 +471,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// (Eight independent chains still keep the FMA units busy.)
     @inline(__always)
     static func microHalf<W: TileWidth>(_: W.Type, _ list: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
-                                        _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+                                        _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
         let w = V.scalarCount, wide = W.wide
         let nr = wide ? 2 * w : w
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -479,7 +484,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         let terms = list + 1
         for q in 0..<Int(list[0]) {
             let p = Int(terms[q])
-            let ap = a + p * mr, bp = b + p * nr
+            let ap = a + p * mr, bp = b + p * ldb
             let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[1]), a2 = V(repeating: ap[2]), a3 = V(repeating: ap[3])
             let b0 = ld(bp)
             c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)

@@ -1,0 +1,55 @@
+import Testing
+import BackpropKernels
+@testable import BackpropCore
+
+/// The packed kernels against the plain definition: c_ij = fma chain over p = 0..<k from +0, in
+/// order. Bit for bit, for packed and in-place operands (B is read in place when it is row-major
+/// and a thread's columns are whole tiles), edge tiles, several k-blocks, both thread splits and
+/// skipped zeros.
+struct GEMMTests {
+    func naive<T: KernelScalar & Real>(_ m: Int, _ n: Int, _ k: Int, _ a: [T], _ ta: Bool, _ b: [T], _ tb: Bool) -> [T] {
+        var c = [T](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: T = 0
+                for p in 0..<k { s = s.addingProduct(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j]) }
+                c[i * n + j] = s
+            }
+        }
+        return c
+    }
+
+    func check<T: KernelScalar & Real>(_: T.Type, m: Int, n: Int, k: Int, ta: Bool, tb: Bool, threads: Int, sparse: Bool, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let a = (0..<(m * k)).map { i in sparse && (i / 8 % 3 == 0 || rng.nextUnit() < 0.3) ? T(0) : T(rng.nextUnit() - 0.5) }
+        let b = (0..<(k * n)).map { _ in T(rng.nextUnit() - 0.5) }
+        let expected = naive(m, n, k, a, ta, b, tb)
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let g = ParallelGEMM<T>(pool: pool)
+        for split in [ParallelGEMM<T>.Split.rows, .columns] {
+            var c = [T](repeating: .nan, count: m * n)
+            c.withUnsafeMutableBufferPointer { cp in
+                g.gemm(m: m, n: n, k: k, a: a, aCols: ta ? m : k, transA: ta, b: b, bCols: tb ? k : n, transB: tb,
+                       c: cp.baseAddress!, skipZeroA: sparse, split: split)
+            }
+            let bad = zip(c, expected).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(bad == 0, "\(T.self) \(m)×\(k)·\(k)×\(n) transA \(ta) transB \(tb) threads \(threads) \(split) sparse \(sparse): \(bad) entries differ")
+        }
+    }
+
+    @Test(arguments: [1, 2])
+    func packedProductsEqualTheFMAChain(threads: Int) {
+        var seed: UInt64 = 100
+        for (m, n, k) in [(128, 256, 784), (784, 256, 128), (17, 64, 300), (9, 96, 5), (33, 48, 520), (8, 10, 256), (128, 10, 256), (3, 33, 1)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                for sparse in [false, true] where !(sparse && tb) {
+                    seed += 1
+                    check(Float.self, m: m, n: n, k: k, ta: ta, tb: tb, threads: threads, sparse: sparse, seed: seed)
+                }
+            }
+        }
+        check(Double.self, m: 40, n: 32, k: 600, ta: false, tb: false, threads: threads, sparse: true, seed: 7)
+        check(Double.self, m: 40, n: 48, k: 70, ta: true, tb: false, threads: threads, sparse: false, seed: 8)
+    }
+}
