@@ -1,7 +1,7 @@
 /// numpy's `default_rng(seed)`, bit for bit: PCG64 seeded through SeedSequence, with numpy's
 /// ziggurat normals, uniforms and shuffle.
 ///
-/// With it a numpy user rebuilds our initial weights and epoch orders in two lines of their own
+/// With it a numpy user rebuilds our initial weights and epoch orders in a few lines of their own
 /// code, and our runs start where the numpy and JAX peers start. The whole state is five words, so
 /// a checkpoint stores it and a resume continues exactly.
 public struct NumpyGenerator: Sendable, Equatable {

@@ -287,8 +287,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     }
 
     /// Copies kb slices of 8 contiguous values (`stride` apart) into a panel and, with `lists`,
-    /// writes each half's list of kept terms as `listHalves` does, in the same pass and on 64-bit
-    /// words: a copy call per slice and a second, 32-bit scan took Xᵀ G''s packing ~40 µs a step.
+    /// lists each half's kept terms (those whose 4 values there are not all ±0), in the same pass
+    /// and on 64-bit words: a copy call per slice and a second, 32-bit scan took Xᵀ G''s packing
+    /// ~43 µs a step, this ~31.
     @inline(__always)
     static func copySlices(_ src: UnsafePointer<T>, stride: Int, kb: Int, into d: UnsafeMutablePointer<T>, lists: UnsafeMutablePointer<Int32>?) {
         let words = mr * MemoryLayout<T>.size / 8   // 64-bit words per slice: 4 (Float) or 8 (Double)
@@ -313,18 +314,11 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         if let lists { lists[0] = Int32(nt); lists[kc + 1] = Int32(nb) }
     }
 
-    /// Writes the two lists of a packed panel's kept terms, one per half (see `packA`).
+    /// Writes the two lists of a packed panel's kept terms, one per half (see `packA`): the
+    /// panel's slices copied onto themselves, which leaves them as they are.
     @inline(__always)
-    static func listHalves(_ d: UnsafePointer<T>, kb: Int, lists: UnsafeMutablePointer<Int32>) {
-        let top = lists + 1, bottom = lists + (kc + 2)
-        var nt = 0, nb = 0
-        for p in 0..<kb {
-            // Each entry goes to the next free place, which the next term overwrites when this
-            // one was zero: no branch on the data.
-            top[nt] = Int32(p); nt += allZero(d + p * mr, count: mr / 2) ? 0 : 1
-            bottom[nb] = Int32(p); nb += allZero(d + p * mr + mr / 2, count: mr / 2) ? 0 : 1
-        }
-        lists[0] = Int32(nt); lists[kc + 1] = Int32(nb)
+    static func listHalves(_ d: UnsafeMutablePointer<T>, kb: Int, lists: UnsafeMutablePointer<Int32>) {
+        copySlices(d, stride: mr, kb: kb, into: d, lists: lists)
     }
 
     /// Packs 8 rows of a row-major A (`lda` apart, kb values each) as a panel: term p's 8 values
@@ -444,7 +438,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// The register-blocked micro-kernel: an 8 × nr tile of C in 16 (wide) or 8 vector accumulators.
     ///
     /// Dense: the terms p = 0..<count in order. Sparse: the terms `list[0..<count]` (increasing k
-    /// offsets; the packed A panel holds only those slices, B's panel all of them).
+    /// offsets; the packed A panel holds only those slices, B all of them, row p at `b[p·ldb]`).
     /// A is a packed panel (row i of term q at `a[q·8 + i]`) or, dense only, 8 rows in place
     /// (`a[i·lda + p]`).
     @inline(__always)
@@ -493,7 +487,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
 
     /// The micro-kernel for half a packed panel with its own term list: a 4 × nr tile of C in 8
     /// (wide) or 4 vector accumulators, over the terms `list[1...list[0]]` (increasing). Row i of
-    /// term p is at `a[p·8 + i]` (the panel keeps every term), B's row of term p at `b[p·nr]`.
+    /// term p is at `a[p·8 + i]` (the panel keeps every term), B's row of term p at `b[p·ldb]`.
     /// (Eight independent chains still keep the FMA units busy.)
     @inline(__always)
     static func microHalf<W: TileWidth>(_: W.Type, _ list: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
