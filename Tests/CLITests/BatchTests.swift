@@ -87,11 +87,8 @@ struct BatchTests {
             gW2 = H.T @ G + 2 * lam * W2; Gp = (G @ W2.T) * (U1 > 0); gW1 = Xb.T @ Gp + 2 * lam * W1
             open(out, 'wb').write(np.concatenate([(W1 - 0.1 * gW1).ravel(), (W2 - 0.1 * gW2).ravel()]).tobytes())
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.environment["BACKPROP_PYTHON"]!)
-        p.arguments = ["-c", script, data, "\(dir)/numpy.bin"]
-        try p.run(); p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let py = Binary.run(["-c", script, data, "\(dir)/numpy.bin"], executable: ProcessInfo.processInfo.environment["BACKPROP_PYTHON"]!)
+        #expect(py.status == 0, "\(py.stderr)")
         let theirs = bytes("\(dir)/numpy.bin").withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
         let w = try WeightsFile<Double>.load("\(dir)/w.st", d: 64, hidden: 16, classes: 10)
         let ours = w.W1.storage + w.W2.storage
@@ -193,14 +190,8 @@ struct BatchTests {
         for precision in ["float64", "float32"] {
             let dir = tempDir()
             #expect(Binary.run(["--batch", "--steps", "0", "--trace", "\(dir)/t.st", "--batch-size", "32", "--precision", precision]).status == 0)
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: py)
-            p.arguments = [script, "\(dir)/t.st", precision == "float64" ? "1e-10" : "1e-5", "\(dir)/py.st"]
-            let out = Pipe(); p.standardOutput = out; p.standardError = out
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(text)")
+            let r = Binary.run([script, "\(dir)/t.st", precision == "float64" ? "1e-10" : "1e-5", "\(dir)/py.st"], executable: py)
+            #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
             // And a file numpy wrote loads here as weights.
             let w = try WeightsFile<Double>.load("\(dir)/py.st", d: 3, hidden: 4, classes: 3)
             #expect(w.W1.storage == (0..<12).map { Double($0) / 8 })

@@ -14,9 +14,10 @@ enum Binary {
         return dir.appendingPathComponent("backprop-tui").path
     }
 
-    static func start(_ args: [String], env: [String: String] = [:]) -> (Process, Pipe, Pipe) {
+    /// Starts the binary (or another `executable`, e.g. the Python that checks our files).
+    static func start(_ args: [String], env: [String: String] = [:], executable: String = path) -> (Process, Pipe, Pipe) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
@@ -35,8 +36,8 @@ enum Binary {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    static func run(_ args: [String], env: [String: String] = [:]) -> Run {
-        let (p, o, e) = start(args, env: env)
+    static func run(_ args: [String], env: [String: String] = [:], executable: String = path) -> Run {
+        let (p, o, e) = start(args, env: env, executable: executable)
         return finish(p, o, e)
     }
 }
