@@ -37,7 +37,8 @@ final class App {
     }
 
     static let speeds = [0.25, 0.5, 1, 2, 4, 8]
-    /// BACKPROP_TUI_FAULT=trap makes the first frame crash (tests check the terminal comes back).
+    /// BACKPROP_TUI_FAULT=trap makes the first frame crash (tests check the terminal comes back);
+    /// `pause` waits 2 s after it before reading keys (tests type into that window).
     static let fault = ProcessInfo.processInfo.environment["BACKPROP_TUI_FAULT"]
 
     var chrome: Chrome {
@@ -57,12 +58,14 @@ final class App {
         if replay == nil, let p = recordPath { startRecording(p, term) }
         var dirty = true
         var quickErrors = 0
+        var pause = App.fault == "pause"
         while true {
             if dirty {
                 term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options, chrome: chrome))
                 dirty = false
                 // For the terminal-restore test: a Swift trap with the screen taken over.
                 if App.fault == "trap" { fatalError("injected fault (BACKPROP_TUI_FAULT=trap)") }
+                if pause { pause = false; usleep(2_000_000) }
             }
             if Signals.pending != 0 { break }
             let wait = ContinuousClock.now

@@ -19,6 +19,8 @@ final class Terminal {
             throw .noTerminal("terminal: standard input and output must be a terminal for the interactive TUI; use --batch to train headless")
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        // The shell's modes, read before ncurses changes anything: what a crash handler restores.
+        Terminal.saveShellModes()
         guard !term.isEmpty, let scr = newterm(nil, bp_stdout(), bp_stdin()) else {
             throw .noTerminal("terminal: TERM='\(term)' is not a terminal type ncurses knows; set TERM (e.g. xterm-256color) or use --batch")
         }
@@ -36,7 +38,7 @@ final class Terminal {
         keypad(bp_stdscr(), true)
         set_escdelay(25)   // Esc responds at once
         curs_set(0)
-        Terminal.saveForCrash()
+        Terminal.installCrashHandlers()
         // From here on, these end the loop (which restores the terminal) instead of the process.
         Signals.install([SIGINT, SIGTERM, SIGHUP, SIGQUIT])
     }
@@ -154,15 +156,18 @@ nonisolated(unsafe) private let savedTermios = UnsafeMutablePointer<termios>.all
 nonisolated(unsafe) private var haveSavedTermios = false
 
 extension Terminal {
-    /// Saves the shell's terminal modes and installs handlers that put them back on a fatal signal,
-    /// so a crash never leaves the user with no echo, no cursor or the alternate screen (and never
-    /// stuck behind Swift's interactive crash prompt, which these handlers replace).
-    static func saveForCrash() {
-        // ncurses has already changed the modes; its saved "shell mode" is what we want back.
-        def_prog_mode()
-        reset_shell_mode()
+    /// Saves the shell's terminal modes, before `newterm` changes them.
+    /// (Not via reset_shell_mode/reset_prog_mode after it: that pair switches the terminal's
+    /// keypad mode off until the first read, so an arrow key typed as the first frame appears
+    /// arrives in the wrong encoding and is lost.)
+    static func saveShellModes() {
         haveSavedTermios = tcgetattr(1, savedTermios) == 0
-        reset_prog_mode()
+    }
+
+    /// Installs handlers that put the shell's modes back on a fatal signal, so a crash never leaves
+    /// the user with no echo, no cursor or the alternate screen (and never stuck behind Swift's
+    /// interactive crash prompt, which these handlers replace).
+    static func installCrashHandlers() {
         for sig in [SIGSEGV, SIGILL, SIGTRAP, SIGBUS, SIGABRT, SIGFPE] {
             signal(sig) { s in
                 Terminal.restoreFromSignal()

@@ -80,6 +80,24 @@ struct TerminalRestoreTests {
         print("resize storm: \(sizes) random sizes from 1×1 to 300×100, no crash, no hang")
     }
 
+    /// An arrow typed the moment the first frame shows is a step, not a stray Escape: the terminal's
+    /// keypad mode is on before anything is drawn. (The 2 s pause holds that moment open.)
+    @Test func anArrowTypedAsTheFirstFrameAppearsIsNotLost() {
+        let dir = tempDir()
+        let t = Tmux(width: 100, height: 30, command: "TERM=screen LANG=C.UTF-8 BACKPROP_TUI_FAULT=pause \(Binary.path) --seed 7; echo EXIT=$? > \(dir)/rc; sleep 60")
+        defer { t.kill() }
+        #expect(t.wait { $0.contains("step 0/22") }.contains("step 0/22"))
+        #expect(t.format("#{keypad_cursor_flag}") == "1", "keypad mode is on while the first frame is shown")
+        t.keys("Right")
+        let s = t.wait { $0.contains("step 1/22") }
+        #expect(s.contains("step 1/22"), "the arrow was a step:\n\(s)")
+        t.keys("q")
+        // Ended before the server is killed (a hang-up racing the sanitizer's exit check can hang it).
+        let end = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
+        #expect((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) == "EXIT=0\n")
+    }
+
     @Test func ctrlZLeavesAUsableShellAndFgRepaints() {
         let t = Tmux(width: 100, height: 30, command: "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=screen LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile -i")
         defer { t.kill() }
