@@ -115,6 +115,8 @@ struct TerminalRestoreTests {
         let back = t.settled { $0.contains("step 1/22") }
         #expect(back.contains("step 1/22") && back.contains("J_MLE"), "fg repaints:\n\(back)")
         t.keys("q")
-        #expect(t.wait { $0.hasSuffix("$") || $0.contains("$ \n") || $0.split(separator: "\n").last == "$" }.contains("$"))
+        // The shell runs this only once the program has exited (and so before the server is killed).
+        t.literal("echo DONE-$?"); t.keys("Enter")
+        #expect(t.wait { $0.contains("DONE-0") }.contains("DONE-0"), "q ends the program with status 0 and the shell takes commands")
     }
 }
