@@ -18,7 +18,9 @@ func gzipped(_ bytes: [UInt8]) -> [UInt8] {
     return Array(FileManager.default.contents(atPath: path)!)
 }
 
-func write(_ bytes: [UInt8], _ path: String) { FileManager.default.createFile(atPath: path, contents: Data(bytes)) }
+func write(_ bytes: [UInt8], _ path: String) {
+    precondition(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "cannot write the fixture \(path)")
+}
 
 func expectIOError(_ contains: String, kind: IOError.Kind = .badData, _ body: () throws -> Void) {
     do { try body(); Issue.record("expected an error containing '\(contains)'") } catch let e as IOError {

@@ -24,12 +24,12 @@ struct BadInputTests {
     static func session(_ name: String, _ lines: String) -> String { text(name, header + "\n" + lines) }
 
     static let dir = tempDir()
-    static func file(_ name: String, _ b: [UInt8]) -> String { let p = dir + "/" + name; FileManager.default.createFile(atPath: p, contents: Data(b)); return p }
+    static func file(_ name: String, _ b: [UInt8]) -> String { let p = dir + "/" + name; writeFixture(p, b); return p }
     static func idx(_ name: String, images: [UInt8], labels: [UInt8]) -> String {
         let d = dir + "/" + name
         try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: d + "/train-images-idx3-ubyte", contents: Data(images))
-        FileManager.default.createFile(atPath: d + "/train-labels-idx1-ubyte", contents: Data(labels))
+        writeFixture(d + "/train-images-idx3-ubyte", images)
+        writeFixture(d + "/train-labels-idx1-ubyte", labels)
         return d
     }
     static let goodImages = IDXArray(dims: [4, 2, 2], bytes: Array(0..<16)).encoded

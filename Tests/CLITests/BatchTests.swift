@@ -57,7 +57,7 @@ struct BatchTests {
         // A checkpoint written before --rng existed has no "rng" entry: it resumes as xoshiro, and only so.
         let st = try SafeTensors.load("\(dir)/mid.st")
         let old = SafeTensors(tensors: st.tensors, metadata: st.metadata.filter { $0.0 != "rng" })
-        FileManager.default.createFile(atPath: "\(dir)/old.st", contents: Data(old.encoded()))
+        writeFixture("\(dir)/old.st", old.encoded())
         #expect(Binary.run(common + ["--resume", "\(dir)/old.st", "--save", "\(dir)/old-resumed.st"]).status == 0)
         #expect(weights("\(dir)/old-resumed.st") == weights("\(dir)/full.st"))
         let wrong = Binary.run(["--batch", "--epochs", "3", "--batch-size", "64", "--resume", "\(dir)/old.st"])
@@ -124,8 +124,8 @@ struct BatchTests {
         let n = 1000, side = 8
         let images = IDXArray(dims: [n, side, side], bytes: (0..<(n * side * side)).map { _ in UInt8(rng.nextIndex(below: 256)) })
         let labels = IDXArray(dims: [n], bytes: (0..<n).map { i in UInt8(images.bytes[i * 64 ..< i * 64 + 8].reduce(0) { $0 + Int($1) } % 10) })
-        FileManager.default.createFile(atPath: dir + "/train-images-idx3-ubyte", contents: Data(images.encoded))
-        FileManager.default.createFile(atPath: dir + "/train-labels-idx1-ubyte", contents: Data(labels.encoded))
+        writeFixture(dir + "/train-images-idx3-ubyte", images.encoded)
+        writeFixture(dir + "/train-labels-idx1-ubyte", labels.encoded)
         return dir
     }
 

@@ -48,4 +48,20 @@ func tempDir() -> String {
     return p
 }
 
+/// A line another process writes as it ends (e.g. `echo EXIT=$? > rc` after the TUI), once it is
+/// there in full; what the file holds after `seconds` otherwise (nil: no file).
+func waitForLine(_ path: String, seconds: Double = 10) -> String? {
+    let end = Date().addingTimeInterval(seconds)
+    while true {
+        let s = try? String(contentsOfFile: path, encoding: .utf8)
+        if s?.hasSuffix("\n") == true || Date() >= end { return s }
+        usleep(20_000)
+    }
+}
+
+/// Writes a fixture file; a test cannot go on without it.
+func writeFixture(_ path: String, _ b: [UInt8]) {
+    precondition(FileManager.default.createFile(atPath: path, contents: Data(b)), "cannot write the fixture \(path)")
+}
+
 func bytes(_ path: String) -> [UInt8] { FileManager.default.contents(atPath: path).map { Array($0) } ?? [] }

@@ -71,9 +71,7 @@ struct SessionCLITests {
         if Spawn.run(["asciinema", "--version"]).status == 0 {
             let t = Tmux(width: 100, height: 40, command: "sh -c 'asciinema cat \(dir)/s.cast > \(dir)/played.txt 2>&1; echo $? > \(dir)/played.rc; sleep 60'")
             defer { t.kill() }
-            let end = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: "\(dir)/played.rc") && Date() < end { usleep(50_000) }
-            #expect((try? String(contentsOfFile: "\(dir)/played.rc", encoding: .utf8)) == "0\n")
+            #expect(waitForLine("\(dir)/played.rc", seconds: 20) == "0\n")
             #expect(((try? String(contentsOfFile: "\(dir)/played.txt", encoding: .utf8)) ?? "").contains("update 1 "))
         }
     }
@@ -146,8 +144,7 @@ struct ReplayControlTests {
         let live = t.settled { $0.contains("REC branch.jsonl") && !$0.contains("▶ replay") }
         #expect(live.contains("REC branch.jsonl") && live.contains("update 1 "), "\(live)")
         t.keys("q")
-        let end = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
+        #expect(waitForLine("\(dir)/rc") == "EXIT=0\n", "q ends the branched replay with status 0")
         let v = Binary.run(["--replay", "\(dir)/branch.jsonl", "--verify"])
         #expect(v.status == 0, "\(v.stderr)")
         let branch = try String(contentsOfFile: "\(dir)/branch.jsonl", encoding: .utf8)

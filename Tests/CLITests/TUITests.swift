@@ -163,9 +163,7 @@ struct REPLBadInputTests {
         t.keys("Right")
         #expect(t.wait { $0.contains("step 1/22") }.contains("step 1/22"), "still running")
         t.keys("q")
-        let end = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
-        #expect((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) == "EXIT=0\n")
+        #expect(waitForLine("\(dir)/rc") == "EXIT=0\n")
         print("bad REPL commands: \(shown) of \(Self.commands.count) showed their error on the status line; the session went on")
     }
 }

@@ -74,9 +74,7 @@ struct TerminalRestoreTests {
         let s = t.settled { $0.contains("step 1/22") }
         #expect(s.contains("step 1/22"), "still responsive after \(sizes) resizes:\n\(s)")
         t.keys("q")
-        let end = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
-        #expect((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) == "EXIT=0\n")
+        #expect(waitForLine("\(dir)/rc") == "EXIT=0\n")
         print("resize storm: \(sizes) random sizes from 1×1 to 300×100, no crash, no hang")
     }
 
@@ -93,9 +91,7 @@ struct TerminalRestoreTests {
         #expect(s.contains("step 1/22"), "the arrow was a step:\n\(s)")
         t.keys("q")
         // Ended before the server is killed (a hang-up racing the sanitizer's exit check can hang it).
-        let end = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: "\(dir)/rc") && Date() < end { usleep(20_000) }
-        #expect((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) == "EXIT=0\n")
+        #expect(waitForLine("\(dir)/rc") == "EXIT=0\n")
     }
 
     @Test func ctrlZLeavesAUsableShellAndFgRepaints() {
