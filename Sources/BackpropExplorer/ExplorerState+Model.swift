@@ -31,10 +31,9 @@ extension ExplorerState {
         measureAccuracy(force: false)
     }
 
-    /// A new epoch order (Fisher–Yates with the seeded generator), or the data order with --no-shuffle.
+    /// A new epoch order (Fisher–Yates with the seeded generator, as `--batch --rng xoshiro` draws it).
     mutating func shuffle() {
-        order = Array(0..<train.count)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(below: i + 1)) }
+        order = rng.permutation(train.count)
         cursor = 0
     }
 
