@@ -14,7 +14,7 @@ extension Matrix {
                 out.storage.withUnsafeMutableBufferPointer { c in
                     guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else { return }
                     T.gemmBlock(m: m, n: n, k: k,
-                                a: StridedOperand(rowMajor: ap, cols: cols, transposed: transposeSelf),
+                                a: .strided(StridedOperand(rowMajor: ap, cols: cols, transposed: transposeSelf)),
                                 b: StridedOperand(rowMajor: bp, cols: other.cols, transposed: transposeOther),
                                 c: cp, ldc: n, accumulate: false, epilogue: .none, skipZeroA: false,
                                 rows: 0..<m, cols: 0..<n, workspace: GEMMWorkspace())

@@ -27,6 +27,23 @@ public struct Dataset: Sendable {
         self.d = d; self.classes = classes; self.imageSide = imageSide; self.digest = digest
     }
 
+    /// What a feature byte is multiplied by: images are scaled to [0, 1].
+    @inline(__always)
+    public static func byteScale<T: Real>() -> T { 1 / 255 }
+
+    /// Calls `body` with the features' bytes (example e's at `e·d`) when they are bytes, else with nil.
+    public func withFeatureBytes<R>(_ body: (UnsafePointer<UInt8>?) throws -> R) rethrows -> R {
+        guard case .bytes(let b) = features else { return try body(nil) }
+        return try b.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    /// Writes the labels of examples `indices` (in order) into y.
+    public func gatherLabels<T: Real>(_ indices: some Sequence<Int>, y: UnsafeMutablePointer<T>) {
+        labels.withUnsafeBufferPointer { l in
+            for (r, e) in indices.enumerated() { y[r] = T(l[e]) }
+        }
+    }
+
     /// Writes examples `indices[r]` for r in `rows` as rows r of X (d columns) and their labels into y.
     /// One buffer access per call, not per row: threads call it on disjoint row ranges at once.
     public func gather<T: Real>(_ indices: some RandomAccessCollection<Int>, rows: Range<Int>,
@@ -49,7 +66,7 @@ public struct Dataset: Sendable {
             }
         }
         switch features {
-        case .bytes(let b): b.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) * (1 / 255 as T) } }
+        case .bytes(let b): b.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) * Self.byteScale() } }
         case .floats(let f): f.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) } }
         }
     }

@@ -15,6 +15,33 @@ public struct StridedOperand<T>: @unchecked Sendable {
     }
 }
 
+/// Rows of bytes read as a matrix R of T, `R(r, c) = T(rows[r][c]) · scale`: images as the data
+/// set stores them, converted as they are packed, so that a product's A needs no float copy.
+public struct ByteRows<T>: @unchecked Sendable {
+    /// Where each row starts (the minibatch's examples, in the data set's own storage).
+    public var rows: UnsafePointer<UnsafePointer<UInt8>>
+    public var scale: T
+    /// A is Rᵀ (Xᵀ in Xᵀ G'), not R (X in X W1).
+    public var transposed: Bool
+    @inlinable public init(rows: UnsafePointer<UnsafePointer<UInt8>>, scale: T, transposed: Bool) {
+        self.rows = rows; self.scale = scale; self.transposed = transposed
+    }
+}
+
+/// The A operand of a product: a strided matrix of T, or rows of bytes (always packed).
+public enum AOperand<T>: @unchecked Sendable {
+    case strided(StridedOperand<T>)
+    case bytes(ByteRows<T>)
+
+    /// Whether A is stored transposed: a k-slice of a panel is then 8 neighbouring values.
+    var transposed: Bool {
+        switch self {
+        case .strided(let s): return s.colStride != 1
+        case .bytes(let r): return r.transposed
+        }
+    }
+}
+
 /// What happens to each element of C when its last k-block is stored.
 public enum GEMMEpilogue<T>: @unchecked Sendable {
     case none
@@ -70,7 +97,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
 
     /// Computes rows `rows` and columns `cols` of C; the caller splits C among threads.
     static func run(m: Int, n: Int, k: Int,
-                    a: StridedOperand<T>, b: StridedOperand<T>,
+                    a: AOperand<T>, b: StridedOperand<T>,
                     c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool,
                     epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false,
                     rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
@@ -94,7 +121,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
 
     /// The blocked loops for one tile width (a type, so that each width gets its own specialised
     /// micro-kernel; a Bool argument was not folded and left branches in the inner loop).
-    static func blocked<W: TileWidth>(_: W.Type, m: Int, n: Int, k: Int, a: StridedOperand<T>, b: StridedOperand<T>,
+    static func blocked<W: TileWidth>(_: W.Type, m: Int, n: Int, k: Int, a: AOperand<T>, b: StridedOperand<T>,
                         c: UnsafeMutablePointer<T>, ldc: Int, accumulate: Bool, epilogue: GEMMEpilogue<T>, skip: Bool,
                         rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
         let nr = W.wide ? 2 * V.scalarCount : V.scalarCount
@@ -116,7 +143,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 // Row-major A (X, H) is read where it lies, 8 rows at a time: packing it meant a
                 // transposing copy (compiled to scatters, ~5% of a step). Partial panels are packed.
                 // (Not with skipping: 8 rows indexed by a term list compiled to register spills.)
-                let inPlace = a.colStride == 1 && !skip
+                let strided: StridedOperand<T>? = if case .strided(let s) = a { s } else { nil }
+                let inPlace = strided?.colStride == 1 && !skip
                 let halves = skip && Self.halves(a)
                 packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace)
                 var jr = 0
@@ -131,7 +159,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                         // for a transposed A, each half of the panel has its list and is computed
                         // as a 4-row tile (see `packA`).
                         let list = UnsafePointer(index + (ir / mr) * listsPerPanel)
-                        let rowsA = a.base + (ic + ir) * a.rowStride + pc, lda = a.rowStride
+                        // (Only read in place, which only a strided A is.)
+                        let rowsA = strided.map { $0.base + (ic + ir) * $0.rowStride + pc } ?? ap, lda = strided?.rowStride ?? mr
                         @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
                             switch (skip, inPlace && mw == mr) {
                             case (true, _) where halves:
@@ -229,7 +258,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// (X in X W1, panels of 8 examples) it is 38% instead of 34%, too little for the doubled
     /// per-term work: X W1 ran ~3% slower.
     @inline(__always)
-    static func halves(_ a: StridedOperand<T>) -> Bool { a.colStride != 1 }
+    static func halves(_ a: AOperand<T>) -> Bool { a.transposed }
 
     /// Packs rows of op(A)[rows, k0..<k0+kb] into micro-panels of `mr` rows, k-major, zero-padded.
     ///
@@ -241,7 +270,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     ///   in that half are not all zero.
     /// With `inPlace`, full panels of a row-major A are read where they lie and are not packed.
     @inline(__always)
-    static func packA(_ a: StridedOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
+    static func packA(_ operand: AOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
                       index: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
         var d = dst
         var i0 = rows.lowerBound
@@ -250,39 +279,73 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             let mw = min(mr, rows.upperBound - i0)
             // This panel's lists of kept slices (see above), when zeros are left out.
             let list = index.map { $0 + panel * listsPerPanel }
-            if inPlace && mw == mr {
-                // Read where it lies: nothing to pack.
-            } else if a.colStride == 1 && mw == mr {
-                // Row-major A (X): transpose 8×8 blocks in registers, compacting on the fly.
-                let kept = transposeRows(a.base + i0 * a.rowStride + k0, lda: a.rowStride, kb: kb, into: d, list: list.map { $0 + 1 })
-                list?[0] = Int32(kept)
-            } else if a.rowStride == 1 && mw == mr {
-                // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
-                copySlices(a.base + k0 * a.colStride + i0, stride: a.colStride, kb: kb, into: d, lists: list)
-            } else {
-                // Partial or strided panels: copy, zero-padded, then list the kept terms: per half for
-                // a transposed A, else by compacting in place (slice p moves to q ≤ p, so nothing
-                // unread is overwritten).
-                for p in 0..<kb {
-                    for i in 0..<mr {
-                        d[p * mr + i] = i < mw ? a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride] : 0
-                    }
-                }
-                if let list, halves(a) {
-                    listHalves(d, kb: kb, lists: list)
-                } else if let list {
-                    var q = 0
-                    for p in 0..<kb where !allZero(d + p * mr) {
-                        if q != p { (d + q * mr).update(from: d + p * mr, count: mr) }
-                        list[1 + q] = Int32(p)
-                        q += 1
-                    }
-                    list[0] = Int32(q)
-                }
+            switch operand {
+            case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace)
+            case .bytes(let r): packPanel(r, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list)
             }
             d += mr * kb
             i0 += mr
             panel += 1
+        }
+    }
+
+    /// Packs the panel of a strided A's rows i0..<i0+mw (see `packA`).
+    @inline(__always)
+    static func packPanel(_ a: StridedOperand<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
+                          list: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
+        if inPlace && mw == mr {
+            // Read where it lies: nothing to pack.
+        } else if a.colStride == 1 && mw == mr {
+            // Row-major A (X): transpose 8×8 blocks in registers, compacting on the fly.
+            let kept = transposeRows(a.base + i0 * a.rowStride + k0, lda: a.rowStride, kb: kb, into: d, list: list.map { $0 + 1 })
+            list?[0] = Int32(kept)
+        } else if a.rowStride == 1 && mw == mr {
+            // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
+            copySlices(a.base + k0 * a.colStride + i0, stride: a.colStride, kb: kb, into: d, lists: list)
+        } else {
+            // Partial or strided panels.
+            packPartial(kb: kb, rows: mw, into: d, list: list, halves: a.colStride != 1) { i, p in
+                a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride]
+            }
+        }
+    }
+
+    /// Packs the panel of rows i0..<i0+mw of A given as rows of bytes: the same panel and lists as
+    /// for the converted values, each value converted as it is copied.
+    @inline(__always)
+    static func packPanel(_ r: ByteRows<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
+                          list: UnsafeMutablePointer<Int32>?) {
+        if !r.transposed && mw == mr {
+            let kept = transposeByteRows(r.rows + i0, k0: k0, kb: kb, scale: r.scale, into: d, list: list.map { $0 + 1 })
+            list?[0] = Int32(kept)
+        } else if r.transposed && mw == mr {
+            copyByteSlices(r.rows + k0, column: i0, kb: kb, scale: r.scale, into: d, lists: list)
+        } else {
+            packPartial(kb: kb, rows: mw, into: d, list: list, halves: r.transposed) { i, p in
+                r.transposed ? T(r.rows[k0 + p][i0 + i]) * r.scale : T(r.rows[i0 + i][k0 + p]) * r.scale
+            }
+        }
+    }
+
+    /// Packs a partial panel (`rows` < mr of its rows exist; `value(i, p)` reads row i of term p),
+    /// zero-padded, then lists the kept terms: per half for a transposed A, else by compacting in
+    /// place (slice p moves to q ≤ p, so nothing unread is overwritten).
+    @inline(__always)
+    static func packPartial(kb: Int, rows mw: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?, halves: Bool,
+                            _ value: (Int, Int) -> T) {
+        for p in 0..<kb {
+            for i in 0..<mr { d[p * mr + i] = i < mw ? value(i, p) : 0 }
+        }
+        if let list, halves {
+            listHalves(d, kb: kb, lists: list)
+        } else if let list {
+            var q = 0
+            for p in 0..<kb where !allZero(d + p * mr) {
+                if q != p { (d + q * mr).update(from: d + p * mr, count: mr) }
+                list[1 + q] = Int32(p)
+                q += 1
+            }
+            list[0] = Int32(q)
         }
     }
 
@@ -322,16 +385,80 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     }
 
     /// Packs 8 rows of a row-major A (`lda` apart, kb values each) as a panel: term p's 8 values
-    /// side by side. Whole 8×8 blocks are transposed in registers by three rounds of
-    /// even/odd de-interleaving (each round rotates the 6-bit element index by one; three swap
-    /// row and column). With a `list`, terms whose 8 values are all ±0 are dropped as they go
-    /// (each term is stored at the next free slot, which the next kept term overwrites when it
-    /// was zero) and the kept offsets are written to `list`. Returns the number of terms kept.
+    /// side by side (see `transposePanel`). Returns the number of terms kept.
     @inline(__always)
     static func transposeRows(_ src: UnsafePointer<T>, lda: Int, kb: Int, into d: UnsafeMutablePointer<T>,
                               list: UnsafeMutablePointer<Int32>?) -> Int {
+        transposePanel(kb: kb, into: d, list: list,
+                       { i, p in UnsafeRawPointer(src + i * lda + p).loadUnaligned(as: SIMD8<T>.self) }, { i, p in src[i * lda + p] })
+    }
+
+    /// The same for 8 rows of bytes (from k0 on), each value converted to `T(byte) · scale` as it
+    /// is stored. Each 8×8 block of bytes is transposed in eight 64-bit words (three rounds of
+    /// masked swaps: 4-, 2-, then 1-byte blocks), so a term is one word and a zero term is a zero
+    /// word. (Converting the rows first and transposing the floats, as `transposeRows` does, was
+    /// compiled to 64 single-byte inserts per block: X W1's packing went from ~27 to ~45 µs.)
+    @inline(__always)
+    static func transposeByteRows(_ rows: UnsafePointer<UnsafePointer<UInt8>>, k0: Int, kb: Int, scale: T, into d: UnsafeMutablePointer<T>,
+                                  list: UnsafeMutablePointer<Int32>?) -> Int {
+        let r0 = rows[0] + k0, r1 = rows[1] + k0, r2 = rows[2] + k0, r3 = rows[3] + k0
+        let r4 = rows[4] + k0, r5 = rows[5] + k0, r6 = rows[6] + k0, r7 = rows[7] + k0
+        @inline(__always) func ld(_ r: UnsafePointer<UInt8>, _ p: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) }
+        @inline(__always) func swap(_ a: inout UInt64, _ b: inout UInt64, _ shift: UInt64, _ mask: UInt64) {
+            let t = ((a >> shift) ^ b) & mask
+            b ^= t; a ^= t << shift
+        }
+        var q = 0
+        @inline(__always) func put(_ word: UInt64, _ p: Int) {
+            UnsafeMutableRawPointer(d + q * mr).storeBytes(of: convert(unsafeBitCast(word.littleEndian, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
+            if let list {
+                list[q] = Int32(p)
+                q += word != 0 ? 1 : 0
+            } else {
+                q += 1
+            }
+        }
+        var p = 0
+        while p + 8 <= kb {
+            // Word i holds row i's bytes for terms p..<p+8 (byte j: term p + j).
+            var w0 = ld(r0, p), w1 = ld(r1, p), w2 = ld(r2, p), w3 = ld(r3, p)
+            var w4 = ld(r4, p), w5 = ld(r5, p), w6 = ld(r6, p), w7 = ld(r7, p)
+            if list != nil && (w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7) == 0 { p += 8; continue }   // 8 zero terms: nothing kept
+            swap(&w0, &w4, 32, 0x0000_0000_FFFF_FFFF); swap(&w1, &w5, 32, 0x0000_0000_FFFF_FFFF)
+            swap(&w2, &w6, 32, 0x0000_0000_FFFF_FFFF); swap(&w3, &w7, 32, 0x0000_0000_FFFF_FFFF)
+            swap(&w0, &w2, 16, 0x0000_FFFF_0000_FFFF); swap(&w1, &w3, 16, 0x0000_FFFF_0000_FFFF)
+            swap(&w4, &w6, 16, 0x0000_FFFF_0000_FFFF); swap(&w5, &w7, 16, 0x0000_FFFF_0000_FFFF)
+            swap(&w0, &w1, 8, 0x00FF_00FF_00FF_00FF); swap(&w2, &w3, 8, 0x00FF_00FF_00FF_00FF)
+            swap(&w4, &w5, 8, 0x00FF_00FF_00FF_00FF); swap(&w6, &w7, 8, 0x00FF_00FF_00FF_00FF)
+            // Now word j holds term p + j's 8 values (byte i: row i).
+            put(w0, p); put(w1, p + 1); put(w2, p + 2); put(w3, p + 3)
+            put(w4, p + 4); put(w5, p + 5); put(w6, p + 6); put(w7, p + 7)
+            p += 8
+        }
+        while p < kb {
+            let low = UInt64(r0[p]) | UInt64(r1[p]) << 8 | UInt64(r2[p]) << 16 | UInt64(r3[p]) << 24
+            put(low | UInt64(r4[p]) << 32 | UInt64(r5[p]) << 40 | UInt64(r6[p]) << 48 | UInt64(r7[p]) << 56, p)
+            p += 1
+        }
+        return q
+    }
+
+    /// `T(byte) · scale` for 8 bytes: the rounding of the data set's own conversion, lane by lane.
+    @inline(__always)
+    static func convert(_ b: SIMD8<UInt8>, _ scale: T) -> SIMD8<T> {
+        SIMD8<T>(SIMD8<Int32>(truncatingIfNeeded: b)) * SIMD8(repeating: scale)
+    }
+
+    /// Packs 8 rows as a panel: term p's 8 values side by side; `load(i, p)` reads row i's values
+    /// p..<p+8, `scalar(i, p)` one value. Whole 8×8 blocks are transposed in registers by three
+    /// rounds of even/odd de-interleaving (each round rotates the 6-bit element index by one; three
+    /// swap row and column). With a `list`, terms whose 8 values are all ±0 are dropped as they go
+    /// (each term is stored at the next free slot, which the next kept term overwrites when it
+    /// was zero) and the kept offsets are written to `list`. Returns the number of terms kept.
+    @inline(__always)
+    static func transposePanel(kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
+                               _ load: (Int, Int) -> SIMD8<T>, _ scalar: (Int, Int) -> T) -> Int {
         typealias P = SIMD8<T>
-        @inline(__always) func ld(_ p: UnsafePointer<T>) -> P { UnsafeRawPointer(p).loadUnaligned(as: P.self) }
         @inline(__always) func round(_ r: inout (P, P, P, P, P, P, P, P)) {
             let s0 = SIMD16(lowHalf: r.0, highHalf: r.1), s1 = SIMD16(lowHalf: r.2, highHalf: r.3)
             let s2 = SIMD16(lowHalf: r.4, highHalf: r.5), s3 = SIMD16(lowHalf: r.6, highHalf: r.7)
@@ -349,8 +476,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         }
         var p = 0
         while p + 8 <= kb {
-            var r = (ld(src + p), ld(src + lda + p), ld(src + 2 * lda + p), ld(src + 3 * lda + p),
-                     ld(src + 4 * lda + p), ld(src + 5 * lda + p), ld(src + 6 * lda + p), ld(src + 7 * lda + p))
+            var r = (load(0, p), load(1, p), load(2, p), load(3, p), load(4, p), load(5, p), load(6, p), load(7, p))
             // Lane j of `nonzero` says whether term p + j has a value that is not ±0.
             let nonzero = list == nil ? 0xFF : nonzeroLanes(r)
             round(&r); round(&r); round(&r)
@@ -361,13 +487,31 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             p += 8
         }
         while p < kb {
-            for i in 0..<mr { d[q * mr + i] = src[i * lda + p] }
+            for i in 0..<mr { d[q * mr + i] = scalar(i, p) }
             let keep = list == nil || !allZero(d + q * mr)
             list?[q] = Int32(p)
             q += keep ? 1 : 0
             p += 1
         }
         return q
+    }
+
+    /// `copySlices` for rows of bytes: slice p is the 8 bytes from `column` on in row `rows[p]`,
+    /// converted to `T(byte) · scale`; a half is kept when its 4 bytes are not all 0.
+    @inline(__always)
+    static func copyByteSlices(_ rows: UnsafePointer<UnsafePointer<UInt8>>, column: Int, kb: Int, scale: T, into d: UnsafeMutablePointer<T>,
+                               lists: UnsafeMutablePointer<Int32>?) {
+        let top = lists.map { $0 + 1 }, bottom = lists.map { $0 + (kc + 2) }
+        var nt = 0, nb = 0
+        for p in 0..<kb {
+            let v = UnsafeRawPointer(rows[p] + column).loadUnaligned(as: UInt64.self)
+            UnsafeMutableRawPointer(d + p * mr).storeBytes(of: convert(unsafeBitCast(v, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
+            guard let top, let bottom else { continue }
+            // Little-endian: the low 4 bytes are the top half's (see `copySlices` for the lists).
+            top[nt] = Int32(p); nt += v & 0xFFFF_FFFF != 0 ? 1 : 0
+            bottom[nb] = Int32(p); nb += v >> 32 != 0 ? 1 : 0
+        }
+        if let lists { lists[0] = Int32(nt); lists[kc + 1] = Int32(nb) }
     }
 
     /// Bit j set when lane j of any of the 8 vectors is not ±0 (an OR of their bits, sign cleared).

@@ -28,7 +28,15 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
                      c: UnsafeMutablePointer<T>, accumulate: Bool = false,
                      epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic) {
-        let A = StridedOperand(rowMajor: a, cols: aCols, transposed: transA)
+        gemm(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)), b: b, bCols: bCols, transB: transB,
+             c: c, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA, split: split)
+    }
+
+    /// The same with any A operand, such as rows of bytes converted as they are packed.
+    public func gemm(m: Int, n: Int, k: Int, a A: AOperand<T>,
+                     b: UnsafePointer<T>, bCols: Int, transB: Bool,
+                     c: UnsafeMutablePointer<T>, accumulate: Bool = false,
+                     epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic) {
         let B = StridedOperand(rowMajor: b, cols: bCols, transposed: transB)
         let threads = self.threads
         // Small products are not worth a hand-off.

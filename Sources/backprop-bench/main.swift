@@ -133,12 +133,13 @@ for threads in [1, 2] {
         }
         print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s (skip %@)", total * 1e6, t * 1e6, Double(m) / t, "\(skip)"))
     }
-    // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows, arranged and
-    // gathered from bytes as in an epoch, and X's zero pixels left out of X W1 and Xᵀ G' (or not).
-    if let fashion, var arrangement {
+    // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows, arranged as in
+    // an epoch, X's zero pixels left out of X W1 and Xᵀ G' (or not), and X either read as bytes by
+    // the products, as training does, or gathered into a float X first (the float data sets' path).
+    if let fashion, var arrangement, case .bytes(let images) = fashion.features {
         let n = fashion.count
         let perm = (0..<n).shuffled(using: &r2)
-        for skip in [false, true] {
+        for (skip, bytes) in [(false, true), (true, false), (true, true)] {
             f.skipZeros = skip
             var t = Double.infinity, at = 0
             for _ in 0..<5 {
@@ -147,13 +148,20 @@ for threads in [1, 2] {
                     let rows = arrangement.arrange(perm[at..<(at + m)])
                     at = (at + m) % (n - m)
                     let next = perm[at..<(at + m)]
-                    _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) },
-                               prefetch: { range in fashion.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) })
+                    let prefetch = { (range: Range<Int>) in fashion.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) }
+                    if bytes {
+                        _ = images.withUnsafeBufferPointer { ip in
+                            f.step(m: m, images: ip.baseAddress!, examples: rows, scale: Dataset.byteScale(),
+                                   labels: { y in fashion.gatherLabels(rows, y: y) }, prefetch: prefetch)
+                        }
+                    } else {
+                        _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) }, prefetch: prefetch)
+                    }
                 }
                 t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
             }
-            print(String(format: "  Fashion-MNIST minibatches, gather included: %.1f µs per step = %.0f samples/s (skip zeros %@)",
-                         t * 1e6, Double(m) / t, "\(skip)"))
+            print(String(format: "  Fashion-MNIST minibatches, %@: %.1f µs per step = %.0f samples/s (skip zeros %@)",
+                         bytes ? "X read as bytes" : "X gathered as floats", t * 1e6, Double(m) / t, "\(skip)"))
         }
     }
     pool?.shutdown()

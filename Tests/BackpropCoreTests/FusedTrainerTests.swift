@@ -8,15 +8,25 @@ struct FusedTrainerTests {
     /// Xᵀ in Xᵀ G'), and at some pixels for whole tiles of 8 examples (and −0 here and there), so
     /// that the fused trainer's skipping of zero terms in X W1 and Xᵀ G' is exercised; the engine's
     /// products are dense.
-    func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false) throws {
+    /// `bytes`: X is read as bytes by the products (`step(m:images:…)`), example i being a row of a
+    /// larger image array (scattered, in a scrambled order) and the engine getting its converted values.
+    func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false, bytes: Bool = false) throws {
         var rng = SeededGenerator(seed: seed)
+        let examples = (0..<m).map { 2 * (m - 1 - $0) + 1 }
+        var images = [UInt8](repeating: 0, count: bytes ? (2 * m + 1) * d : 0)
+        let scale: T = 1 / 255
         let X = Matrix<T>(rows: m, cols: d) { i, j in
-            let v = T(rng.nextUnit())
-            guard sparse else { return v }
-            if (j / 8 + i / 5) % 3 == 0 { return (i + j) % 7 == 0 ? -0.0 : 0 }   // whole 8-pixel runs of zeros
-            if (j / 4 + i / 3) % 5 == 0 { return 0 }                                 // 4-pixel runs: half an Xᵀ panel
-            if j % 5 == 1 && i / 8 % 2 == 0 { return (i * j) % 11 == 0 ? -0.0 : 0 } // pixels 0 for whole 8-row tiles
-            return rng.nextUnit() < 0.4 ? 0 : v                                     // and scattered zeros
+            let byte = bytes ? UInt8(1 + rng.nextIndex(below: 255)) : 0
+            let v = bytes ? T(byte) * scale : T(rng.nextUnit())
+            func zero(_ negative: Bool) -> T { negative && !bytes ? -0.0 : 0 }
+            if sparse {
+                if (j / 8 + i / 5) % 3 == 0 { return zero((i + j) % 7 == 0) }       // whole 8-pixel runs of zeros
+                if (j / 4 + i / 3) % 5 == 0 { return 0 }                            // 4-pixel runs: half an Xᵀ panel
+                if j % 5 == 1 && i / 8 % 2 == 0 { return zero((i * j) % 11 == 0) }  // pixels 0 for whole 8-row tiles
+                if rng.nextUnit() < 0.4 { return 0 }                                // and scattered zeros
+            }
+            if bytes { images[examples[i] * d + j] = byte }
+            return v
         }
         let y = Matrix<T>(rows: m, cols: 1) { _, _ in T(rng.nextIndex(below: k)) }
         let W1: Matrix<T> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
@@ -33,14 +43,20 @@ struct FusedTrainerTests {
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
         defer { pool?.shutdown() }
         let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, pool: pool)
-        // Filled as training fills: each thread its own rows.
-        let r = f.step(m: m, fillRows: { rows, xp, yp in
-            for i in rows {
-                for j in 0..<d { xp[i * d + j] = X.storage[i * d + j] }
-                yp[i] = y.storage[i]
+        let r = if bytes {
+            images.withUnsafeBufferPointer { ip in
+                f.step(m: m, images: ip.baseAddress!, examples: examples, scale: scale, labels: { yp in yp.update(from: y.storage, count: m) })
             }
-        })
-        let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads)"
+        } else {
+            // Filled as training fills: each thread its own rows.
+            f.step(m: m, fillRows: { rows, xp, yp in
+                for i in rows {
+                    for j in 0..<d { xp[i * d + j] = X.storage[i * d + j] }
+                    yp[i] = y.storage[i]
+                }
+            })
+        }
+        let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads) bytes=\(bytes)"
         #expect(r.nonFinite == nil)
         #expect(r.J.bitPattern == Quantity.J.value(in: s, engine: e)!.scalar.bitPattern, "J \(what)")
         #expect(r.JMLE.bitPattern == Quantity.JMLE.value(in: s, engine: e)!.scalar.bitPattern, "J_MLE \(what)")
@@ -58,6 +74,15 @@ struct FusedTrainerTests {
         try check(Float.self, m: 128, d: 784, nh: 256, k: 10, threads: threads, seed: 6, sparse: true)
         try check(Float.self, m: 37, d: 61, nh: 19, k: 4, threads: threads, seed: 7, sparse: true)
         try check(Double.self, m: 24, d: 50, nh: 40, k: 10, threads: threads, seed: 8, sparse: true)
+    }
+
+    @Test(arguments: [1, 2])
+    func stepOnByteRowsEqualsEngineStepBitForBit(threads: Int) throws {
+        try check(Float.self, m: 128, d: 784, nh: 256, k: 10, threads: threads, seed: 21, sparse: true, bytes: true)
+        try check(Float.self, m: 128, d: 784, nh: 256, k: 10, threads: threads, seed: 22, bytes: true)
+        try check(Float.self, m: 37, d: 61, nh: 19, k: 4, threads: threads, seed: 23, sparse: true, bytes: true)
+        try check(Float.self, m: 1, d: 3, nh: 1, k: 2, threads: threads, seed: 24, bytes: true)
+        try check(Double.self, m: 24, d: 50, nh: 40, k: 10, threads: threads, seed: 25, sparse: true, bytes: true)
     }
 
     /// The skipping of zero terms is the only difference to the dense product, and gives its bits.

@@ -38,6 +38,64 @@ struct GEMMTests {
         }
     }
 
+    /// A as rows of bytes (scattered through a larger array, in a scrambled order, as a minibatch's
+    /// examples lie in a data set), converted as they are packed: the same bits as the FMA chain on
+    /// the converted values. Zeros come in runs of 8 and 4 (whole and half panels), around a lone
+    /// nonzero value in each row of a panel in turn, and scattered.
+    func checkBytes<T: KernelScalar & Real>(_: T.Type, m: Int, n: Int, k: Int, ta: Bool, threads: Int, sparse: Bool, seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let (rowCount, width) = ta ? (k, m) : (m, k)   // the byte matrix R: A = R, or Rᵀ when ta
+        let stored = 2 * rowCount + 1
+        var images = [UInt8](repeating: 0, count: stored * width)
+        let examples = (0..<rowCount).map { 2 * (rowCount - 1 - $0) + 1 }
+        // Some terms are nonzero in one row of their panel only: a panel's rows are R's rows (for
+        // 8 terms, R's columns c..<c+8) or, transposed, 8 of R's columns (a term is a row of R).
+        func lone(_ r: Int, _ c: Int) -> Bool { ta ? r % 4 == 2 && c % 8 != r / 4 % 8 : c / 8 % 4 == 2 && r % 8 != c / 32 % 8 }
+        for r in 0..<rowCount {
+            for c in 0..<width {
+                let i = r * width + c
+                if sparse && (i / 8 % 3 == 0 || i / 4 % 5 == 1 || lone(r, c) || rng.nextUnit() < 0.3) { continue }
+                images[examples[r] * width + c] = UInt8(1 + rng.nextIndex(below: 255))
+            }
+        }
+        let scale: T = 1 / 255
+        let a = examples.flatMap { e in (0..<width).map { T(images[e * width + $0]) * scale } }
+        let b = (0..<(k * n)).map { _ in T(rng.nextUnit() - 0.5) }
+        let expected = naive(m, n, k, a, ta, b, false)
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let g = ParallelGEMM<T>(pool: pool)
+        images.withUnsafeBufferPointer { ip in
+            let table = examples.map { ip.baseAddress! + $0 * width }
+            table.withUnsafeBufferPointer { tp in
+                for split in [ParallelGEMM<T>.Split.rows, .columns] {
+                    var c = [T](repeating: .nan, count: m * n)
+                    c.withUnsafeMutableBufferPointer { cp in
+                        g.gemm(m: m, n: n, k: k, a: .bytes(ByteRows(rows: tp.baseAddress!, scale: scale, transposed: ta)), b: b, bCols: n, transB: false,
+                               c: cp.baseAddress!, skipZeroA: sparse, split: split)
+                    }
+                    let bad = zip(c, expected).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(bad == 0, "bytes \(T.self) \(m)×\(k)·\(k)×\(n) transA \(ta) threads \(threads) \(split) sparse \(sparse): \(bad) entries differ")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2])
+    func byteRowsEqualTheFMAChainOnTheirValues(threads: Int) {
+        var seed: UInt64 = 300
+        for (m, n, k) in [(128, 256, 784), (784, 256, 128), (17, 64, 300), (9, 96, 5), (33, 48, 523), (3, 33, 1), (13, 10, 61)] {
+            for ta in [false, true] {
+                for sparse in [false, true] {
+                    seed += 1
+                    checkBytes(Float.self, m: m, n: n, k: k, ta: ta, threads: threads, sparse: sparse, seed: seed)
+                }
+            }
+        }
+        checkBytes(Double.self, m: 40, n: 32, k: 600, ta: false, threads: threads, sparse: true, seed: 9)
+        checkBytes(Double.self, m: 44, n: 48, k: 70, ta: true, threads: threads, sparse: true, seed: 10)
+    }
+
     @Test(arguments: [1, 2])
     func packedProductsEqualTheFMAChain(threads: Int) {
         var seed: UInt64 = 100
