@@ -136,7 +136,7 @@ for threads in [1, 2] {
     // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows, arranged as in
     // an epoch, X's zero pixels left out of X W1 and Xᵀ G' (or not), and X either read as bytes by
     // the products, as training does, or gathered into a float X first (the float data sets' path).
-    if let fashion, var arrangement, case .bytes(let images) = fashion.features {
+    if let fashion, var arrangement, case .bytes = fashion.features {
         let n = fashion.count
         let perm = (0..<n).shuffled(using: &r2)
         for (skip, bytes) in [(false, true), (true, false), (true, true)] {
@@ -148,15 +148,7 @@ for threads in [1, 2] {
                     let rows = arrangement.arrange(perm[at..<(at + m)])
                     at = (at + m) % (n - m)
                     let next = perm[at..<(at + m)]
-                    let prefetch = { (range: Range<Int>) in fashion.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) }
-                    if bytes {
-                        _ = images.withUnsafeBufferPointer { ip in
-                            f.step(m: m, images: ip.baseAddress!, examples: rows, scale: Dataset.byteScale(),
-                                   labels: { y in fashion.gatherLabels(rows, y: y) }, prefetch: prefetch)
-                        }
-                    } else {
-                        _ = f.step(m: m, fillRows: { range, x, y in fashion.gather(rows, rows: range, x: x, y: y) }, prefetch: prefetch)
-                    }
+                    _ = f.step(on: fashion, rows: rows, next: next, floats: !bytes)
                 }
                 t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
             }

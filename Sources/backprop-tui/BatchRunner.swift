@@ -116,16 +116,7 @@ struct BatchRunner<T: Real> {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = arrangement.arrange(perm[position..<(position + m)])
             let next = perm[min(n, position + m)..<min(n, position + 2 * m)]
-            let prefetch = { (range: Range<Int>) in train.prefetch(next.dropFirst(range.lowerBound).prefix(range.count)) }
-            // Images are read as bytes by the products themselves; other features are filled as floats.
-            let result = train.withFeatureBytes { images in
-                if let images {
-                    trainer.step(m: m, images: images, examples: rows, scale: Dataset.byteScale(),
-                                 labels: { y in train.gatherLabels(rows, y: y) }, prefetch: prefetch)
-                } else {
-                    trainer.step(m: m, fillRows: { range, x, y in train.gather(rows, rows: range, x: x, y: y) }, prefetch: prefetch)
-                }
-            }
+            let result = trainer.step(on: train, rows: rows, next: next)
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
             if firstStepAt == nil { firstStepAt = Date().timeIntervalSince(startTime) }
             trainSeconds += dt; epochSeconds += dt; epochSamples += m; totalSamples += m
