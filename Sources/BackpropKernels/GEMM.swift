@@ -23,6 +23,19 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     static var mc: Int { 128 }
     /// Entries of `index` per A panel with skipping: room for two lists of kc + 1 (see `packA`).
     static var listsPerPanel: Int { 2 * (kc + 1) }
+    /// Distance between the rows of a pitched panel (see `packPitched`): a constant, so that the
+    /// micro-kernel reaches a term's 8 values at fixed displacements from one pointer, and not a
+    /// multiple of 1 KB, so that the 8 rows do not fall in the same few cache sets.
+    static var pitch: Int { kc + 16 }
+    /// Whether op(A)'s panels are pitched (see `packPitched`): a row-major A when zeros are left
+    /// out, and rows of bytes, which are always packed.
+    @inline(__always)
+    static func pitched(_ a: AOperand<T>, skip: Bool) -> Bool {
+        switch a {
+        case .strided(let s): return s.colStride == 1 && skip
+        case .bytes(let r): return !r.transposed
+        }
+    }
 
     /// Depth of the k-blocks: k split evenly into blocks of at most `kc`, so there is no thin tail
     /// (784 = 4 × 196, not 3 × 256 + 16). A function of k alone, so every thread blocks alike.
@@ -81,11 +94,12 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 let mb = min(mc, rows.upperBound - ic)
                 // Row-major A (X, H) is read where it lies, 8 rows at a time: packing it meant a
                 // transposing copy (compiled to scatters, ~5% of a step). Partial panels are packed.
-                // (Not with skipping: 8 rows indexed by a term list compiled to register spills.)
+                // With skipping, or as bytes, it is copied as it lies into pitched panels.
                 let strided: StridedOperand<T>? = if case .strided(let s) = a { s } else { nil }
                 let inPlace = strided?.colStride == 1 && !skip
                 let halves = skip && Self.halves(a)
-                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace)
+                let pitched = Self.pitched(a, skip: skip)
+                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace, pitched: pitched)
                 var jr = 0
                 while jr < nb {
                     let nw = min(nr, nb - jr)
@@ -93,7 +107,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                     var ir = 0
                     while ir < mb {
                         let mw = min(mr, mb - ir)
-                        let ap = UnsafePointer(aPack + ir * kb)
+                        let ap = UnsafePointer(aPack + ir * (pitched ? pitch : kb))
                         // With skipping, panel ir/mr keeps `count` of its kb terms, listed in `index`;
                         // for a transposed A, each half of the panel has its list and is computed
                         // as a 4-row tile (see `packA`).
@@ -105,7 +119,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                             case (true, _) where halves:
                                 GEMM.microHalf(W.self, list, ap, bp, ldb, c, ldc, acc)
                                 GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, ldb, c + mr / 2 * ldc, ldc, acc)
-                            case (true, _): GEMM.micro(W.self, Sparse.self, Packed.self, Int(list[0]), list + 1, ap, mr, bp, ldb, c, ldc, acc)
+                            case (true, _): GEMM.micro(W.self, Sparse.self, Rows.self, Int(list[0]), list + 1, ap, pitch, bp, ldb, c, ldc, acc)
+                            case (false, _) where pitched: GEMM.micro(W.self, Dense.self, Rows.self, kb, list, ap, pitch, bp, ldb, c, ldc, acc)
                             case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, ldb, c, ldc, acc)
                             case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, ldb, c, ldc, acc)
                             }
@@ -199,18 +214,18 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     @inline(__always)
     static func halves(_ a: AOperand<T>) -> Bool { a.transposed }
 
-    /// Packs rows of op(A)[rows, k0..<k0+kb] into micro-panels of `mr` rows, k-major, zero-padded.
+    /// Packs rows of op(A)[rows, k0..<k0+kb] into micro-panels of `mr` rows.
     ///
-    /// With an `index`, panel q's `listsPerPanel` entries of `index` list the terms to compute:
-    /// - for a row-major A, the panel drops the k-slices that are all zero, and its entries hold
-    ///   how many slices are kept, then their k offsets in order;
-    /// - for a transposed A (see `halves`), the panel keeps every slice, and its entries hold two
-    ///   such lists of kc + 1, one per half (rows 0–3, rows 4–7), each of the terms whose 4 values
-    ///   in that half are not all zero.
+    /// - A pitched panel (see `pitched`) holds its 8 rows as they lie, `pitch` apart (see
+    ///   `packPitched`). With an `index`, its entries hold how many terms are kept, then their k
+    ///   offsets in order: the terms where any of the 8 rows is not ±0.
+    /// - Any other panel is k-major and zero-padded: term p's 8 values side by side. With an
+    ///   `index` (a transposed A, see `halves`), its entries hold two lists of kc + 1, one per half
+    ///   (rows 0–3, rows 4–7), each of the terms whose 4 values in that half are not all ±0.
     /// With `inPlace`, full panels of a row-major A are read where they lie and are not packed.
     @inline(__always)
     static func packA(_ operand: AOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
-                      index: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
+                      index: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool) {
         var d = dst
         var i0 = rows.lowerBound
         var panel = 0
@@ -219,10 +234,10 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             // This panel's lists of kept slices (see above), when zeros are left out.
             let list = index.map { $0 + panel * listsPerPanel }
             switch operand {
-            case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace)
+            case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace, pitched: pitched)
             case .bytes(let r): packPanel(r, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list)
             }
-            d += mr * kb
+            d += mr * (pitched ? pitch : kb)
             i0 += mr
             panel += 1
         }
@@ -231,19 +246,20 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// Packs the panel of a strided A's rows i0..<i0+mw (see `packA`).
     @inline(__always)
     static func packPanel(_ a: StridedOperand<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
-                          list: UnsafeMutablePointer<Int32>?, inPlace: Bool) {
+                          list: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool) {
         if inPlace && mw == mr {
             // Read where it lies: nothing to pack.
-        } else if a.colStride == 1 && mw == mr {
-            // Row-major A (X): transpose 8×8 blocks in registers, compacting on the fly.
-            let kept = transposeRows(a.base + i0 * a.rowStride + k0, lda: a.rowStride, kb: kb, into: d, list: list.map { $0 + 1 })
-            list?[0] = Int32(kept)
+        } else if pitched {
+            // Row-major A (X) with its zeros left out.
+            let zero = UnsafeRawPointer(zeroRow).assumingMemoryBound(to: T.self)
+            @inline(__always) func row(_ i: Int) -> UnsafePointer<T> { i < mw ? a.base + (i0 + i) * a.rowStride + k0 : zero }
+            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, into: d, list: list)
         } else if a.rowStride == 1 && mw == mr {
             // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
             copySlices(a.base + k0 * a.colStride + i0, stride: a.colStride, kb: kb, into: d, lists: list)
         } else {
             // Partial or strided panels.
-            packPartial(kb: kb, rows: mw, into: d, list: list, halves: a.colStride != 1) { i, p in
+            packPartial(kb: kb, rows: mw, into: d, list: list) { i, p in
                 a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride]
             }
         }
@@ -254,38 +270,26 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     @inline(__always)
     static func packPanel(_ r: ByteRows<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
                           list: UnsafeMutablePointer<Int32>?) {
-        if !r.transposed && mw == mr {
-            let kept = transposeByteRows(r.rows + i0, k0: k0, kb: kb, scale: r.scale, into: d, list: list.map { $0 + 1 })
-            list?[0] = Int32(kept)
-        } else if r.transposed && mw == mr {
+        if !r.transposed {
+            let zero = UnsafeRawPointer(zeroRow).assumingMemoryBound(to: UInt8.self)
+            @inline(__always) func row(_ i: Int) -> UnsafePointer<UInt8> { i < mw ? r.rows[i0 + i] + k0 : zero }
+            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, scale: r.scale, into: d, list: list)
+        } else if mw == mr {
             copyByteSlices(r.rows + k0, column: i0, kb: kb, scale: r.scale, into: d, lists: list)
         } else {
-            packPartial(kb: kb, rows: mw, into: d, list: list, halves: r.transposed) { i, p in
-                r.transposed ? T(r.rows[k0 + p][i0 + i]) * r.scale : T(r.rows[i0 + i][k0 + p]) * r.scale
-            }
+            packPartial(kb: kb, rows: mw, into: d, list: list) { i, p in T(r.rows[k0 + p][i0 + i]) * r.scale }
         }
     }
 
-    /// Packs a partial panel (`rows` < mr of its rows exist; `value(i, p)` reads row i of term p),
-    /// zero-padded, then lists the kept terms: per half for a transposed A, else by compacting in
-    /// place (slice p moves to q ≤ p, so nothing unread is overwritten).
+    /// Packs a partial panel of a transposed or strided A (`rows` < mr of its rows exist; `value(i, p)`
+    /// reads row i of term p), zero-padded, then lists each half's kept terms (see `packA`).
     @inline(__always)
-    static func packPartial(kb: Int, rows mw: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?, halves: Bool,
+    static func packPartial(kb: Int, rows mw: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
                             _ value: (Int, Int) -> T) {
         for p in 0..<kb {
             for i in 0..<mr { d[p * mr + i] = i < mw ? value(i, p) : 0 }
         }
-        if let list, halves {
-            listHalves(d, kb: kb, lists: list)
-        } else if let list {
-            var q = 0
-            for p in 0..<kb where !allZero(d + p * mr) {
-                if q != p { (d + q * mr).update(from: d + p * mr, count: mr) }
-                list[1 + q] = Int32(p)
-                q += 1
-            }
-            list[0] = Int32(q)
-        }
+        if let list { listHalves(d, kb: kb, lists: list) }
     }
 
     /// Copies kb slices of 8 contiguous values (`stride` apart) into a panel and, with `lists`,
@@ -323,116 +327,103 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         copySlices(d, stride: mr, kb: kb, into: d, lists: lists)
     }
 
-    /// Packs 8 rows of a row-major A (`lda` apart, kb values each) as a panel: term p's 8 values
-    /// side by side (see `transposePanel`). Returns the number of terms kept.
+    /// Packs 8 rows of a row-major A as they lie (rows `r0`…`r7`, kb values each from where they
+    /// point; a missing row points at `zeroRow`): row i's values at `d[i·pitch ..< i·pitch + kb]`.
+    /// The micro-kernel reads term p's 8 values at `d + p` plus constant displacements.
+    ///
+    /// With a `list`, the terms where any of the 8 values is not ±0 are listed (list[0] = how many,
+    /// then their offsets, increasing), and 8 terms whose 64 values are all ±0 are not copied at all.
+    /// (A panel with term p's 8 values side by side had to be transposed, by 8×8 register
+    /// transposes: X W1's packing took ~27 µs of a two-thread step per thread, pitched ~19.5, and
+    /// the product as a whole ~186 → ~181 µs in alternating runs.)
     @inline(__always)
-    static func transposeRows(_ src: UnsafePointer<T>, lda: Int, kb: Int, into d: UnsafeMutablePointer<T>,
-                              list: UnsafeMutablePointer<Int32>?) -> Int {
-        transposePanel(kb: kb, into: d, list: list,
-                       { i, p in UnsafeRawPointer(src + i * lda + p).loadUnaligned(as: SIMD8<T>.self) }, { i, p in src[i * lda + p] })
-    }
-
-    /// The same for 8 rows of bytes (from k0 on), each value converted to `T(byte) · scale` as it
-    /// is stored. Each 8×8 block of bytes is transposed in eight 64-bit words (three rounds of
-    /// masked swaps: 4-, 2-, then 1-byte blocks), so a term is one word and a zero term is a zero
-    /// word. (Converting the rows first and transposing the floats, as `transposeRows` does, was
-    /// compiled to 64 single-byte inserts per block: X W1's packing went from ~27 to ~45 µs.)
-    @inline(__always)
-    static func transposeByteRows(_ rows: UnsafePointer<UnsafePointer<UInt8>>, k0: Int, kb: Int, scale: T, into d: UnsafeMutablePointer<T>,
-                                  list: UnsafeMutablePointer<Int32>?) -> Int {
-        let r0 = rows[0] + k0, r1 = rows[1] + k0, r2 = rows[2] + k0, r3 = rows[3] + k0
-        let r4 = rows[4] + k0, r5 = rows[5] + k0, r6 = rows[6] + k0, r7 = rows[7] + k0
-        @inline(__always) func ld(_ r: UnsafePointer<UInt8>, _ p: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) }
-        @inline(__always) func swap(_ a: inout UInt64, _ b: inout UInt64, _ shift: UInt64, _ mask: UInt64) {
-            let t = ((a >> shift) ^ b) & mask
-            b ^= t; a ^= t << shift
-        }
-        var q = 0
-        @inline(__always) func put(_ word: UInt64, _ p: Int) {
-            UnsafeMutableRawPointer(d + q * mr).storeBytes(of: convert(unsafeBitCast(word.littleEndian, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
-            if let list {
-                list[q] = Int32(p)
-                q += word != 0 ? 1 : 0
-            } else {
-                q += 1
-            }
-        }
+    static func packPitched(_ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>, _ r3: UnsafePointer<T>,
+                            _ r4: UnsafePointer<T>, _ r5: UnsafePointer<T>, _ r6: UnsafePointer<T>, _ r7: UnsafePointer<T>,
+                            kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
+        typealias P = SIMD8<T>
+        @inline(__always) func ld(_ r: UnsafePointer<T>, _ p: Int) -> P { UnsafeRawPointer(r + p).loadUnaligned(as: P.self) }
+        @inline(__always) func put(_ v: P, _ i: Int, _ p: Int) { UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: v, as: P.self) }
+        var n = 0
         var p = 0
         while p + 8 <= kb {
-            // Word i holds row i's bytes for terms p..<p+8 (byte j: term p + j).
-            var w0 = ld(r0, p), w1 = ld(r1, p), w2 = ld(r2, p), w3 = ld(r3, p)
-            var w4 = ld(r4, p), w5 = ld(r5, p), w6 = ld(r6, p), w7 = ld(r7, p)
-            if list != nil && (w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7) == 0 { p += 8; continue }   // 8 zero terms: nothing kept
-            swap(&w0, &w4, 32, 0x0000_0000_FFFF_FFFF); swap(&w1, &w5, 32, 0x0000_0000_FFFF_FFFF)
-            swap(&w2, &w6, 32, 0x0000_0000_FFFF_FFFF); swap(&w3, &w7, 32, 0x0000_0000_FFFF_FFFF)
-            swap(&w0, &w2, 16, 0x0000_FFFF_0000_FFFF); swap(&w1, &w3, 16, 0x0000_FFFF_0000_FFFF)
-            swap(&w4, &w6, 16, 0x0000_FFFF_0000_FFFF); swap(&w5, &w7, 16, 0x0000_FFFF_0000_FFFF)
-            swap(&w0, &w1, 8, 0x00FF_00FF_00FF_00FF); swap(&w2, &w3, 8, 0x00FF_00FF_00FF_00FF)
-            swap(&w4, &w5, 8, 0x00FF_00FF_00FF_00FF); swap(&w6, &w7, 8, 0x00FF_00FF_00FF_00FF)
-            // Now word j holds term p + j's 8 values (byte i: row i).
-            put(w0, p); put(w1, p + 1); put(w2, p + 2); put(w3, p + 3)
-            put(w4, p + 4); put(w5, p + 5); put(w6, p + 6); put(w7, p + 7)
+            let v = (ld(r0, p), ld(r1, p), ld(r2, p), ld(r3, p), ld(r4, p), ld(r5, p), ld(r6, p), ld(r7, p))
+            // Bit j: term p + j has a value that is not ±0.
+            let nonzero = list == nil ? 0xFF : nonzeroLanes(v)
+            if nonzero != 0 {
+                put(v.0, 0, p); put(v.1, 1, p); put(v.2, 2, p); put(v.3, 3, p)
+                put(v.4, 4, p); put(v.5, 5, p); put(v.6, 6, p); put(v.7, 7, p)
+                if let list { appendTerms(nonzero, from: p, to: list + 1, count: &n) }
+            }
             p += 8
         }
         while p < kb {
-            let low = UInt64(r0[p]) | UInt64(r1[p]) << 8 | UInt64(r2[p]) << 16 | UInt64(r3[p]) << 24
-            put(low | UInt64(r4[p]) << 32 | UInt64(r5[p]) << 40 | UInt64(r6[p]) << 48 | UInt64(r7[p]) << 56, p)
+            let v = (r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
+            d[p] = v.0; d[pitch + p] = v.1; d[2 * pitch + p] = v.2; d[3 * pitch + p] = v.3
+            d[4 * pitch + p] = v.4; d[5 * pitch + p] = v.5; d[6 * pitch + p] = v.6; d[7 * pitch + p] = v.7
+            let zero = v.0 == 0 && v.1 == 0 && v.2 == 0 && v.3 == 0 && v.4 == 0 && v.5 == 0 && v.6 == 0 && v.7 == 0
+            if let list { list[1 + n] = Int32(p); n += zero ? 0 : 1 }
             p += 1
         }
-        return q
+        list?[0] = Int32(n)
+    }
+
+    /// The same for 8 rows of bytes, each value converted to `T(byte) · scale` as it is stored;
+    /// a term is kept when one of its 8 bytes is not 0, found on 64-bit words.
+    @inline(__always)
+    static func packPitched(_ r0: UnsafePointer<UInt8>, _ r1: UnsafePointer<UInt8>, _ r2: UnsafePointer<UInt8>, _ r3: UnsafePointer<UInt8>,
+                            _ r4: UnsafePointer<UInt8>, _ r5: UnsafePointer<UInt8>, _ r6: UnsafePointer<UInt8>, _ r7: UnsafePointer<UInt8>,
+                            kb: Int, scale: T, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
+        @inline(__always) func ld(_ r: UnsafePointer<UInt8>, _ p: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) }
+        @inline(__always) func put(_ w: UInt64, _ i: Int, _ p: Int) {
+            UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
+        }
+        var n = 0
+        var p = 0
+        while p + 8 <= kb {
+            let w0 = ld(r0, p), w1 = ld(r1, p), w2 = ld(r2, p), w3 = ld(r3, p)
+            let w4 = ld(r4, p), w5 = ld(r5, p), w6 = ld(r6, p), w7 = ld(r7, p)
+            let any = w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7
+            if list == nil || any != 0 {
+                put(w0, 0, p); put(w1, 1, p); put(w2, 2, p); put(w3, 3, p)
+                put(w4, 4, p); put(w5, 5, p); put(w6, 6, p); put(w7, 7, p)
+                if let list { appendTerms(nonzeroByteMask(any), from: p, to: list + 1, count: &n) }
+            }
+            p += 8
+        }
+        while p < kb {
+            let v = (r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
+            d[p] = T(v.0) * scale; d[pitch + p] = T(v.1) * scale; d[2 * pitch + p] = T(v.2) * scale; d[3 * pitch + p] = T(v.3) * scale
+            d[4 * pitch + p] = T(v.4) * scale; d[5 * pitch + p] = T(v.5) * scale; d[6 * pitch + p] = T(v.6) * scale; d[7 * pitch + p] = T(v.7) * scale
+            let any = v.0 | v.1 | v.2 | v.3 | v.4 | v.5 | v.6 | v.7
+            if let list { list[1 + n] = Int32(p); n += any == 0 ? 0 : 1 }
+            p += 1
+        }
+        list?[0] = Int32(n)
+    }
+
+    /// Appends to `terms` (from position n on) the offsets p + j of the set bits j of `mask`
+    /// (8 bits), increasing. Each goes to the next free place, which the next one overwrites when
+    /// its bit was clear: no branch on the data.
+    @inline(__always)
+    static func appendTerms(_ mask: Int, from p: Int, to terms: UnsafeMutablePointer<Int32>, count n: inout Int) {
+        for j in 0..<8 { terms[n] = Int32(p + j); n += (mask >> j) & 1 }
+    }
+
+    /// Bit j set when byte j of `w` is not 0.
+    @inline(__always)
+    static func nonzeroByteMask(_ w: UInt64) -> Int {
+        // Bit 7 of each byte says whether that byte is not 0 (no carries cross bytes: 0x7F + 0x7F
+        // < 0x100); the multiplication gathers those 8 bits into the top byte, bit j from byte j
+        // (each partial product lands on a distinct power of two, so nothing carries).
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let high = (((w & low7) &+ low7) | w) & ~low7
+        return Int(truncatingIfNeeded: ((high >> 7) &* 0x0102_0408_1020_4080) >> 56)
     }
 
     /// `T(byte) · scale` for 8 bytes: the rounding of the data set's own conversion, lane by lane.
     @inline(__always)
     static func convert(_ b: SIMD8<UInt8>, _ scale: T) -> SIMD8<T> {
         SIMD8<T>(SIMD8<Int32>(truncatingIfNeeded: b)) * SIMD8(repeating: scale)
-    }
-
-    /// Packs 8 rows as a panel: term p's 8 values side by side; `load(i, p)` reads row i's values
-    /// p..<p+8, `scalar(i, p)` one value. Whole 8×8 blocks are transposed in registers by three
-    /// rounds of even/odd de-interleaving (each round rotates the 6-bit element index by one; three
-    /// swap row and column). With a `list`, terms whose 8 values are all ±0 are dropped as they go
-    /// (each term is stored at the next free slot, which the next kept term overwrites when it
-    /// was zero) and the kept offsets are written to `list`. Returns the number of terms kept.
-    @inline(__always)
-    static func transposePanel(kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
-                               _ load: (Int, Int) -> SIMD8<T>, _ scalar: (Int, Int) -> T) -> Int {
-        typealias P = SIMD8<T>
-        @inline(__always) func round(_ r: inout (P, P, P, P, P, P, P, P)) {
-            let s0 = SIMD16(lowHalf: r.0, highHalf: r.1), s1 = SIMD16(lowHalf: r.2, highHalf: r.3)
-            let s2 = SIMD16(lowHalf: r.4, highHalf: r.5), s3 = SIMD16(lowHalf: r.6, highHalf: r.7)
-            r = (s0.evenHalf, s1.evenHalf, s2.evenHalf, s3.evenHalf, s0.oddHalf, s1.oddHalf, s2.oddHalf, s3.oddHalf)
-        }
-        var q = 0
-        @inline(__always) func put(_ v: P, _ p: Int, _ keep: Bool) {
-            UnsafeMutableRawPointer(d + q * mr).storeBytes(of: v, as: P.self)
-            if let list {
-                list[q] = Int32(p)
-                q += keep ? 1 : 0
-            } else {
-                q += 1
-            }
-        }
-        var p = 0
-        while p + 8 <= kb {
-            var r = (load(0, p), load(1, p), load(2, p), load(3, p), load(4, p), load(5, p), load(6, p), load(7, p))
-            // Lane j of `nonzero` says whether term p + j has a value that is not ±0.
-            let nonzero = list == nil ? 0xFF : nonzeroLanes(r)
-            round(&r); round(&r); round(&r)
-            put(r.0, p, nonzero & 1 != 0); put(r.1, p + 1, nonzero & 2 != 0)
-            put(r.2, p + 2, nonzero & 4 != 0); put(r.3, p + 3, nonzero & 8 != 0)
-            put(r.4, p + 4, nonzero & 16 != 0); put(r.5, p + 5, nonzero & 32 != 0)
-            put(r.6, p + 6, nonzero & 64 != 0); put(r.7, p + 7, nonzero & 128 != 0)
-            p += 8
-        }
-        while p < kb {
-            for i in 0..<mr { d[q * mr + i] = scalar(i, p) }
-            let keep = list == nil || !allZero(d + q * mr)
-            list?[q] = Int32(p)
-            q += keep ? 1 : 0
-            p += 1
-        }
-        return q
     }
 
     /// `copySlices` for rows of bytes: slice p is the 8 bytes from `column` on in row `rows[p]`,
@@ -470,24 +461,6 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         return bits
     }
 
-    /// Whether the `count` values at p (a panel's mr, or half of them) are all ±0: OR of their
-    /// bits without the sign bit. (On bits, because a generic SIMD comparison was compiled lane by
-    /// lane through the stack.)
-    @inline(__always)
-    static func allZero(_ p: UnsafePointer<T>, count: Int = mr) -> Bool {
-        if MemoryLayout<T>.size == 4 {
-            let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt32.self)
-            var bits: UInt32 = 0
-            for i in 0..<count { bits |= u[i] }
-            return bits & 0x7FFF_FFFF == 0
-        } else {
-            let u = UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
-            var bits: UInt64 = 0
-            for i in 0..<count { bits |= u[i] }
-            return bits & 0x7FFF_FFFF_FFFF_FFFF == 0
-        }
-    }
-
     /// Packs op(B)[k0..<k0+kb, cols] into micro-panels of `nr` columns, k-major, zero-padded.
     @inline(__always)
     static func packB(_ b: StridedOperand<T>, k0: Int, kb: Int, cols: Range<Int>, nr: Int, into dst: UnsafeMutablePointer<T>) {
@@ -521,9 +494,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// The register-blocked micro-kernel: an 8 × nr tile of C in 16 (wide) or 8 vector accumulators.
     ///
     /// Dense: the terms p = 0..<count in order. Sparse: the terms `list[0..<count]` (increasing k
-    /// offsets; the packed A panel holds only those slices, B all of them, row p at `b[p·ldb]`).
-    /// A is a packed panel (row i of term q at `a[q·8 + i]`) or, dense only, 8 rows in place
-    /// (`a[i·lda + p]`).
+    /// offsets), with A as rows (a pitched panel). B's row p is at `b[p·ldb]`.
+    /// A is a packed panel (row i of term p at `a[p·8 + i]`) or rows (`a[i·lda + p]`): in place, or a
+    /// pitched panel, whose `lda` is the constant `pitch`.
     @inline(__always)
     static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int, _ list: UnsafePointer<Int32>,
                                                                   _ a: UnsafePointer<T>, _ lda: Int,
@@ -543,7 +516,12 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         }
         var ap = a, bp = b
         for q in 0..<count {
-            if sparse { bp = b + Int(list[q]) * ldb }   // (sparse terms come with a packed, compacted A)
+            if sparse {
+                // Sparse terms come with a pitched panel (rows `lda` apart, a constant): term t's
+                // 8 values are at a + t, B's row at b + t·ldb.
+                let t = Int(list[q])
+                ap = a + t; bp = b + t * ldb
+            }
             // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
             let s = inPlace ? lda : 1
             let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[s]), a2 = V(repeating: ap[2 * s]), a3 = V(repeating: ap[3 * s])
@@ -556,8 +534,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
                 c41 = c41.addingProduct(a4, b1); c51 = c51.addingProduct(a5, b1); c61 = c61.addingProduct(a6, b1); c71 = c71.addingProduct(a7, b1)
             }
-            if !sparse { bp += ldb }
-            ap += inPlace ? 1 : 8
+            if !sparse { bp += ldb; ap += inPlace ? 1 : 8 }
         }
         st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
         st(c40, c + 4 * ldc); st(c50, c + 5 * ldc); st(c60, c + 6 * ldc); st(c70, c + 7 * ldc)
@@ -609,11 +586,15 @@ enum Narrow: TileWidth { static var wide: Bool { false } }
 protocol TermOrder { static var sparse: Bool { get } }
 /// Every term, p = 0..<kb.
 enum Dense: TermOrder { static var sparse: Bool { false } }
-/// The terms listed for the panel (its A slices that are not all zero).
+/// The terms listed for the panel (where its A values are not all zero).
 enum Sparse: TermOrder { static var sparse: Bool { true } }
 /// Where the micro-kernel reads A, as types for the same reason.
 protocol PanelLayout { static var inPlace: Bool { get } }
 /// A packed panel: the 8 values of a term side by side.
 enum Packed: PanelLayout { static var inPlace: Bool { false } }
-/// 8 rows of a row-major A where they lie, `lda` apart.
+/// 8 rows `lda` apart: a row-major A where it lies, or a pitched panel.
 enum Rows: PanelLayout { static var inPlace: Bool { true } }
+
+/// Zeros that stand in for the missing rows of a partial pitched panel (`GEMM.packPitched`):
+/// room for a k-block of Doubles.
+nonisolated(unsafe) let zeroRow = UnsafeMutableRawPointer.allocateAligned(byteCount: 8 * 272)

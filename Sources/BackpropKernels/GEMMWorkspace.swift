@@ -10,7 +10,7 @@ public final class GEMMWorkspace: @unchecked Sendable {
     /// lists of kept k-slices of each A panel (see `GEMM.packA`).
     func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) {
         let mr = 8, kc = 256, mc = 128, nr = 64 / MemoryLayout<T>.stride * 2
-        let aCount = mc * kc
+        let aCount = mc * (kc + 16)   // pitched panels: mr rows of GEMM.pitch each
         let bCount = ((n + nr - 1) / nr) * nr * kc
         let tCount = mr * nr
         let iCount = (mc / mr) * 2 * (kc + 1)   // GEMM.listsPerPanel per panel
