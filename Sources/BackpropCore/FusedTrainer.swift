@@ -145,8 +145,11 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // step reads them (issued after the forward products, Xᵀ G' pushed them out again: the
         // float fill took 24 µs instead of 20).
         if let prefetch { byRows(m, parallel: true, prefetch) }
+        // Split by W1's columns as X W1 is, but a thread done early takes over blocks of 128 rows
+        // of W1 that the other has not started: when this host slows one core down, a fixed split
+        // waited for it (Xᵀ G' then took ~290 µs instead of 320–370 in the same slow phases).
         gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: nh, transB: false, c: dw1,
-                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1), skipZeroA: skipZeros, split: .columns)
+                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1), skipZeroA: skipZeros, split: .balancedColumns)
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
         else if (flagsW2..<flags.count).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W1 J" }
         return result

@@ -1,11 +1,22 @@
+import Synchronization
+
 /// Runs GEMM over a worker pool, splitting C's rows or columns (never k) into one block per thread.
 public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     public let pool: WorkerPool?
     private let workspaces: [GEMMWorkspace]
+    private let claims: [BlockClaims]
+    /// Blocks of rows that `.balancedColumns` moved to another thread in the last product (for tests and the benchmark).
+    public private(set) var lastMoved = 0
+    /// Rows in a block that `.balancedColumns` can move: GEMM's `mc`, the rows whose A is packed at once.
+    static var rowBlock: Int { 128 }
+    /// Runs on thread t before it starts its share of a `.balancedColumns` product: tests hold a
+    /// thread back with it, so that another takes its blocks.
+    var beforeShare: ((Int) -> Void)? = nil
 
     public init(pool: WorkerPool?) {
         self.pool = pool
         workspaces = (0..<(pool?.count ?? 1)).map { _ in GEMMWorkspace() }
+        claims = (0..<(pool?.count ?? 1)).map { _ in BlockClaims() }
     }
 
     /// Threads this runner uses.
@@ -13,7 +24,12 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
 
     /// How C is divided among threads. Never along k, so every split gives the same bits; the
     /// choice only decides which core's cache the data end up in.
-    public enum Split: Sendable { case automatic, rows, columns }
+    /// - `balancedColumns`: columns as `.columns`, each thread's share in blocks of `rowBlock` rows,
+    ///   and a thread that has finished its share takes the blocks that another has not started,
+    ///   from the last one. This host sometimes runs one core far slower than the other for
+    ///   minutes (Xᵀ G' at two threads: 322–373 µs on one thread against 227–234 on the other);
+    ///   a fixed split then waits for the slow core.
+    public enum Split: Sendable { case automatic, rows, columns, balancedColumns }
 
     /// Thread t's share of `extent` rows or columns, in whole register tiles.
     public static func block(_ t: Int, of threads: Int, extent: Int, unit: Int) -> Range<Int> {
@@ -47,6 +63,28 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         }
         let splitRows = split == .rows || (split == .automatic && m >= n)
         let ws = workspaces
+        if split == .balancedColumns {
+            let rb = Self.rowBlock, blocks = (m + rb - 1) / rb
+            for c in claims { c.reset(blocks) }
+            let claims = self.claims
+            let moved = Atomic<Int>(0)
+            let hold = beforeShare
+            pool!.run { t in
+                hold?(t)
+                func compute(_ block: Int, of owner: Int) {
+                    T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
+                                rows: (block * rb)..<min(m, (block + 1) * rb),
+                                cols: Self.block(owner, of: threads, extent: n, unit: T.tileColumns), workspace: ws[t])
+                }
+                while let b = claims[t].takeFirst() { compute(b, of: t) }
+                for other in 1..<threads {
+                    let owner = (t + other) % threads
+                    while let b = claims[owner].takeLast() { compute(b, of: owner); moved.add(1, ordering: .relaxed) }
+                }
+            }
+            lastMoved = moved.load(ordering: .relaxed)
+            return
+        }
         pool!.run { t in
             // Blocks are whole register tiles so no thread gets a sliver.
             let r = Self.block(t, of: threads, extent: splitRows ? m : n, unit: splitRows ? 8 : T.tileColumns)

@@ -1,5 +1,8 @@
 import Testing
-import BackpropKernels
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import BackpropKernels
 @testable import BackpropCore
 
 /// The packed kernels against the plain definition: c_ij = fma chain over p = 0..<k from +0, in
@@ -27,7 +30,7 @@ struct GEMMTests {
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
         defer { pool?.shutdown() }
         let g = ParallelGEMM<T>(pool: pool)
-        for split in [ParallelGEMM<T>.Split.rows, .columns] {
+        for split in [ParallelGEMM<T>.Split.rows, .columns, .balancedColumns] {
             var c = [T](repeating: .nan, count: m * n)
             c.withUnsafeMutableBufferPointer { cp in
                 g.gemm(m: m, n: n, k: k, a: a, aCols: ta ? m : k, transA: ta, b: b, bCols: tb ? k : n, transB: tb,
@@ -68,7 +71,7 @@ struct GEMMTests {
         images.withUnsafeBufferPointer { ip in
             let table = examples.map { ip.baseAddress! + $0 * width }
             table.withUnsafeBufferPointer { tp in
-                for split in [ParallelGEMM<T>.Split.rows, .columns] {
+                for split in [ParallelGEMM<T>.Split.rows, .columns, .balancedColumns] {
                     var c = [T](repeating: .nan, count: m * n)
                     c.withUnsafeMutableBufferPointer { cp in
                         g.gemm(m: m, n: n, k: k, a: .bytes(ByteRows(rows: tp.baseAddress!, scale: scale, transposed: ta)), b: b, bCols: n, transB: false,
@@ -109,5 +112,57 @@ struct GEMMTests {
         }
         check(Double.self, m: 40, n: 32, k: 600, ta: false, tb: false, threads: threads, sparse: true, seed: 7)
         check(Double.self, m: 40, n: 48, k: 70, ta: true, tb: false, threads: threads, sparse: false, seed: 8)
+    }
+
+    /// `.balancedColumns` with one thread held back: the other computes its own blocks of rows,
+    /// then all of the held thread's but the one that thread is left to start; the tiles that moved
+    /// are computed with the same bits (the fused SGD epilogue included, as in Xᵀ G').
+    @Test
+    func balancedColumnsMoveBlocksWithTheSameBits() {
+        let (m, n, k) = (784, 256, 128)
+        var rng = SeededGenerator(seed: 77)
+        let a = (0..<(k * m)).map { i in i / 8 % 3 == 0 || rng.nextUnit() < 0.3 ? Float(0) : Float(rng.nextUnit()) }
+        let b = (0..<(k * n)).map { _ in Float(rng.nextUnit() - 0.5) }
+        let w0 = (0..<(m * n)).map { _ in Float(rng.nextUnit() - 0.5) }
+        let (lambda, lr): (Float, Float) = (1e-4, 0.1)
+        // W − ε(Aᵀ B + (2W)·λ), with Aᵀ B by the FMA chain, as SGD.update does it.
+        let gradient = naive(m, n, k, a, true, b, false)
+        let expected = zip(w0, gradient).map { w, g in w - lr * (g + (2 * w) * lambda) }
+        for held in [0, 1] {
+            let pool = WorkerPool(threads: 2)
+            defer { pool.shutdown() }
+            let g = ParallelGEMM<Float>(pool: pool)
+            g.beforeShare = { t in if t == held { usleep(50_000) } }
+            var w = w0, c = [Float](repeating: .nan, count: m * n), flags = [UInt8](repeating: 0, count: 4 * m * n / 256)
+            w.withUnsafeMutableBufferPointer { wp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    flags.withUnsafeMutableBufferPointer { fp in
+                        g.gemm(m: m, n: n, k: k, a: a, aCols: m, transA: true, b: b, bCols: n, transB: false, c: cp.baseAddress!,
+                               epilogue: .sgd(w: wp.baseAddress!, lambda: lambda, lr: lr, nonFinite: fp.baseAddress!),
+                               skipZeroA: true, split: .balancedColumns)
+                    }
+                }
+            }
+            // 784 rows are 7 blocks of 128 per thread; the held thread is left its first.
+            #expect(g.lastMoved == 6, "thread \(held) held: \(g.lastMoved) blocks moved")
+            #expect(zip(w, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "thread \(held) held: W differs")
+            #expect(flags.allSatisfy { $0 == 0 })
+        }
+    }
+
+    /// Claims from both ends, by two threads at once: every block goes to exactly one of them, and
+    /// the thief leaves the owner its last.
+    @Test
+    func blockClaimsGiveEachBlockOnce() async {
+        for count in [0, 1, 2, 7, 1000] {
+            let claims = BlockClaims()
+            claims.reset(count)
+            async let owner: [Int] = { var got = [Int](); while let b = claims.takeFirst() { got.append(b) }; return got }()
+            async let thief: [Int] = { var got = [Int](); while let b = claims.takeLast() { got.append(b) }; return got }()
+            let (o, t) = await (owner, thief)
+            #expect((o + t).sorted() == Array(0..<count), "\(count) blocks: owner \(o.count), thief \(t.count)")
+            #expect(o == o.sorted() && t == t.sorted(by: >))
+            #expect(count == 0 || !o.isEmpty, "\(count) blocks: the owner got none")
+        }
     }
 }
