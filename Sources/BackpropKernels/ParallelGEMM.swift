@@ -5,10 +5,10 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     public let pool: WorkerPool?
     private let workspaces: [GEMMWorkspace]
     private let claims: [BlockClaims]
-    /// Blocks of rows that `.balancedColumns` moved to another thread in the last product (for tests and the benchmark).
+    /// Blocks of rows that `.balancedColumns` moved to another thread in the last product (the tests check it).
     public private(set) var lastMoved = 0
     /// Rows in a block that `.balancedColumns` can move: GEMM's `mc`, the rows whose A is packed at once.
-    static var rowBlock: Int { 128 }
+    static var rowBlock: Int { GEMM<SIMD16<T>>.mc }
     /// Runs on thread t before it starts its share of a `.balancedColumns` product: tests hold a
     /// thread back with it, so that another takes its blocks.
     var beforeShare: ((Int) -> Void)? = nil
