@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "BackpropKernels", dependencies: ["CSupport"], exclude: ["README.md"], swiftSettings: kernelFlags),
         .target(name: "BackpropCore", dependencies: ["BackpropKernels"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .target(name: "BackpropIO", dependencies: ["BackpropCore", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropIO", dependencies: ["BackpropCore", "BackpropKernels", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
         .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropIO"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CNcurses"),
         .executableTarget(

@@ -1,3 +1,5 @@
+import BackpropKernels
+
 /// Arranges each minibatch so that examples alike sit together: images by the width of their
 /// nonzero part, then its top row, then their count of zero pixels; other data by label, then count
 /// of zero features.
@@ -69,12 +71,6 @@ public struct MinibatchOrder: Sendable {
     /// the first nonzero byte's row, and the nonzero columns' extent from the OR of all rows.
     /// `occupied` is scratch for that OR, ⌈side / 8⌉ words.
     static func imageKey(_ x: UnsafeRawPointer, side: Int, occupied: UnsafeMutableBufferPointer<UInt64>) -> UInt64 {
-        // Bit 7 of each byte of the result says whether that byte of w is not 0 (no carries cross
-        // bytes: 0x7F + 0x7F < 0x100).
-        @inline(__always) func nonzeroBytes(_ w: UInt64) -> UInt64 {
-            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return (((w & low7) &+ low7) | w) & ~low7
-        }
         @inline(__always) func word(_ at: Int, _ count: Int) -> UInt64 {   // count ≤ 8 bytes, little-endian
             if count == 8 { return x.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
             var w: UInt64 = 0
@@ -86,7 +82,7 @@ public struct MinibatchOrder: Sendable {
         var i = 0
         while i < d {
             let n = min(8, d - i)
-            let bits = nonzeroBytes(word(i, n))
+            let bits = ByteWords.nonzeroBytes(word(i, n))
             nonzero += bits.nonzeroBitCount
             if first < 0 && bits != 0 { first = i + bits.trailingZeroBitCount / 8 }
             i += n
@@ -99,8 +95,8 @@ public struct MinibatchOrder: Sendable {
             for w in 0..<words { occupied[w] |= word(r * side + 8 * w, min(8, side - 8 * w)) }
         }
         var left = 0, right = 0
-        for w in 0..<words where occupied[w] != 0 { left = 8 * w + nonzeroBytes(occupied[w]).trailingZeroBitCount / 8; break }
-        for w in (0..<words).reversed() where occupied[w] != 0 { right = 8 * w + (63 - nonzeroBytes(occupied[w]).leadingZeroBitCount) / 8; break }
+        for w in 0..<words where occupied[w] != 0 { left = 8 * w + ByteWords.nonzeroBytes(occupied[w]).trailingZeroBitCount / 8; break }
+        for w in (0..<words).reversed() where occupied[w] != 0 { right = 8 * w + (63 - ByteWords.nonzeroBytes(occupied[w]).leadingZeroBitCount) / 8; break }
         let width = UInt64(min(right - left + 1, 255)), top = UInt64(min(first / side, 255))
         return width << 56 | top << 48 | z
     }

@@ -340,31 +340,10 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     static func packPitched(_ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>, _ r3: UnsafePointer<T>,
                             _ r4: UnsafePointer<T>, _ r5: UnsafePointer<T>, _ r6: UnsafePointer<T>, _ r7: UnsafePointer<T>,
                             kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
-        typealias P = SIMD8<T>
-        @inline(__always) func ld(_ r: UnsafePointer<T>, _ p: Int) -> P { UnsafeRawPointer(r + p).loadUnaligned(as: P.self) }
-        @inline(__always) func put(_ v: P, _ i: Int, _ p: Int) { UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: v, as: P.self) }
-        var n = 0
-        var p = 0
-        while p + 8 <= kb {
-            let v = (ld(r0, p), ld(r1, p), ld(r2, p), ld(r3, p), ld(r4, p), ld(r5, p), ld(r6, p), ld(r7, p))
-            // Bit j: term p + j has a value that is not ±0.
-            let nonzero = list == nil ? 0xFF : nonzeroLanes(v)
-            if nonzero != 0 {
-                put(v.0, 0, p); put(v.1, 1, p); put(v.2, 2, p); put(v.3, 3, p)
-                put(v.4, 4, p); put(v.5, 5, p); put(v.6, 6, p); put(v.7, 7, p)
-                if let list { appendTerms(nonzero, from: p, to: list + 1, count: &n) }
-            }
-            p += 8
-        }
-        while p < kb {
-            let v = (r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
-            d[p] = v.0; d[pitch + p] = v.1; d[2 * pitch + p] = v.2; d[3 * pitch + p] = v.3
-            d[4 * pitch + p] = v.4; d[5 * pitch + p] = v.5; d[6 * pitch + p] = v.6; d[7 * pitch + p] = v.7
-            let zero = v.0 == 0 && v.1 == 0 && v.2 == 0 && v.3 == 0 && v.4 == 0 && v.5 == 0 && v.6 == 0 && v.7 == 0
-            if let list { list[1 + n] = Int32(p); n += zero ? 0 : 1 }
-            p += 1
-        }
-        list?[0] = Int32(n)
+        let r = (r0, r1, r2, r3, r4, r5, r6, r7)
+        packPitched(r, kb: kb, into: d, list: list,
+                    load: { r, p in UnsafeRawPointer(r + p).loadUnaligned(as: SIMD8<T>.self) }, nonzero: nonzeroLanes,
+                    values: { $0 }, value: { r, p in r[p] })
     }
 
     /// The same for 8 rows of bytes, each value converted to `T(byte) · scale` as it is stored;
@@ -373,29 +352,42 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     static func packPitched(_ r0: UnsafePointer<UInt8>, _ r1: UnsafePointer<UInt8>, _ r2: UnsafePointer<UInt8>, _ r3: UnsafePointer<UInt8>,
                             _ r4: UnsafePointer<UInt8>, _ r5: UnsafePointer<UInt8>, _ r6: UnsafePointer<UInt8>, _ r7: UnsafePointer<UInt8>,
                             kb: Int, scale: T, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
-        @inline(__always) func ld(_ r: UnsafePointer<UInt8>, _ p: Int) -> UInt64 { UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) }
-        @inline(__always) func put(_ w: UInt64, _ i: Int, _ p: Int) {
-            UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
-        }
+        let r = (r0, r1, r2, r3, r4, r5, r6, r7)
+        packPitched(r, kb: kb, into: d, list: list,
+                    load: { r, p in UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) },
+                    nonzero: { w in ByteWords.nonzeroMask(w.0 | w.1 | w.2 | w.3 | w.4 | w.5 | w.6 | w.7) },
+                    values: { w in convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self), scale) }, value: { r, p in T(r[p]) * scale })
+    }
+
+    /// The loop of both `packPitched`s: rows of E, read 8 terms at a time as one W (`load(row, p)`)
+    /// whose values are `values(w)`, or one value at a time in the tail (`value(row, p)`);
+    /// `nonzero` gives bit j for term j of 8 rows' W when one of its values is not ±0.
+    @inline(__always)
+    static func packPitched<E, W>(_ r: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>,
+                                        UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
+                                  kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
+                                  load: (UnsafePointer<E>, Int) -> W, nonzero: ((W, W, W, W, W, W, W, W)) -> Int,
+                                  values: (W) -> SIMD8<T>, value: (UnsafePointer<E>, Int) -> T) {
+        @inline(__always) func put(_ w: W, _ i: Int, _ p: Int) { UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: values(w), as: SIMD8<T>.self) }
         var n = 0
         var p = 0
         while p + 8 <= kb {
-            let w0 = ld(r0, p), w1 = ld(r1, p), w2 = ld(r2, p), w3 = ld(r3, p)
-            let w4 = ld(r4, p), w5 = ld(r5, p), w6 = ld(r6, p), w7 = ld(r7, p)
-            let any = w0 | w1 | w2 | w3 | w4 | w5 | w6 | w7
-            if list == nil || any != 0 {
-                put(w0, 0, p); put(w1, 1, p); put(w2, 2, p); put(w3, 3, p)
-                put(w4, 4, p); put(w5, 5, p); put(w6, 6, p); put(w7, 7, p)
-                if let list { appendTerms(nonzeroByteMask(any), from: p, to: list + 1, count: &n) }
+            let w = (load(r.0, p), load(r.1, p), load(r.2, p), load(r.3, p), load(r.4, p), load(r.5, p), load(r.6, p), load(r.7, p))
+            // Bit j: term p + j has a value that is not ±0.
+            let kept = list == nil ? 0xFF : nonzero(w)
+            if kept != 0 {
+                put(w.0, 0, p); put(w.1, 1, p); put(w.2, 2, p); put(w.3, 3, p)
+                put(w.4, 4, p); put(w.5, 5, p); put(w.6, 6, p); put(w.7, 7, p)
+                if let list { appendTerms(kept, from: p, to: list + 1, count: &n) }
             }
             p += 8
         }
         while p < kb {
-            let v = (r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p])
-            d[p] = T(v.0) * scale; d[pitch + p] = T(v.1) * scale; d[2 * pitch + p] = T(v.2) * scale; d[3 * pitch + p] = T(v.3) * scale
-            d[4 * pitch + p] = T(v.4) * scale; d[5 * pitch + p] = T(v.5) * scale; d[6 * pitch + p] = T(v.6) * scale; d[7 * pitch + p] = T(v.7) * scale
-            let any = v.0 | v.1 | v.2 | v.3 | v.4 | v.5 | v.6 | v.7
-            if let list { list[1 + n] = Int32(p); n += any == 0 ? 0 : 1 }
+            let v = (value(r.0, p), value(r.1, p), value(r.2, p), value(r.3, p), value(r.4, p), value(r.5, p), value(r.6, p), value(r.7, p))
+            d[p] = v.0; d[pitch + p] = v.1; d[2 * pitch + p] = v.2; d[3 * pitch + p] = v.3
+            d[4 * pitch + p] = v.4; d[5 * pitch + p] = v.5; d[6 * pitch + p] = v.6; d[7 * pitch + p] = v.7
+            let zero = v.0 == 0 && v.1 == 0 && v.2 == 0 && v.3 == 0 && v.4 == 0 && v.5 == 0 && v.6 == 0 && v.7 == 0
+            if let list { list[1 + n] = Int32(p); n += zero ? 0 : 1 }
             p += 1
         }
         list?[0] = Int32(n)
@@ -407,17 +399,6 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     @inline(__always)
     static func appendTerms(_ mask: Int, from p: Int, to terms: UnsafeMutablePointer<Int32>, count n: inout Int) {
         for j in 0..<8 { terms[n] = Int32(p + j); n += (mask >> j) & 1 }
-    }
-
-    /// Bit j set when byte j of `w` is not 0.
-    @inline(__always)
-    static func nonzeroByteMask(_ w: UInt64) -> Int {
-        // Bit 7 of each byte says whether that byte is not 0 (no carries cross bytes: 0x7F + 0x7F
-        // < 0x100); the multiplication gathers those 8 bits into the top byte, bit j from byte j
-        // (each partial product lands on a distinct power of two, so nothing carries).
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let high = (((w & low7) &+ low7) | w) & ~low7
-        return Int(truncatingIfNeeded: ((high >> 7) &* 0x0102_0408_1020_4080) >> 56)
     }
 
     /// `T(byte) · scale` for 8 bytes: the rounding of the data set's own conversion, lane by lane.

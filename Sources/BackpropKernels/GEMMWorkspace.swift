@@ -9,11 +9,13 @@ public final class GEMMWorkspace: @unchecked Sendable {
     /// Packed-A, packed-B and edge-tile buffers for a product with `n` columns of C, and the
     /// lists of kept k-slices of each A panel (see `GEMM.packA`).
     func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) {
-        let mr = 8, kc = 256, mc = 128, nr = 64 / MemoryLayout<T>.stride * 2
-        let aCount = mc * (kc + 16)   // pitched panels: mr rows of GEMM.pitch each
-        let bCount = ((n + nr - 1) / nr) * nr * kc
-        let tCount = mr * nr
-        let iCount = (mc / mr) * 2 * (kc + 1)   // GEMM.listsPerPanel per panel
+        // GEMM's blocking (the same for every vector type); a wide tile is two 64-byte vectors.
+        typealias G = GEMM<SIMD16<Float>>
+        let nr = 64 / MemoryLayout<T>.stride * 2
+        let aCount = G.mc * G.pitch   // panels of mr rows, `pitch` apart when pitched, else kb ≤ kc
+        let bCount = ((n + nr - 1) / nr) * nr * G.kc
+        let tCount = G.mr * nr
+        let iCount = (G.mc / G.mr) * G.listsPerPanel
         let floats = (aCount + bCount + tCount) * MemoryLayout<T>.stride
         let need = floats + iCount * MemoryLayout<Int32>.stride
         if need > bytes {
