@@ -29,7 +29,10 @@ extension Matrix {
     public static func * (s: T, a: Matrix) -> Matrix { a.map { s * $0 } }
 
     /// Sum of all elements, in the fixed order `Reduce` defines.
-    public func sum() -> T { storage.withUnsafeBufferPointer { T.sum($0.baseAddress!, $0.count) } }
+    public func sum() -> T {
+        var scratch = [T](repeating: 0, count: Reduce.scratchCount(rows: rows, cols: cols))
+        return storage.withUnsafeBufferPointer { T.sum($0.baseAddress!, rows: rows, cols: cols, scratch: &scratch) }
+    }
 
     public struct Summary: Sendable { public var min: T; public var max: T; public var mean: T; public var norm: T }
 

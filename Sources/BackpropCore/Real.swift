@@ -12,9 +12,11 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     static var dtype: String { get }
     /// The `--precision` name ("float32" or "float64").
     static var precisionName: String { get }
-    /// Deterministic sums (see `Reduce`).
-    static func sum(_ p: UnsafePointer<Self>, _ n: Int) -> Self
-    static func sumOfSquares(_ p: UnsafePointer<Self>, _ n: Int) -> Self
+    /// Deterministic sums of a rows × cols matrix (see `Reduce`); `scratch` holds `Reduce.scratchCount(rows:cols:)`.
+    static func sum(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
+    static func sumOfSquares(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
+    /// The sum of squares from block sums made by `GEMMEpilogue.sgd` (see `Reduce.foldBlocks`).
+    static func foldBlocks(_ partials: UnsafePointer<Self>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Self>) -> Self
     /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
     static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self, lr: Self) -> Bool
 }
@@ -25,8 +27,15 @@ extension Float: Real {
     public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
     public static var dtype: String { "F32" }
     public static var precisionName: String { "float32" }
-    public static func sum(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sum(p, n) }
-    public static func sumOfSquares(_ p: UnsafePointer<Float>, _ n: Int) -> Float { Reduce.sumOfSquares(p, n) }
+    public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+        Reduce.sum(p, rows: rows, cols: cols, scratch: scratch)
+    }
+    public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+        Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
+    }
+    public static func foldBlocks(_ partials: UnsafePointer<Float>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Float>) -> Float {
+        Reduce.foldBlocks(partials, rows: rows, cols: cols, totals: totals)
+    }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float, lr: Float) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
     }
@@ -38,8 +47,15 @@ extension Double: Real {
     public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     public static var dtype: String { "F64" }
     public static var precisionName: String { "float64" }
-    public static func sum(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sum(p, n) }
-    public static func sumOfSquares(_ p: UnsafePointer<Double>, _ n: Int) -> Double { Reduce.sumOfSquares(p, n) }
+    public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+        Reduce.sum(p, rows: rows, cols: cols, scratch: scratch)
+    }
+    public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+        Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
+    }
+    public static func foldBlocks(_ partials: UnsafePointer<Double>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Double>) -> Double {
+        Reduce.foldBlocks(partials, rows: rows, cols: cols, totals: totals)
+    }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double, lr: Double) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
     }

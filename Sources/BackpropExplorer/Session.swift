@@ -8,7 +8,9 @@ import BackpropIO
 public enum Session {
     public static let format = "backprop-tui session"
     public static let version = 1
-    public static let toolVersion = "backprop-tui 0.4.0"
+    /// Written in each header. 0.5.0 sums matrices in a new fixed order (`Reduce`): J can differ
+    /// in its last digit from a session recorded by 0.4.0, the weights cannot.
+    public static let toolVersion = "backprop-tui 0.5.0"
     /// Longer lines are refused before parsing (an untrusted file cannot make us allocate more).
     public static let maxLineBytes = 1 << 20
 

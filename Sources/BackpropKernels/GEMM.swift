@@ -54,6 +54,11 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                     epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false,
                     rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
         if rows.isEmpty || cols.isEmpty { return }
+        if case .sgd(_, _, _, _, .some) = epilogue {
+            // Block sums of squares need each block's rows on one thread, in order (see `GEMMEpilogue`).
+            precondition(rows.lowerBound % Reduce.blockRows == 0 && (rows.upperBound == m || rows.upperBound % Reduce.blockRows == 0)
+                         && mc % Reduce.blockRows == 0)
+        }
         if k == 0 {
             for i in rows { for j in cols where !accumulate { c[i * ldc + j] = 0 } }
             applyEpilogue(epilogue, c: c, ldc: ldc, rows: rows, cols: cols)
@@ -165,33 +170,63 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     /// `W ← W − ε (g + (2W)·λ)` for one tile of gradients g (row stride nr), as `SGD.update` does.
     @inline(__always)
     static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
-        guard case let .sgd(w, lambda, lr, nonFinite) = e else { return }
+        guard case let .sgd(w, lambda, lr, nonFinite, squares) = e else { return }
+        let bad = if let squares {
+            sgdTile(Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr,
+                    sums: squares + (rows.lowerBound / Reduce.blockRows) * n)
+        } else {
+            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)
+        }
+        if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
+    }
+
+    /// The SGD step on one tile (gradients `g`, row stride nr), column run by column run, down the
+    /// rows; true if a gradient was NaN or ±Inf. With `Squared`, also adds the squares of the
+    /// updated weights to their block's column sums `sums` (see `GEMMEpilogue.sgd`), down the rows
+    /// in order from +0 at the block's first row, as `Reduce.blockColumns` does; a tile's rows lie
+    /// in one block. (A type, not a Bool, so that each variant is compiled without the other's
+    /// branches: an optional tested per element became masked loads through it even when nil.)
+    @inline(__always)
+    static func sgdTile<S: SquaresMode>(_: S.Type, _ w: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
+                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T, sums: UnsafeMutablePointer<T>) -> Bool {
         // Vectors over whole runs of V.scalarCount columns, the same operations lane by lane (no
         // contraction into FMAs, so the bits equal SGD.update's); a scalar loop for the rest.
         // grad·0 is 0 for a finite gradient and NaN otherwise: one NaN test per tile, not per element.
         let wv = V.scalarCount
         let two = V(repeating: 2), lam = V(repeating: lambda), rate = V(repeating: lr)
+        let fresh = rows.lowerBound % Reduce.blockRows == 0
+        let w0 = w + rows.lowerBound * ldw + cols.lowerBound, s0 = sums + cols.lowerBound
         var check = V()
         var bad = false
-        for (i, r) in rows.enumerated() {
-            let wr = w + r * ldw + cols.lowerBound, gr = g + i * nr
-            var j = 0
-            while j + wv <= cols.count {
-                let wj = UnsafeRawPointer(wr + j).loadUnaligned(as: V.self)
-                let grad = UnsafeRawPointer(gr + j).loadUnaligned(as: V.self) + (two * wj) * lam
+        var j = 0
+        while j + wv <= cols.count {
+            var acc = !S.on || fresh ? V() : UnsafeRawPointer(s0 + j).loadUnaligned(as: V.self)
+            for i in 0..<rows.count {
+                let wp = w0 + i * ldw + j
+                let wj = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
+                let grad = UnsafeRawPointer(g + i * nr + j).loadUnaligned(as: V.self) + (two * wj) * lam
                 check = check + grad * V()
-                UnsafeMutableRawPointer(wr + j).storeBytes(of: wj - rate * grad, as: V.self)
-                j += wv
+                let updated = wj - rate * grad
+                UnsafeMutableRawPointer(wp).storeBytes(of: updated, as: V.self)
+                if S.on { acc = acc + updated * updated }
             }
-            while j < cols.count {
-                let grad = gr[j] + (2 * wr[j]) * lambda
-                if !grad.isFinite { bad = true }
-                wr[j] = wr[j] - lr * grad
-                j += 1
-            }
+            if S.on { UnsafeMutableRawPointer(s0 + j).storeBytes(of: acc, as: V.self) }
+            j += wv
         }
-        if check.sum().isNaN { bad = true }
-        if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
+        while j < cols.count {
+            var acc: T = !S.on || fresh ? 0 : s0[j]
+            for i in 0..<rows.count {
+                let wp = w0 + i * ldw + j
+                let grad = g[i * nr + j] + (2 * wp.pointee) * lambda
+                if !grad.isFinite { bad = true }
+                let updated = wp.pointee - lr * grad
+                wp.pointee = updated
+                if S.on { acc = acc + updated * updated }
+            }
+            if S.on { s0[j] = acc }
+            j += 1
+        }
+        return bad || check.sum().isNaN
     }
 
     @inline(__always)
@@ -563,6 +598,11 @@ protocol TileWidth { static var wide: Bool { get } }
 enum Wide: TileWidth { static var wide: Bool { true } }
 /// One vector of columns (8×16 Float), for n ≤ one vector.
 enum Narrow: TileWidth { static var wide: Bool { false } }
+/// Whether the SGD epilogue also sums the squares of the updated weights (see `GEMM.sgdTile`), as types for the same reason.
+protocol SquaresMode { static var on: Bool { get } }
+enum Squared: SquaresMode { static var on: Bool { true } }
+enum Plain: SquaresMode { static var on: Bool { false } }
+
 /// Which terms of the k-chain the micro-kernel takes, as types for the same reason.
 protocol TermOrder { static var sparse: Bool { get } }
 /// Every term, p = 0..<kb.

@@ -10,7 +10,11 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// `nonFinite[tile]` is set to 1 for a tile whose gradient held NaN or ±Inf; tiles are numbered
     /// (row / 8) · ⌈n / tileColumns⌉ + column / tileColumns (a product with n ≤ tileColumns / 2,
     /// which uses narrow tiles, has one tile column all the same), and each belongs to one thread.
-    case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>)
+    /// `squares`, when given, receives the block sums of the updated W's squares in `Reduce`'s
+    /// matrix order (`Reduce.blocks(rows:)` rows of n; fold them with `Reduce.foldBlocks`): ΣW² for
+    /// the next step's weight decay, made while the tile is in registers. Each thread's rows must
+    /// then start on a block (`Reduce.blockRows`), as the column splits' do.
+    case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>, squares: UnsafeMutablePointer<T>? = nil)
 
     var isSGD: Bool { if case .sgd = self { return true }; return false }
 }

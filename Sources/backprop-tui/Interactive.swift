@@ -68,7 +68,9 @@ enum Interactive {
     static func verify(_ path: String, _ file: Session.File, _ start: ExplorerState) throws(Failure) {
         if let m = Replay.verify(file: file, start: start) {
             func j(_ d: Session.Digest) -> String { d.J.map { "\($0)" } ?? "none" }
-            throw .mismatch(file: path, message: "line \(m.line): digest mismatch: expected \(m.expected.sha256.prefix(16))… (J \(j(m.expected)), step \(m.expected.position), update \(m.expected.updates)), got \(m.actual.sha256.prefix(16))… (J \(j(m.actual)), step \(m.actual.position), update \(m.actual.updates))")
+            // A session from another version can differ for that reason alone (0.5.0 changed the order of sums).
+            let recordedBy = [Session.toolVersion, "unknown"].contains(file.header.tool) ? "" : "; the session was recorded by \(file.header.tool), this is \(Session.toolVersion)"
+            throw .mismatch(file: path, message: "line \(m.line): digest mismatch: expected \(m.expected.sha256.prefix(16))… (J \(j(m.expected)), step \(m.expected.position), update \(m.expected.updates)), got \(m.actual.sha256.prefix(16))… (J \(j(m.actual)), step \(m.actual.position), update \(m.actual.updates))" + recordedBy)
         }
         let digests = file.lines.filter { if case .digest = $0 { return true }; return false }.count
         let actions = file.lines.filter { if case .action = $0 { return true }; return false }.count

@@ -10,6 +10,8 @@ struct FusedTrainerTests {
     /// products are dense.
     /// `bytes`: X is read as bytes by the products (`step(m:images:…)`), example i being a row of a
     /// larger image array (scattered, in a scrambled order) and the engine getting its converted values.
+    /// A second step on the same minibatch is compared as well: its J takes ΣW1² from the block sums
+    /// that the first step's update made (`GEMMEpilogue.sgd`'s `squares`), not from a pass over W1.
     func check<T: Real>(_: T.Type, m: Int, d: Int, nh: Int, k: Int, threads: Int, seed: UInt64, sparse: Bool = false, bytes: Bool = false) throws {
         var rng = SeededGenerator(seed: seed)
         let examples = (0..<m).map { 2 * (m - 1 - $0) + 1 }
@@ -34,34 +36,49 @@ struct FusedTrainerTests {
         let lambda: T = 1e-3, lr: T = 0.1
 
         let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": lambda])
-        var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
-        try e.run(&s)
-        var eW1 = W1, eW2 = W2
-        SGD.update(&eW1, gradient: Quantity.gradW1.value(in: s, engine: e)!, learningRate: lr)
-        SGD.update(&eW2, gradient: Quantity.gradW2.value(in: s, engine: e)!, learningRate: lr)
+        /// The engine's step from W1, W2: its state after back-propagation and the updated weights.
+        func engineStep(_ W1: Matrix<T>, _ W2: Matrix<T>) throws -> (EngineState<T>, Matrix<T>, Matrix<T>) {
+            var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
+            try e.run(&s)
+            var eW1 = W1, eW2 = W2
+            SGD.update(&eW1, gradient: Quantity.gradW1.value(in: s, engine: e)!, learningRate: lr)
+            SGD.update(&eW2, gradient: Quantity.gradW2.value(in: s, engine: e)!, learningRate: lr)
+            return (s, eW1, eW2)
+        }
 
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
         defer { pool?.shutdown() }
         let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, pool: pool)
-        let r = if bytes {
-            images.withUnsafeBufferPointer { ip in
-                f.step(m: m, images: ip.baseAddress!, examples: examples, scale: scale, labels: { yp in yp.update(from: y.storage, count: m) })
+        func fusedStep() -> FusedTrainer<T>.StepResult {
+            if bytes {
+                return images.withUnsafeBufferPointer { ip in
+                    f.step(m: m, images: ip.baseAddress!, examples: examples, scale: scale, labels: { yp in yp.update(from: y.storage, count: m) })
+                }
             }
-        } else {
             // Filled as training fills: each thread its own rows.
-            f.step(m: m, fillRows: { rows, xp, yp in
+            return f.step(m: m, fillRows: { rows, xp, yp in
                 for i in rows {
                     for j in 0..<d { xp[i * d + j] = X.storage[i * d + j] }
                     yp[i] = y.storage[i]
                 }
             })
         }
-        let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads) bytes=\(bytes)"
-        #expect(r.nonFinite == nil)
-        #expect(r.J.bitPattern == Quantity.J.value(in: s, engine: e)!.scalar.bitPattern, "J \(what)")
-        #expect(r.JMLE.bitPattern == Quantity.JMLE.value(in: s, engine: e)!.scalar.bitPattern, "J_MLE \(what)")
-        #expect(Matrix(rows: d, cols: nh, f.W1).bitwiseEqual(eW1), "W1 \(what)")
-        #expect(Matrix(rows: nh, cols: k, f.W2).bitwiseEqual(eW2), "W2 \(what)")
+        var (eW1, eW2) = (W1, W2)
+        for step in 1...2 {
+            let (s, nextW1, nextW2) = try engineStep(eW1, eW2)
+            (eW1, eW2) = (nextW1, nextW2)
+            let r = fusedStep()
+            let what = "\(T.self) m=\(m) d=\(d) nh=\(nh) k=\(k) threads=\(threads) bytes=\(bytes) step \(step)"
+            #expect(r.nonFinite == nil)
+            #expect(r.J.bitPattern == Quantity.J.value(in: s, engine: e)!.scalar.bitPattern, "J \(what)")
+            #expect(r.JMLE.bitPattern == Quantity.JMLE.value(in: s, engine: e)!.scalar.bitPattern, "J_MLE \(what)")
+            #expect(Matrix(rows: d, cols: nh, f.W1).bitwiseEqual(eW1), "W1 \(what)")
+            #expect(Matrix(rows: nh, cols: k, f.W2).bitwiseEqual(eW2), "W2 \(what)")
+        }
+        // Weights set from outside: J sums them anew, not the block sums of the last update.
+        f.W1 = W1.storage; f.W2 = W2.storage
+        let (s0, _, _) = try engineStep(W1, W2)
+        #expect(fusedStep().J.bitPattern == Quantity.J.value(in: s0, engine: e)!.scalar.bitPattern, "J after W1 was set")
     }
 
     @Test(arguments: [1, 2])
