@@ -60,6 +60,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     var w1SquaresCurrent = false
     /// Scratch for ΣW2², which is summed as a matrix each step (10 KB: not worth the epilogue).
     let w2Scratch: AlignedBuffer<T>
+    /// −log softmax(U2)[label] of each row, made by the thread that owns the row, added in row order.
+    let rowLoss: AlignedBuffer<T>
 
     /// J and J_MLE of the last step (before its update), and where a NaN/Inf first appeared.
     public struct StepResult: Sendable { public var J: T; public var JMLE: T; public var nonFinite: String? }
@@ -80,6 +82,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         rowTable = .allocate(capacity: maxBatch)
         w1Squares = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: d, cols: nh))
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
+        rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
     }
 
     deinit { rowTable.deallocate() }
@@ -129,26 +132,29 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
         gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h),
                   skipZeroA: skipZeros, split: .columns)
-        gemm.gemm(m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
-        // J_MLE and G = (softmax(U2) − onehot(y)) / m in place; J adds λ(ΣW1² + ΣW2²) as the graph does.
-        // With two threads or more, the weight-decay sums (each in its one fixed order) run on the
-        // second thread beside the softmax. ΣW1² is folded from the block sums the last update made.
-        var jmle: T = 0, u7: T = 0
-        func softmax() {
-            jmle = CrossEntropyOp.softmaxRows(g, labels: y, rows: m, cols: k) / T(m)
-            CrossEntropyOp.gradientFromSoftmax(g, labels: y, rows: m, cols: k, scale: 1 / T(m))
-        }
+        // Then, in one hand-off, each thread its rows of U2 = H W2 (into g), their softmax, loss and
+        // G = (softmax(U2) − onehot(y)) / m in place; the last thread also J's weight decay
+        // λ(ΣW1² + ΣW2²), ΣW1² folded from the block sums the last update made. J_MLE adds the rows'
+        // losses in row order, as `softmaxRows` does.
         let squares = w1Squares.base, totals = squares + Reduce.blocks(rows: d) * nh
+        var u7: T = 0
         func decay() {
             let sum1 = w1SquaresCurrent ? T.foldBlocks(squares, rows: d, cols: nh, totals: totals)
                                         : T.sumOfSquares(w1, rows: d, cols: nh, scratch: squares)
             u7 = sum1 + T.sumOfSquares(w2, rows: nh, cols: k, scratch: w2Scratch.base)
         }
-        if let pool = gemm.pool, pool.count > 1 {
-            pool.run { t in if t == 0 { softmax() } else if t == 1 { decay() } }
-        } else {
-            softmax(); decay()
+        let loss = rowLoss.base, gemm = self.gemm, threads = gemm.threads
+        func outputs(_ t: Int) {
+            let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
+            gemm.gemm(thread: t, rows: rows, m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
+            for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
+            CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count, cols: k, scale: 1 / T(m))
+            if t == threads - 1 { decay() }
         }
+        if let pool = gemm.pool, threads > 1 { pool.run(outputs) } else { outputs(0) }
+        var total: T = 0
+        for i in 0..<m { total += loss[i] }
+        let jmle = total / T(m)
         result.JMLE = jmle
         result.J = jmle + lam * u7
         if !result.J.isFinite { result.nonFinite = "J"; return result }

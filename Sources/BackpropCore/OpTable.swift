@@ -72,21 +72,24 @@ public enum CrossEntropyOp: OpRule {
         }
         return [out, nil]    // labels get no gradient
     }
-    /// In place, row by row: logits → exp(u − rowmax); returns Σ over rows of −log softmax(u)[label].
-    /// Subtracting the row's max keeps it stable for logits of ±1e4. Shared with the fused trainer.
+    /// In place, row by row: logits → exp(u − rowmax); returns Σ over rows of −log softmax(u)[label],
+    /// added in row order. Shared with the fused trainer.
     @inline(__always)
     public static func softmaxRows<T: Real>(_ u: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int) -> T {
         var total: T = 0
-        for i in 0..<rows {
-            let r = u + i * k
-            var mx = r[0]
-            for j in 1..<k { mx = max(mx, r[j]) }
-            let picked = r[Int(labels[i])]
-            var s: T = 0
-            for j in 0..<k { let e = T.exp(r[j] - mx); r[j] = e; s += e }
-            total += (T.log(s) + mx) - picked
-        }
+        for i in 0..<rows { total += softmaxRow(u + i * k, label: Int(labels[i]), cols: k) }
         return total
+    }
+    /// One row of `softmaxRows`: logits → exp(u − max) in place; returns −log softmax(u)[label].
+    /// Subtracting the row's max keeps it stable for logits of ±1e4.
+    @inline(__always)
+    public static func softmaxRow<T: Real>(_ r: UnsafeMutablePointer<T>, label: Int, cols k: Int) -> T {
+        var mx = r[0]
+        for j in 1..<k { mx = max(mx, r[j]) }
+        let picked = r[label]
+        var s: T = 0
+        for j in 0..<k { let e = T.exp(r[j] - mx); r[j] = e; s += e }
+        return (T.log(s) + mx) - picked
     }
     /// In place, from `softmaxRows`' output: `scale · (softmax − onehot(y))`, i.e. G with scale = 1/m.
     @inline(__always)

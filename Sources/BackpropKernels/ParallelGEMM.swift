@@ -48,6 +48,16 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
              c: c, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA, split: split)
     }
 
+    /// Rows `rows` of `C = op(A)·op(B)` on thread t's workspace: for a caller inside its own
+    /// `pool.run` that does more with its rows before the threads meet (U2 = H W2 and its softmax).
+    public func gemm(thread t: Int, rows: Range<Int>, m: Int, n: Int, k: Int,
+                     a: UnsafePointer<T>, aCols: Int, transA: Bool,
+                     b: UnsafePointer<T>, bCols: Int, transB: Bool, c: UnsafeMutablePointer<T>) {
+        T.gemmBlock(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)),
+                    b: StridedOperand(rowMajor: b, cols: bCols, transposed: transB), c: c, ldc: n, accumulate: false,
+                    epilogue: .none, skipZeroA: false, rows: rows, cols: 0..<n, workspace: workspaces[t])
+    }
+
     /// The same with any A operand, such as rows of bytes converted as they are packed.
     public func gemm(m: Int, n: Int, k: Int, a A: AOperand<T>,
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
