@@ -13,6 +13,9 @@
 # minute and sometimes runs two-thread work 30-50% slower for a while; a ratio of figures taken
 # seconds apart shares that drift, one of figures taken minutes apart does not. The summary is the
 # median of the rounds' ratios.
+# The slow phases are the minutes in which the host puts the two vCPUs on different dies: the
+# cores column (`backprop-bench cores`, a counter bounced between the pool's two threads) shows
+# ~160 ns one way then, ~30-50 otherwise.
 #
 # Needs dataset-fashion-mnist (or FASHION_MNIST_DIR). The machines are shared and noisy: compare the
 # ratios measured in one run, not absolute figures across runs.
@@ -71,20 +74,22 @@ median() { printf "%s\n" "$@" | grep -v '^-$' | sed 's/×//' | sort -n | awk '{a
 
 echo
 echo "== Fashion-MNIST epochs (784-256-10, batch 128, lr 0.1, λ 1e-4, float32): $ROUNDS rounds of $EPOCHS epochs per run,"
-echo "   samples/s = median epoch of a run; ratio = ours / the faster peer in the same round"
+echo "   samples/s = median epoch of a run; ratio = ours / the faster peer in the same round;"
+echo "   cores = one-way ns between the two threads just before and after our 2-thread run (~30-50: the"
+echo "   vCPUs share a die; ~160: they do not, and two-thread work runs 20-40% slower here)"
 [ -d "$PEERS" ] || echo "   (no peers at $PEERS)"
 [ -d "$PEERS" ] && [ $havejax = 0 ] && echo "   (no jax for $PY: set PEER_PYTHON to a Python with jax installed)"
-printf "  %-5s %9s %9s %9s %7s   %9s %9s %9s %7s\n" round "numpy 1t" "JAX 1t" "ours 1t" ratio "numpy 2t" "JAX 2t" "ours 2t" ratio
+printf "  %-5s %9s %9s %9s %7s   %9s %9s %9s %7s  %s\n" round "numpy 1t" "JAX 1t" "ours 1t" ratio "numpy 2t" "JAX 2t" "ours 2t" ratio cores
 rs1=(); rs2=(); maxrss=0; maxfirst=0; accs=()
 for r in $(seq "$ROUNDS"); do
     read -r o1 m1 f1 a1 < <(ours 1); read -r n1 j1 < <(peers1)
-    read -r o2 m2 f2 a2 < <(ours 2); read -r n2 j2 < <(peers2)
+    c0=$($bin/backprop-bench cores); read -r o2 m2 f2 a2 < <(ours 2); c1=$($bin/backprop-bench cores); read -r n2 j2 < <(peers2)
     # The faster peer at two threads may be a one-thread run (numpy's BLAS threads sometimes lose).
     q1=$(ratio "$o1" "$(best "$n1" "$j1")"); q2=$(ratio "$o2" "$(best "$n2" "$j2" "$n1" "$j1")")
     rs1+=("$q1"); rs2+=("$q2"); accs+=("$a1" "$a2")
     for m in $m1 $m2; do [ "$m" -gt "$maxrss" ] && maxrss=$m; done
     maxfirst=$(printf "%s\n" "$maxfirst" "$f1" "$f2" | sort -n | tail -1)
-    printf "  %-5s %9s %9s %9.0f %7s   %9s %9s %9.0f %7s\n" "$r" "$n1" "$j1" "$o1" "$q1" "$n2" "$j2" "$o2" "$q2"
+    printf "  %-5s %9s %9s %9.0f %7s   %9s %9s %9.0f %7s  %s\n" "$r" "$n1" "$j1" "$o1" "$q1" "$n2" "$j2" "$o2" "$q2" "$c0/$c1"
 done
 echo "  median ratio to the faster peer: 1 thread $(median "${rs1[@]}") (goal 1.3×), 2 threads $(median "${rs2[@]}") (goal 2×)"
 printf "  peak RSS (largest run) %.1f MB; first step at most %.3f s after start; test_acc after %s epochs: %s\n" \

@@ -34,6 +34,10 @@ func seconds(_ body: () -> Void) -> Double {
     }
 }
 
+if CommandLine.arguments.dropFirst().first == "cores" {
+    print(String(format: "%.0f", CoreLatency.oneWayNanoseconds()))
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "frames" {
     FrameBench.run()
     exit(0)
