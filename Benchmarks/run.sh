@@ -13,9 +13,10 @@
 # minute and sometimes runs two-thread work 30-50% slower for a while; a ratio of figures taken
 # seconds apart shares that drift, one of figures taken minutes apart does not. The summary is the
 # median of the rounds' ratios.
-# The slow phases are the minutes in which the host puts the two vCPUs on different dies: the
-# cores column (`backprop-bench cores`, a counter bounced between the pool's two threads) shows
-# ~160 ns one way then, ~30-50 otherwise.
+# The host column (`backprop-bench cores`) shows what the host gave the two threads around our
+# two-thread run: the one-way latency between them (a counter bounced between the pool's threads;
+# ~160 ns when the host puts the vCPUs on different dies, ~30-50 otherwise) and each one's FMA rate
+# with both busy. Slow phases have come with either, and with neither.
 #
 # Needs dataset-fashion-mnist (or FASHION_MNIST_DIR). The machines are shared and noisy: compare the
 # ratios measured in one run, not absolute figures across runs.
@@ -75,11 +76,11 @@ median() { printf "%s\n" "$@" | grep -v '^-$' | sed 's/×//' | sort -n | awk '{a
 echo
 echo "== Fashion-MNIST epochs (784-256-10, batch 128, lr 0.1, λ 1e-4, float32): $ROUNDS rounds of $EPOCHS epochs per run,"
 echo "   samples/s = median epoch of a run; ratio = ours / the faster peer in the same round;"
-echo "   cores = one-way ns between the two threads just before and after our 2-thread run (~30-50: the"
-echo "   vCPUs share a die; ~160: they do not, and two-thread work runs 20-40% slower here)"
+echo "   host = just before and after our 2-thread run: ns one way between the two threads (~30-50 on"
+echo "   one die, ~160 on two) and each thread's G FMA/s with both busy (~57 here; 47 seen in a slow phase)"
 [ -d "$PEERS" ] || echo "   (no peers at $PEERS)"
 [ -d "$PEERS" ] && [ $havejax = 0 ] && echo "   (no jax for $PY: set PEER_PYTHON to a Python with jax installed)"
-printf "  %-5s %9s %9s %9s %7s   %9s %9s %9s %7s  %s\n" round "numpy 1t" "JAX 1t" "ours 1t" ratio "numpy 2t" "JAX 2t" "ours 2t" ratio cores
+printf "  %-5s %9s %9s %9s %7s   %9s %9s %9s %7s  %s\n" round "numpy 1t" "JAX 1t" "ours 1t" ratio "numpy 2t" "JAX 2t" "ours 2t" ratio host
 rs1=(); rs2=(); maxrss=0; maxfirst=0; accs=()
 for r in $(seq "$ROUNDS"); do
     read -r o1 m1 f1 a1 < <(ours 1); read -r n1 j1 < <(peers1)
@@ -89,7 +90,7 @@ for r in $(seq "$ROUNDS"); do
     rs1+=("$q1"); rs2+=("$q2"); accs+=("$a1" "$a2")
     for m in $m1 $m2; do [ "$m" -gt "$maxrss" ] && maxrss=$m; done
     maxfirst=$(printf "%s\n" "$maxfirst" "$f1" "$f2" | sort -n | tail -1)
-    printf "  %-5s %9s %9s %9.0f %7s   %9s %9s %9.0f %7s  %s\n" "$r" "$n1" "$j1" "$o1" "$q1" "$n2" "$j2" "$o2" "$q2" "$c0/$c1"
+    printf "  %-5s %9s %9s %9.0f %7s   %9s %9s %9.0f %7s  %s\n" "$r" "$n1" "$j1" "$o1" "$q1" "$n2" "$j2" "$o2" "$q2" "$c0, $c1"
 done
 echo "  median ratio to the faster peer: 1 thread $(median "${rs1[@]}") (goal 1.3×), 2 threads $(median "${rs2[@]}") (goal 2×)"
 printf "  peak RSS (largest run) %.1f MB; first step at most %.3f s after start; test_acc after %s epochs: %s\n" \

@@ -35,7 +35,11 @@ func seconds(_ body: () -> Void) -> Double {
 }
 
 if CommandLine.arguments.dropFirst().first == "cores" {
-    print(String(format: "%.0f", CoreLatency.oneWayNanoseconds()))
+    // One line for the epoch table (see `HostProbe`): "45ns 57/57G".
+    let pool = WorkerPool(threads: 2)
+    let ns = HostProbe.oneWayNanoseconds(pool), fma = HostProbe.fmaRates(pool)
+    pool.shutdown()
+    print(String(format: "%.0fns %@G", ns, fma.map { String(format: "%.0f", $0) }.joined(separator: "/")))
     exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "frames" {
