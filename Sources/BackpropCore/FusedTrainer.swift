@@ -5,7 +5,8 @@ import BackpropKernels
 /// One `step` equals the engine's forward pass, its back-propagation and an SGD update, bit for
 /// bit (tested), but allocates nothing and makes fewer passes over memory:
 /// - `H = relu(U1)` is written by the epilogue of the product that makes U1;
-/// - softmax, J_MLE and G come from one pass over U2 (`CrossEntropyOp.softmaxRows`);
+/// - softmax, J_MLE and G come from one pass over U2 (`CrossEntropyOp.softmaxRow`), row by row on the
+///   thread that made the row;
 /// - `G' = (G W2ᵀ) ⊙ [U1 > 0]` is the epilogue of the product G W2ᵀ;
 /// - the weight-decay term 2λW, the sum Xᵀ G' + 2λW and the update W − ε∇W happen in the epilogue
 ///   of the product that makes the gradient, tile by tile: ∇W never travels to memory.
@@ -54,7 +55,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     let flagsW2: Int
     /// ΣW1²'s block sums (`Reduce`'s matrix order), then room for its column totals: made by the
     /// epilogue of the product that updates W1, for the next step's J, so no thread reads the other's
-    /// columns of W1 to sum them. Without the sum, 2-thread epochs ran 7% faster (paired runs, 9 of 10).
+    /// columns of W1 to sum them. (As a pass over all of W1 on one thread, the sum had cost 2-thread
+    /// epochs 7% against none at all, 9 of 10 paired runs; from the epilogue it costs about nothing.)
     let w1Squares: AlignedBuffer<T>
     /// Whether `w1Squares` holds the block sums of W1 as it is (not after W1 is set from outside).
     var w1SquaresCurrent = false
@@ -132,8 +134,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
         gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h),
                   skipZeroA: skipZeros, split: .columns)
-        // Then, in one hand-off, each thread its rows of U2 = H W2 (into g), their softmax, loss and
-        // G = (softmax(U2) − onehot(y)) / m in place; the last thread also J's weight decay
+        // Then, in one hand-off, each thread makes its rows of U2 = H W2 (into g), their softmax, loss
+        // and G = (softmax(U2) − onehot(y)) / m in place; the last thread also sums J's weight decay
         // λ(ΣW1² + ΣW2²), ΣW1² folded from the block sums the last update made. J_MLE adds the rows'
         // losses in row order, as `softmaxRows` does.
         let squares = w1Squares.base, totals = squares + Reduce.blocks(rows: d) * nh
