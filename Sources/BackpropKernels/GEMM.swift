@@ -175,7 +175,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             sgdTile(Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr,
                     sums: squares + (rows.lowerBound / Reduce.blockRows) * n)
         } else {
-            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)
+            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)   // (sums unused)
         }
         if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
     }

@@ -6,10 +6,10 @@ import Synchronization
 /// how far apart the worker pool's two threads are, and how fast each does fused multiply-adds
 /// while both do.
 ///
-/// Why: this host sometimes runs two-thread work 20–40% slower for a while. In such minutes each
-/// core's FMA rate with both busy has measured 47 G/s instead of 57 (one run: our two-thread epoch
-/// 162k samples/s instead of ~250k), and at other times the cores were ~160 ns apart instead of
-/// ~30–50 (on different dies); neither can be told from noise in the epoch figures alone.
+/// Why: this host moves its two vCPUs. On two cores of one die the threads are ~40 ns apart with
+/// ~57 G FMA/s each, and our two-thread epochs run at ~300k samples/s; on one core's two
+/// hyperthreads they measured 33 ns and 29 G each (epochs ~160k: one core's worth); on two dies
+/// ~165 ns with full FMA rates (~20% slower). The epoch figures alone cannot tell this from noise.
 enum HostProbe {
     final class Turn: Sendable { let value = Atomic<Int>(0) }
 
