@@ -138,10 +138,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // and G = (softmax(U2) − onehot(y)) / m in place; the last thread also sums J's weight decay
         // λ(ΣW1² + ΣW2²), ΣW1² folded from the block sums the last update made. J_MLE adds the rows'
         // losses in row order, as `softmaxRows` does.
-        let squares = w1Squares.base, totals = squares + Reduce.blocks(rows: d) * nh
+        let squares = w1Squares.base
         var u7: T = 0
         func decay() {
-            let sum1 = w1SquaresCurrent ? T.foldBlocks(squares, rows: d, cols: nh, totals: totals)
+            let sum1 = w1SquaresCurrent ? T.foldBlocks(squares, rows: d, cols: nh)
                                         : T.sumOfSquares(w1, rows: d, cols: nh, scratch: squares)
             u7 = sum1 + T.sumOfSquares(w2, rows: nh, cols: k, scratch: w2Scratch.base)
         }

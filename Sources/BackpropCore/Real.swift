@@ -16,7 +16,7 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     static func sum(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
     static func sumOfSquares(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
     /// The sum of squares from block sums made by `GEMMEpilogue.sgd` (see `Reduce.foldBlocks`).
-    static func foldBlocks(_ partials: UnsafePointer<Self>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Self>) -> Self
+    static func foldBlocks(_ scratch: UnsafeMutablePointer<Self>, rows: Int, cols: Int) -> Self
     /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
     static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self, lr: Self) -> Bool
 }
@@ -33,8 +33,8 @@ extension Float: Real {
     public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
         Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
     }
-    public static func foldBlocks(_ partials: UnsafePointer<Float>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Float>) -> Float {
-        Reduce.foldBlocks(partials, rows: rows, cols: cols, totals: totals)
+    public static func foldBlocks(_ scratch: UnsafeMutablePointer<Float>, rows: Int, cols: Int) -> Float {
+        Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float, lr: Float) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
@@ -53,8 +53,8 @@ extension Double: Real {
     public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
         Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
     }
-    public static func foldBlocks(_ partials: UnsafePointer<Double>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Double>) -> Double {
-        Reduce.foldBlocks(partials, rows: rows, cols: cols, totals: totals)
+    public static func foldBlocks(_ scratch: UnsafeMutablePointer<Double>, rows: Int, cols: Int) -> Double {
+        Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double, lr: Double) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)

@@ -80,29 +80,30 @@ public enum Reduce {
     /// Σ of a rows × cols matrix in the matrix order; `scratch` holds `scratchCount(rows:cols:)`.
     public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD16<Float>) in v }, { $0 })
-        return foldBlocks(scratch, rows: rows, cols: cols, totals: scratch + blocks(rows: rows) * cols)
+        return foldBlocks(scratch, rows: rows, cols: cols)
     }
     public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD8<Double>) in v }, { $0 })
-        return foldBlocks(scratch, rows: rows, cols: cols, totals: scratch + blocks(rows: rows) * cols)
+        return foldBlocks(scratch, rows: rows, cols: cols)
     }
 
     /// Σ p², each square rounded before it is added (as sum(sqr(W)) does), in the matrix order.
     public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD16<Float>) in v * v }, { $0 * $0 })
-        return foldBlocks(scratch, rows: rows, cols: cols, totals: scratch + blocks(rows: rows) * cols)
+        return foldBlocks(scratch, rows: rows, cols: cols)
     }
     public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD8<Double>) in v * v }, { $0 * $0 })
-        return foldBlocks(scratch, rows: rows, cols: cols, totals: scratch + blocks(rows: rows) * cols)
+        return foldBlocks(scratch, rows: rows, cols: cols)
     }
 
-    /// The matrix sum from block sums made elsewhere (by `GEMMEpilogue.sgd`'s `squares`):
-    /// `partials` holds `blocks(rows:)` rows of `cols`, `totals` room for `cols`.
-    public static func foldBlocks(_ partials: UnsafePointer<Float>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Float>) -> Float {
-        fold(SIMD16<Float>.self, partials, blocks: blocks(rows: rows), cols: cols, totals: totals, vectors: 4)
+    /// The matrix sum from block sums made elsewhere (by `GEMMEpilogue.sgd`'s `squares`): `scratch`
+    /// (`scratchCount(rows:cols:)`) holds them in its first `blocks(rows:)` rows of `cols`; its last
+    /// row receives the column totals.
+    public static func foldBlocks(_ scratch: UnsafeMutablePointer<Float>, rows: Int, cols: Int) -> Float {
+        fold(SIMD16<Float>.self, scratch, blocks: blocks(rows: rows), cols: cols, totals: scratch + blocks(rows: rows) * cols, vectors: 4)
     }
-    public static func foldBlocks(_ partials: UnsafePointer<Double>, rows: Int, cols: Int, totals: UnsafeMutablePointer<Double>) -> Double {
-        fold(SIMD8<Double>.self, partials, blocks: blocks(rows: rows), cols: cols, totals: totals, vectors: 8)
+    public static func foldBlocks(_ scratch: UnsafeMutablePointer<Double>, rows: Int, cols: Int) -> Double {
+        fold(SIMD8<Double>.self, scratch, blocks: blocks(rows: rows), cols: cols, totals: scratch + blocks(rows: rows) * cols, vectors: 8)
     }
 }

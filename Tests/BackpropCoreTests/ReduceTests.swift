@@ -82,7 +82,7 @@ struct ReduceTests {
         var sums = [T](repeating: .nan, count: Reduce.scratchCount(rows: m, cols: n))
         let w = sums.withUnsafeMutableBufferPointer { train(squares: $0.baseAddress!) }
         let folded = sums.withUnsafeMutableBufferPointer { s in
-            T.foldBlocks(s.baseAddress!, rows: m, cols: n, totals: s.baseAddress! + Reduce.blocks(rows: m) * n)
+            T.foldBlocks(s.baseAddress!, rows: m, cols: n)
         }
         let what = "\(T.self) \(m)×\(n)×\(k) threads=\(threads) \(split) hold=\(String(describing: hold))"
         #expect(folded.bitPattern == Self.definition(w, rows: m, cols: n, square: true).bitPattern, "ΣW² \(what)")
