@@ -49,6 +49,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// Where each row of X starts when it is read from the data set's bytes (see `step(m:images:…)`).
     let rowTable: UnsafeMutablePointer<UnsafePointer<UInt8>>
     let U1: AlignedBuffer<T>, H: AlignedBuffer<T>, G: AlignedBuffer<T>, GPrime: AlignedBuffer<T>
+    /// Stored columns of U1, H and G' (nh and a little room; `AlignedBuffer.paddedColumns`): Xᵀ G'
+    /// reads G' down its rows, which at 256 Floats a row all fell in 8 of L1's 64 sets. With 272,
+    /// two-thread steps took 4–30 µs less in 15 of 16 runs alternating both in one process (Xᵀ G'
+    /// alone on a real minibatch at one thread: 339–354 → 320–322 µs; whole one-thread steps: no
+    /// difference). G W2ᵀ's mask U1 is laid out as G', and H as U1, whose product writes both.
+    let ldh: Int
     let dW1: AlignedBuffer<T>, dW2: AlignedBuffer<T>
     /// Non-finite flags of the gradient tiles: W2's first, then W1's.
     let flags: AlignedBuffer<UInt8>
@@ -73,9 +79,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         self.d = d; self.nh = nh; self.k = k; self.maxBatch = maxBatch
         w1 = AlignedBuffer(W1); w2 = AlignedBuffer(W2); self.learningRate = learningRate; self.lambda = lambda
         gemm = ParallelGEMM(pool: pool)
+        ldh = AlignedBuffer<T>.paddedColumns(nh)
         X = AlignedBuffer(repeating: 0, count: maxBatch * d); otherX = AlignedBuffer(repeating: 0, count: maxBatch * d); labels = AlignedBuffer(repeating: 0, count: maxBatch)
-        U1 = AlignedBuffer(repeating: 0, count: maxBatch * nh); H = AlignedBuffer(repeating: 0, count: maxBatch * nh)
-        GPrime = AlignedBuffer(repeating: 0, count: maxBatch * nh)
+        U1 = AlignedBuffer(repeating: 0, count: maxBatch * ldh); H = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
+        GPrime = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         G = AlignedBuffer(repeating: 0, count: maxBatch * k)
         dW1 = AlignedBuffer(repeating: 0, count: d * nh); dW2 = AlignedBuffer(repeating: 0, count: nh * k)
         func tiles(_ rows: Int, _ cols: Int) -> Int { (rows + 7) / 8 * ((cols + T.tileColumns - 1) / T.tileColumns) }
@@ -126,13 +133,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     /// The step proper, on X (`x`, m×d) and its transpose (`xT`), the labels being in place.
     func step(m: Int, x: AOperand<T>, xT: AOperand<T>, prefetch: ((Range<Int>) -> Void)?) -> StepResult {
-        let (d, nh, k) = (self.d, self.nh, self.k)
+        let (d, nh, k, ldh) = (self.d, self.nh, self.k, self.ldh)
         let lam = lambda, lr = learningRate
         let (y, w1, w2) = (labels.base, self.w1.base, self.w2.base)
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
-        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h),
+        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: nh, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
                   skipZeroA: skipZeros, split: .columns)
         // Then, in one hand-off, each thread makes its rows of U2 = H W2 (into g), their softmax, loss
         // and G = (softmax(U2) − onehot(y)) / m in place; the last thread also sums J's weight decay
@@ -148,7 +155,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let loss = rowLoss.base, gemm = self.gemm, threads = gemm.threads
         func outputs(_ t: Int) {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
-            gemm.gemm(thread: t, rows: rows, m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2, bCols: k, transB: false, c: g)
+            gemm.gemm(thread: t, rows: rows, m: m, n: k, k: nh, a: h, aCols: ldh, transA: false, b: w2, bCols: k, transB: false, c: g)
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
             CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count, cols: k, scale: 1 / T(m))
             if t == threads - 1 { decay() }
@@ -162,11 +169,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         if !result.J.isFinite { result.nonFinite = "J"; return result }
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
-        gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, epilogue: .reluMask(by: u1), split: .columns)
+        gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh, epilogue: .reluMask(by: u1),
+                  split: .columns)
         let f = flags.base
         f.update(repeating: 0, count: flags.count)
         let f2 = f, f1 = f + flagsW2
-        gemm.gemm(m: nh, n: k, k: m, a: h, aCols: nh, transA: true, b: g, bCols: k, transB: false, c: dw2,
+        gemm.gemm(m: nh, n: k, k: m, a: h, aCols: ldh, transA: true, b: g, bCols: k, transB: false, c: dw2,
                   epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows)
         // Start loading the next minibatch now, so that its rows are still in cache when the next
         // step reads them (issued after the forward products, Xᵀ G' pushed them out again: the
@@ -175,7 +183,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // Split by W1's columns as X W1 is, but a thread done early takes over blocks of 128 rows
         // of W1 that the other has not started: when this host slows one core down, a fixed split
         // waited for it (Xᵀ G' then took ~290 µs instead of 320–370 in the same slow phases).
-        gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: nh, transB: false, c: dw1,
+        gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1,
                   epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1, squares: squares), skipZeroA: skipZeros, split: .balancedColumns)
         w1SquaresCurrent = true
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
@@ -200,9 +208,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         while start < count {
             let m = min(maxBatch, count - start)
             fill(start, m, x, y)
-            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: nh, transB: false, c: u1, epilogue: .reluCopy(out: h),
+            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: nh, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
                       skipZeroA: skipZeros)
-            gemm.gemm(m: m, n: k, k: nh, a: h, aCols: nh, transA: false, b: w2.base, bCols: k, transB: false, c: g)
+            gemm.gemm(m: m, n: k, k: nh, a: h, aCols: ldh, transA: false, b: w2.base, bCols: k, transB: false, c: g)
             for i in 0..<m {
                 var best = 0
                 for j in 1..<k where g[i * k + j] > g[i * k + best] { best = j }

@@ -37,15 +37,16 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         return min(extent, (units * t / threads) * unit)..<min(extent, (units * (t + 1) / threads) * unit)
     }
 
-    /// `C = [C +] op(A)·op(B)`, with A and B row-major holding `aCols`/`bCols` stored columns.
+    /// `C = [C +] op(A)·op(B)`, with A, B and C row-major holding `aCols`/`bCols`/`cCols` stored
+    /// columns (C's default: n; an epilogue's other matrix, such as relu's mask, is laid out as C).
     /// `skipZeroA` leaves out A's exact zeros: the same bits when B is finite (see `GEMM`).
     public func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<T>, aCols: Int, transA: Bool,
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
-                     c: UnsafeMutablePointer<T>, accumulate: Bool = false,
+                     c: UnsafeMutablePointer<T>, cCols: Int? = nil, accumulate: Bool = false,
                      epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic) {
         gemm(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)), b: b, bCols: bCols, transB: transB,
-             c: c, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA, split: split)
+             c: c, cCols: cCols, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA, split: split)
     }
 
     /// Rows `rows` of `C = op(A)·op(B)` on thread t's workspace: for a caller inside its own
@@ -61,13 +62,14 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     /// The same with any A operand, such as rows of bytes converted as they are packed.
     public func gemm(m: Int, n: Int, k: Int, a A: AOperand<T>,
                      b: UnsafePointer<T>, bCols: Int, transB: Bool,
-                     c: UnsafeMutablePointer<T>, accumulate: Bool = false,
+                     c: UnsafeMutablePointer<T>, cCols: Int? = nil, accumulate: Bool = false,
                      epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic) {
         let B = StridedOperand(rowMajor: b, cols: bCols, transposed: transB)
+        let ldc = cCols ?? n
         let threads = self.threads
         // Small products are not worth a hand-off.
         if threads == 1 || (split == .automatic && m * n * k < 1 << 18) {
-            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate,
+            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: ldc, accumulate: accumulate,
                         epilogue: epilogue, skipZeroA: skipZeroA, rows: 0..<m, cols: 0..<n, workspace: workspaces[0])
             return
         }
@@ -82,7 +84,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
             pool!.run { t in
                 hold?(t)
                 func compute(_ block: Int, of owner: Int) {
-                    T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
+                    T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
                                 rows: (block * rb)..<min(m, (block + 1) * rb),
                                 cols: Self.block(owner, of: threads, extent: n, unit: T.tileColumns), workspace: ws[t])
                 }
@@ -98,7 +100,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         pool!.run { t in
             // Blocks are whole register tiles so no thread gets a sliver.
             let r = Self.block(t, of: threads, extent: splitRows ? m : n, unit: splitRows ? 8 : T.tileColumns)
-            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: n, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
+            T.gemmBlock(m: m, n: n, k: k, a: A, b: B, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
                         rows: splitRows ? r : 0..<m, cols: splitRows ? 0..<n : r, workspace: ws[t])
         }
     }

@@ -114,6 +114,49 @@ struct GEMMTests {
         check(Double.self, m: 40, n: 48, k: 70, ta: true, tb: false, threads: threads, sparse: false, seed: 8)
     }
 
+    /// C with more stored columns than n (`cCols`, as the trainer keeps U1, H and G'), with the
+    /// epilogues that read or write a second matrix laid out as C: the same bits as the FMA chain
+    /// (relu of it, or it masked), and the padding between rows left as it was.
+    @Test(arguments: [1, 2])
+    func paddedRowsOfCKeepTheirValues(threads: Int) {
+        #expect(AlignedBuffer<Float>.paddedColumns(256) == 272 && AlignedBuffer<Double>.paddedColumns(256) == 264)
+        for (cols, padded) in [(1, 16), (16, 16), (17, 48), (32, 48), (33, 48), (255, 272)] {
+            #expect(AlignedBuffer<Float>.paddedColumns(cols) == padded, "\(cols) Float columns")
+        }
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let g = ParallelGEMM<Float>(pool: pool)
+        var rng = SeededGenerator(seed: 31)
+        for (m, n, k) in [(128, 256, 784), (13, 21, 37), (128, 256, 10)] {
+            let ld = AlignedBuffer<Float>.paddedColumns(n)
+            let a = (0..<(m * k)).map { i in i % 3 == 0 ? 0 : Float(rng.nextUnit() - 0.5) }
+            let b = (0..<(k * n)).map { _ in Float(rng.nextUnit() - 0.5) }
+            let expected = naive(m, n, k, a, false, b, false)
+            let mask = (0..<(m * ld)).map { _ in Float(rng.nextUnit() - 0.5) }
+            for split in [ParallelGEMM<Float>.Split.rows, .columns, .balancedColumns] {
+                var c = [Float](repeating: -7, count: m * ld), relu = c, masked = c
+                c.withUnsafeMutableBufferPointer { cp in relu.withUnsafeMutableBufferPointer { rp in masked.withUnsafeMutableBufferPointer { mp in
+                    g.gemm(m: m, n: n, k: k, a: a, aCols: k, transA: false, b: b, bCols: n, transB: false, c: cp.baseAddress!, cCols: ld,
+                           epilogue: .reluCopy(out: rp.baseAddress!), skipZeroA: true, split: split)
+                    mask.withUnsafeBufferPointer { kp in
+                        g.gemm(m: m, n: n, k: k, a: a, aCols: k, transA: false, b: b, bCols: n, transB: false, c: mp.baseAddress!, cCols: ld,
+                               epilogue: .reluMask(by: kp.baseAddress!), split: split)
+                    }
+                } } }
+                var bad = 0
+                for i in 0..<m {
+                    for j in 0..<ld {
+                        let e = j < n ? expected[i * n + j] : -7
+                        let r = j < n ? (e > 0 ? e : 0) : -7, q = j < n && !(mask[i * ld + j] > 0) ? 0 : e
+                        if c[i * ld + j].bitPattern != e.bitPattern || relu[i * ld + j].bitPattern != r.bitPattern
+                            || masked[i * ld + j].bitPattern != q.bitPattern { bad += 1 }
+                    }
+                }
+                #expect(bad == 0, "\(m)×\(k)·\(k)×\(n) into \(ld) columns, threads \(threads) \(split): \(bad) entries differ")
+            }
+        }
+    }
+
     /// `.balancedColumns` with one thread held back: the other computes its own blocks of rows,
     /// then all of the held thread's but the one that thread is left to start; the tiles that moved
     /// are computed with the same bits (the fused SGD epilogue included, as in Xᵀ G').
