@@ -18,15 +18,29 @@ import BackpropKernels
 /// (Xᵀ G' split by W1's rows packs half of Xᵀ per thread and was faster alone, 231 vs 254 µs,
 /// but in training each step then moved half of W1 between the cores: 260 → 225 µs for X W1 and
 /// 260 → 225 µs for Xᵀ G' at two threads once both split alike.) Every buffer starts on a cache
-/// line, so no split puts two threads' writes on one line.
+/// line, so no split puts two threads' writes on one line. With several threads, W1, U1, H and G'
+/// keep one unused cache line after each thread's block of hidden units (`gap`): where one
+/// thread's lines met the other's, each core's prefetchers pulled in lines the other was writing.
+/// When the host put our two vCPUs on two dies (~165 ns apart) that cost ~8% of a step (alternating
+/// runs, 30 on two dies: 520 → 480 µs a step, faster in all 30; no difference in 56 on one die);
+/// two single-thread runs side by side on the same two dies ran as fast as on one.
 /// X's zero pixels are left out of X W1 and Xᵀ G' (`skipZeros`). Images are read by those two
 /// products as the data set stores them, bytes, converted as they are packed (`step(m:images:…)`).
 public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public let d: Int, nh: Int, k: Int, maxBatch: Int
-    /// The weights (copies in and out; the trainer keeps them in cache-line aligned buffers).
+    /// The weights (copies in and out; the trainer keeps them in cache-line aligned buffers, W1's
+    /// rows `ldw` apart with a `gap` after each thread's block of columns).
     public var W1: [T] {
-        get { w1.array }
-        set { precondition(newValue.count == w1.count); w1.base.update(from: newValue, count: w1.count); w1SquaresCurrent = false }
+        get {
+            var out = [T](repeating: 0, count: d * nh)
+            out.withUnsafeMutableBufferPointer { o in forEachW1Run { logical, stored, n in (o.baseAddress! + logical).update(from: w1.base + stored, count: n) } }
+            return out
+        }
+        set {
+            precondition(newValue.count == d * nh)
+            newValue.withUnsafeBufferPointer { v in forEachW1Run { logical, stored, n in (w1.base + stored).update(from: v.baseAddress! + logical, count: n) } }
+            w1SquaresCurrent = false
+        }
     }
     public var W2: [T] { get { w2.array } set { precondition(newValue.count == w2.count); w2.base.update(from: newValue, count: w2.count) } }
     public var learningRate: T
@@ -40,6 +54,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
+    /// The threads' blocks of hidden units (the column split of X W1, G W2ᵀ and Xᵀ G').
+    let blocks: [Range<Int>]
+    /// Elements between one thread's block of hidden units and the next in W1, U1, H and G' (one
+    /// cache line with several threads, none with one): block b's columns lie b·gap further.
+    let gap: Int
+    /// Stored columns of W1: nh and a gap per block.
+    let ldw: Int
     let X: AlignedBuffer<T>, labels: AlignedBuffer<T>
     /// A second X, used by every other step when X is filled as floats: both cores read all of X in the products, so refilling
     /// the same buffer at once meant taking its lines back from the other core (233k → 244k and
@@ -54,6 +75,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// two-thread steps took 4–30 µs less in 15 of 16 runs alternating both in one process (Xᵀ G'
     /// alone on a real minibatch at one thread: 339–354 → 320–322 µs; whole one-thread steps: no
     /// difference). G W2ᵀ's mask U1 is laid out as G', and H as U1, whose product writes both.
+    /// With several threads: nh and a `gap` per block, padded the same way.
     let ldh: Int
     let dW1: AlignedBuffer<T>, dW2: AlignedBuffer<T>
     /// Non-finite flags of the gradient tiles: W2's first, then W1's.
@@ -77,14 +99,19 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public init(d: Int, nh: Int, k: Int, maxBatch: Int, W1: [T], W2: [T], learningRate: T, lambda: T, pool: WorkerPool?) {
         precondition(W1.count == d * nh && W2.count == nh * k)
         self.d = d; self.nh = nh; self.k = k; self.maxBatch = maxBatch
-        w1 = AlignedBuffer(W1); w2 = AlignedBuffer(W2); self.learningRate = learningRate; self.lambda = lambda
+        w2 = AlignedBuffer(W2); self.learningRate = learningRate; self.lambda = lambda
         gemm = ParallelGEMM(pool: pool)
-        ldh = AlignedBuffer<T>.paddedColumns(nh)
+        let threads = gemm.threads
+        blocks = (0..<threads).map { ParallelGEMM<T>.block($0, of: threads, extent: nh, unit: T.tileColumns) }
+        gap = threads > 1 ? 64 / MemoryLayout<T>.stride : 0
+        ldw = nh + threads * gap
+        w1 = AlignedBuffer(repeating: 0, count: d * ldw)
+        ldh = AlignedBuffer<T>.paddedColumns(nh + threads * gap)
         X = AlignedBuffer(repeating: 0, count: maxBatch * d); otherX = AlignedBuffer(repeating: 0, count: maxBatch * d); labels = AlignedBuffer(repeating: 0, count: maxBatch)
         U1 = AlignedBuffer(repeating: 0, count: maxBatch * ldh); H = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         GPrime = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         G = AlignedBuffer(repeating: 0, count: maxBatch * k)
-        dW1 = AlignedBuffer(repeating: 0, count: d * nh); dW2 = AlignedBuffer(repeating: 0, count: nh * k)
+        dW1 = AlignedBuffer(repeating: 0, count: d * ldw); dW2 = AlignedBuffer(repeating: 0, count: nh * k)
         func tiles(_ rows: Int, _ cols: Int) -> Int { (rows + 7) / 8 * ((cols + T.tileColumns - 1) / T.tileColumns) }
         flagsW2 = tiles(nh, k)
         flags = AlignedBuffer(repeating: 0, count: flagsW2 + tiles(d, nh))
@@ -92,8 +119,35 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         w1Squares = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: d, cols: nh))
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
         rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
+        self.W1 = W1
     }
 
+    /// `body(logical, stored, count)` for each row's run of columns in each thread's block: where
+    /// it starts in a row-major d×nh W1 and in the trainer's storage.
+    func forEachW1Run(_ body: (Int, Int, Int) -> Void) {
+        for (b, block) in blocks.enumerated() where !block.isEmpty {
+            for i in 0..<d { body(i * nh + block.lowerBound, i * ldw + block.lowerBound + b * gap, block.count) }
+        }
+    }
+
+    /// U2 = H W2 for `rows` (into g), on thread t (nil: split as `gemm` chooses): one product per
+    /// thread block of H's columns, each continuing the FMA chains of the one before, so the sums
+    /// run over the hidden units in order as one product's do (the same bits).
+    func outputs(rows: Range<Int>, m: Int, thread t: Int?) {
+        var first = true
+        for (b, block) in blocks.enumerated() where !block.isEmpty || (gap == 0 && b == 0) {
+            let width = gap == 0 ? nh : block.count
+            let (a, w) = (H.base + block.lowerBound + b * gap, w2.base + block.lowerBound * k)
+            if let t {
+                gemm.gemm(thread: t, rows: rows, m: m, n: k, k: width, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false,
+                          c: G.base, accumulate: !first)
+            } else {
+                gemm.gemm(m: m, n: k, k: width, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false, c: G.base, accumulate: !first)
+            }
+            first = false
+            if gap == 0 { return }
+        }
+    }
     deinit { rowTable.deallocate() }
 
     /// One minibatch step on `m` examples; `fill` writes X (m×d) and the labels (as T) into the buffers.
@@ -139,8 +193,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
-        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: nh, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
-                  skipZeroA: skipZeros, split: .columns)
+        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: ldw, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
+                  skipZeroA: skipZeros, split: .columns, bShift: gap, cShift: gap)
         // Then, in one hand-off, each thread makes its rows of U2 = H W2 (into g), their softmax, loss
         // and G = (softmax(U2) − onehot(y)) / m in place; the last thread also sums J's weight decay
         // λ(ΣW1² + ΣW2²), ΣW1² folded from the block sums the last update made. J_MLE adds the rows'
@@ -148,14 +202,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let squares = w1Squares.base
         var u7: T = 0
         func decay() {
-            let sum1 = w1SquaresCurrent ? T.foldBlocks(squares, rows: d, cols: nh)
-                                        : T.sumOfSquares(w1, rows: d, cols: nh, scratch: squares)
+            let sum1 = w1SquaresCurrent ? T.foldBlocks(squares, rows: d, cols: nh) : w1SumOfSquares()
             u7 = sum1 + T.sumOfSquares(w2, rows: nh, cols: k, scratch: w2Scratch.base)
         }
         let loss = rowLoss.base, gemm = self.gemm, threads = gemm.threads
         func outputs(_ t: Int) {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
-            gemm.gemm(thread: t, rows: rows, m: m, n: k, k: nh, a: h, aCols: ldh, transA: false, b: w2, bCols: k, transB: false, c: g)
+            self.outputs(rows: rows, m: m, thread: t)
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
             CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count, cols: k, scale: 1 / T(m))
             if t == threads - 1 { decay() }
@@ -170,12 +223,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
         gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh, epilogue: .reluMask(by: u1),
-                  split: .columns)
+                  split: .columns, cShift: gap)
         let f = flags.base
         f.update(repeating: 0, count: flags.count)
         let f2 = f, f1 = f + flagsW2
         gemm.gemm(m: nh, n: k, k: m, a: h, aCols: ldh, transA: true, b: g, bCols: k, transB: false, c: dw2,
-                  epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows)
+                  epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows, aShift: gap)
         // Start loading the next minibatch now, so that its rows are still in cache when the next
         // step reads them (issued after the forward products, Xᵀ G' pushed them out again: the
         // float fill took 24 µs instead of 20).
@@ -183,12 +236,21 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // Split by W1's columns as X W1 is, but a thread done early takes over blocks of 128 rows
         // of W1 that the other has not started: when this host slows one core down, a fixed split
         // waited for it (Xᵀ G' then took ~290 µs instead of 320–370 in the same slow phases).
-        gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1,
-                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1, squares: squares), skipZeroA: skipZeros, split: .balancedColumns)
+        gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1, cCols: ldw,
+                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1, squares: squares), skipZeroA: skipZeros, split: .balancedColumns,
+                  bShift: gap, cShift: gap)
         w1SquaresCurrent = true
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
         else if (flagsW2..<flags.count).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W1 J" }
         return result
+    }
+
+    /// ΣW1² in `Reduce`'s matrix order, from W1 as stored (after W1 was set from outside).
+    func w1SumOfSquares() -> T {
+        guard gap > 0 else { return T.sumOfSquares(w1.base, rows: d, cols: nh, scratch: w1Squares.base) }
+        let x = dW1.base   // (scratch here: the products never store ∇W1)
+        forEachW1Run { logical, stored, n in (x + logical).update(from: w1.base + stored, count: n) }
+        return T.sumOfSquares(x, rows: d, cols: nh, scratch: w1Squares.base)
     }
 
     /// `body(rows)` over 0..<m: one block of rows per thread at once, or all on this thread.
@@ -208,9 +270,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         while start < count {
             let m = min(maxBatch, count - start)
             fill(start, m, x, y)
-            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: nh, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
-                      skipZeroA: skipZeros)
-            gemm.gemm(m: m, n: k, k: nh, a: h, aCols: ldh, transA: false, b: w2.base, bCols: k, transB: false, c: g)
+            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: ldw, transB: false, c: u1, cCols: ldh,
+                      epilogue: .reluCopy(out: h), skipZeroA: skipZeros, split: .columns, bShift: gap, cShift: gap)
+            outputs(rows: 0..<m, m: m, thread: nil)
             for i in 0..<m {
                 var best = 0
                 for j in 1..<k where g[i * k + j] > g[i * k + best] { best = j }

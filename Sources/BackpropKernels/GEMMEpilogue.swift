@@ -16,5 +16,17 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// then start on a block (`Reduce.blockRows`), as the column splits' do.
     case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>, squares: UnsafeMutablePointer<T>? = nil)
 
+    /// The same epilogue with its matrices `offset` elements further (W, relu's output or mask);
+    /// the non-finite flags and the block sums of squares are indexed by logical tile and column.
+    func shifted(by offset: Int) -> GEMMEpilogue<T> {
+        if offset == 0 { return self }
+        switch self {
+        case .none: return self
+        case .reluCopy(let out): return .reluCopy(out: out + offset)
+        case .reluMask(let mask): return .reluMask(by: mask + offset)
+        case let .sgd(w, lambda, lr, nonFinite, squares): return .sgd(w: w + offset, lambda: lambda, lr: lr, nonFinite: nonFinite, squares: squares)
+        }
+    }
+
     var isSGD: Bool { if case .sgd = self { return true }; return false }
 }

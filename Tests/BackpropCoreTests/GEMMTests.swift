@@ -157,6 +157,75 @@ struct GEMMTests {
         }
     }
 
+    /// Threads' blocks stored apart (`bShift`, `cShift`, `aShift`, as `FusedTrainer` lays out W1,
+    /// U1, H and G'): each block is read and written where it lies, with the same bits as the
+    /// plain product; the gaps hold NaN in the operands (a read of one would show) and are never
+    /// written in the results. Column splits (with the relu epilogues, and the SGD epilogue with a
+    /// thread held back so that blocks move to the other), and a row split reading A transposed.
+    @Test(arguments: [1, 2])
+    func shiftedBlocksGiveTheSameBits(threads: Int) {
+        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+        defer { pool?.shutdown() }
+        let g = ParallelGEMM<Float>(pool: pool)
+        var rng = SeededGenerator(seed: 41)
+        let gap = threads > 1 ? 16 : 0
+        for (m, n, k) in [(128, 256, 784), (13, 21, 37), (40, 70, 12), (784, 256, 128)] {
+            let blocks = (0..<threads).map { ParallelGEMM<Float>.block($0, of: threads, extent: n, unit: Float.tileColumns) }
+            let ld = n + threads * gap + 3
+            /// Row-major rows×n values stored with the blocks apart; `fill` elsewhere.
+            func spread(_ v: [Float], rows: Int, fill: Float) -> [Float] {
+                var out = [Float](repeating: fill, count: rows * ld)
+                for (t, block) in blocks.enumerated() { for i in 0..<rows { for j in block { out[i * ld + j + t * gap] = v[i * n + j] } } }
+                return out
+            }
+            let a = (0..<(m * k)).map { i in i % 3 == 0 ? 0 : Float(rng.nextUnit() - 0.5) }
+            let b = (0..<(k * n)).map { _ in Float(rng.nextUnit() - 0.5) }
+            let expected = naive(m, n, k, a, false, b, false)
+            let bs = spread(b, rows: k, fill: .nan)
+            for split in [ParallelGEMM<Float>.Split.columns, .balancedColumns] {
+                var c = [Float](repeating: -7, count: m * ld), relu = c
+                c.withUnsafeMutableBufferPointer { cp in relu.withUnsafeMutableBufferPointer { rp in
+                    g.gemm(m: m, n: n, k: k, a: a, aCols: k, transA: false, b: bs, bCols: ld, transB: false, c: cp.baseAddress!, cCols: ld,
+                           epilogue: .reluCopy(out: rp.baseAddress!), skipZeroA: true, split: split, bShift: gap, cShift: gap)
+                } }
+                let want = spread(expected, rows: m, fill: -7), wantRelu = spread(expected.map { $0 > 0 ? $0 : 0 }, rows: m, fill: -7)
+                let bad = (0..<(m * ld)).filter { c[$0].bitPattern != want[$0].bitPattern || relu[$0].bitPattern != wantRelu[$0].bitPattern }.count
+                #expect(bad == 0, "\(m)×\(k)·\(k)×\(n), threads \(threads) \(split): \(bad) stored entries differ")
+            }
+            // A row split of Aᵀ B, A (k×m here: m rows of the result) read transposed from blocks stored apart.
+            if n >= 8 {
+                let h = (0..<(k * n)).map { _ in Float(rng.nextUnit() - 0.5) }, gk = (0..<(k * 10)).map { _ in Float(rng.nextUnit() - 0.5) }
+                let hs = spread(h, rows: k, fill: .nan)
+                var c = [Float](repeating: -7, count: n * 10)
+                c.withUnsafeMutableBufferPointer { cp in
+                    g.gemm(m: n, n: 10, k: k, a: hs, aCols: ld, transA: true, b: gk, bCols: 10, transB: false, c: cp.baseAddress!,
+                           split: .rows, aShift: gap)
+                }
+                let want = naive(n, 10, k, h, true, gk, false)
+                #expect(zip(c, want).allSatisfy { $0.bitPattern == $1.bitPattern }, "Aᵀ B from \(k)×\(n) blocks apart, threads \(threads)")
+            }
+            // The SGD epilogue on W stored apart, one thread held back so that the other takes its blocks.
+            if m == 784, let pool {
+                let w0 = (0..<(m * n)).map { _ in Float(rng.nextUnit() - 0.5) }
+                let aT = (0..<(k * m)).map { i in i / 8 % 3 == 0 ? Float(0) : Float(rng.nextUnit()) }
+                let (lambda, lr): (Float, Float) = (1e-4, 0.1)
+                let gradient = naive(m, n, k, aT, true, b, false)
+                let expectedW = spread(zip(w0, gradient).map { w, g in w - lr * (g + (2 * w) * lambda) }, rows: m, fill: -7)
+                let held = ParallelGEMM<Float>(pool: pool)
+                held.beforeShare = { t in if t == 0 { usleep(50_000) } }
+                var w = spread(w0, rows: m, fill: -7), c = [Float](repeating: .nan, count: m * ld), flags = [UInt8](repeating: 0, count: m * n / 64)
+                w.withUnsafeMutableBufferPointer { wp in c.withUnsafeMutableBufferPointer { cp in flags.withUnsafeMutableBufferPointer { fp in
+                    held.gemm(m: m, n: n, k: k, a: aT, aCols: m, transA: true, b: bs, bCols: ld, transB: false, c: cp.baseAddress!, cCols: ld,
+                              epilogue: .sgd(w: wp.baseAddress!, lambda: lambda, lr: lr, nonFinite: fp.baseAddress!),
+                              skipZeroA: true, split: .balancedColumns, bShift: gap, cShift: gap)
+                } } }
+                #expect(held.lastMoved > 0, "no block moved")
+                #expect(zip(w, expectedW).allSatisfy { $0.bitPattern == $1.bitPattern }, "W stored apart: \(held.lastMoved) blocks moved")
+                #expect(flags.allSatisfy { $0 == 0 })
+            }
+        }
+    }
+
     /// `.balancedColumns` with one thread held back: the other computes its own blocks of rows,
     /// then all of the held thread's but the one that thread is left to start; the tiles that moved
     /// are computed with the same bits (the fused SGD epilogue included, as in Xᵀ G').
