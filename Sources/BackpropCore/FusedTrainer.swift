@@ -54,11 +54,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
-    /// The threads' blocks of hidden units (the column split of X W1, G W2ᵀ and Xᵀ G').
-    let blocks: [Range<Int>]
     /// Elements between one thread's block of hidden units and the next in W1, U1, H and G' (one
     /// cache line with several threads, none with one): block b's columns lie b·gap further.
     let gap: Int
+    /// The hidden units as they lie in those rows: runs of columns that are stored together, each
+    /// with how much further than its logical place it is stored (one run without a gap; else the
+    /// threads' non-empty blocks, as the column splits of X W1, G W2ᵀ and Xᵀ G' make them).
+    let runs: [(columns: Range<Int>, shift: Int)]
     /// Stored columns of W1: nh and a gap per block.
     let ldw: Int
     let X: AlignedBuffer<T>, labels: AlignedBuffer<T>
@@ -102,8 +104,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         w2 = AlignedBuffer(W2); self.learningRate = learningRate; self.lambda = lambda
         gemm = ParallelGEMM(pool: pool)
         let threads = gemm.threads
-        blocks = (0..<threads).map { ParallelGEMM<T>.block($0, of: threads, extent: nh, unit: T.tileColumns) }
         gap = threads > 1 ? 64 / MemoryLayout<T>.stride : 0
+        let gap = self.gap
+        runs = gap == 0 ? [(0..<nh, 0)]
+                        : (0..<threads).map { (ParallelGEMM<T>.block($0, of: threads, extent: nh, unit: T.tileColumns), $0 * gap) }.filter { !$0.0.isEmpty }
         ldw = nh + threads * gap
         w1 = AlignedBuffer(repeating: 0, count: d * ldw)
         ldh = AlignedBuffer<T>.paddedColumns(nh + threads * gap)
@@ -122,30 +126,24 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         self.W1 = W1
     }
 
-    /// `body(logical, stored, count)` for each row's run of columns in each thread's block: where
-    /// it starts in a row-major d×nh W1 and in the trainer's storage.
+    /// `body(logical, stored, count)` for each row's runs of W1: where each starts in a row-major
+    /// d×nh W1 and in the trainer's storage.
     func forEachW1Run(_ body: (Int, Int, Int) -> Void) {
-        for (b, block) in blocks.enumerated() where !block.isEmpty {
-            for i in 0..<d { body(i * nh + block.lowerBound, i * ldw + block.lowerBound + b * gap, block.count) }
-        }
+        for run in runs { for i in 0..<d { body(i * nh + run.columns.lowerBound, i * ldw + run.columns.lowerBound + run.shift, run.columns.count) } }
     }
 
-    /// U2 = H W2 for `rows` (into g), on thread t (nil: split as `gemm` chooses): one product per
-    /// thread block of H's columns, each continuing the FMA chains of the one before, so the sums
-    /// run over the hidden units in order as one product's do (the same bits).
-    func outputs(rows: Range<Int>, m: Int, thread t: Int?) {
-        var first = true
-        for (b, block) in blocks.enumerated() where !block.isEmpty || (gap == 0 && b == 0) {
-            let width = gap == 0 ? nh : block.count
-            let (a, w) = (H.base + block.lowerBound + b * gap, w2.base + block.lowerBound * k)
+    /// U2 = H W2 for `rows` (into G), on thread t (nil: split as `gemm` chooses): one product per
+    /// run of H's columns, each continuing the FMA chains of the one before, so that the sums run
+    /// over the hidden units in order, as one product's do (the same bits).
+    func makeU2(rows: Range<Int>, m: Int, thread t: Int?) {
+        for (r, run) in runs.enumerated() {
+            let (a, w) = (H.base + run.columns.lowerBound + run.shift, w2.base + run.columns.lowerBound * k)
             if let t {
-                gemm.gemm(thread: t, rows: rows, m: m, n: k, k: width, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false,
-                          c: G.base, accumulate: !first)
+                gemm.gemm(thread: t, rows: rows, m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false,
+                          c: G.base, accumulate: r > 0)
             } else {
-                gemm.gemm(m: m, n: k, k: width, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false, c: G.base, accumulate: !first)
+                gemm.gemm(m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false, c: G.base, accumulate: r > 0)
             }
-            first = false
-            if gap == 0 { return }
         }
     }
     deinit { rowTable.deallocate() }
@@ -208,7 +206,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let loss = rowLoss.base, gemm = self.gemm, threads = gemm.threads
         func outputs(_ t: Int) {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
-            self.outputs(rows: rows, m: m, thread: t)
+            makeU2(rows: rows, m: m, thread: t)
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
             CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count, cols: k, scale: 1 / T(m))
             if t == threads - 1 { decay() }
@@ -272,7 +270,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             fill(start, m, x, y)
             gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: ldw, transB: false, c: u1, cCols: ldh,
                       epilogue: .reluCopy(out: h), skipZeroA: skipZeros, split: .columns, bShift: gap, cShift: gap)
-            outputs(rows: 0..<m, m: m, thread: nil)
+            makeU2(rows: 0..<m, m: m, thread: nil)
             for i in 0..<m {
                 var best = 0
                 for j in 1..<k where g[i * k + j] > g[i * k + best] { best = j }
