@@ -39,9 +39,11 @@ let package = Package(
             ],
             exclude: ["README.md"],
             swiftSettings: generic),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropIO"], swiftSettings: nativeCPU),
+        /// The plain-loop oracle (no code shared with the engine), for the core's and the CLI's tests.
+        .target(name: "PlainLoopOracle", path: "Tests/PlainLoopOracle"),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
-        .testTarget(name: "CLITests", dependencies: ["BackpropIO", "BackpropExplorer", "backprop-tui"], swiftSettings: nativeCPU),
+        .testTarget(name: "CLITests", dependencies: ["BackpropIO", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]

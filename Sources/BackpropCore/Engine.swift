@@ -14,6 +14,9 @@ public struct Engine<T: Real>: Sendable {
     public let backwardNodes: [Int]
     /// Whether ∂J/∂node is wanted: params and everything computed from them.
     public let needsGrad: [Bool]
+    /// Whether a node's rows (and its gradient's) are the minibatch's rows: the inputs' are, and
+    /// each op says whether its output keeps them (`OpRule.keepsBatchRows`).
+    public let batchRows: [Bool]
 
     public init(graph: Graph, rules: RuleTable = .standard, constants: [String: T]) throws(EvalError) {
         for c in graph.constantNames where constants[c] == nil { throw .missingConstant(name: c) }
@@ -29,6 +32,13 @@ public struct Engine<T: Real>: Sendable {
             for i in graph.nodes[v].inputs { reachesLoss[graph.id(i)!] = true }
         }
         let wanted = zip(needs, reachesLoss).map { $0 && $1 }
+        var rows = [Bool](repeating: false, count: graph.nodes.count)
+        for v in graph.order {
+            let n = graph.nodes[v]
+            if let leaf = n.leaf { rows[v] = leaf == .input; continue }
+            rows[v] = rules[n.op]!.keepsBatchRows(n.inputs.map { rows[graph.id($0)!] })
+        }
+        batchRows = rows
         needsGrad = wanted
         forwardNodes = graph.order.filter { graph.nodes[$0].leaf == nil }
         backwardNodes = graph.order.reversed().filter { graph.nodes[$0].leaf == nil && wanted[$0] }

@@ -39,6 +39,9 @@ public protocol OpRule: Sendable {
     static func multiplyAdds(_ inputs: [Shape], needs: [Bool]) -> (forward: Int, backward: Int)
     /// Tensors the backward rule reads, kept between forward and backward.
     static var saves: [SavedTensor] { get }
+    /// Whether the output's rows are the minibatch's rows, given which inputs' rows are (a trace
+    /// puts such tensors, and their gradients, back in the epoch's order).
+    static func keepsBatchRows(_ inputs: [Bool]) -> Bool
 }
 
 extension OpRule {

@@ -20,6 +20,7 @@ public enum MatMulOp: OpRule {
         return (m * k * n, (needs[0] ? m * n * k : 0) + (needs[1] ? k * m * n : 0))
     }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }   // row i of A·B comes from row i of A
 }
 
 /// `H = relu(U)`: max(0, u) elementwise. Its derivative at 0 is taken to be 0.
@@ -38,6 +39,7 @@ public enum ReluOp: OpRule {
     }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
 
 /// `J = cross_entropy(U, y)`: mean over rows of −log softmax(U)[y]; U are unnormalised log-probabilities.
@@ -107,6 +109,7 @@ public enum CrossEntropyOp: OpRule {
     }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over the rows
 }
 
 /// `V = sqr(W)`: elementwise square.
@@ -123,6 +126,7 @@ public enum SqrOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += 2 \(n.inputs[0]) ⊙ \(n.outputGrad)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, needs[0] ? s[0].count : 0) }
     public static let saves: [SavedTensor] = [.input(0)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
 
 /// `s = sum(V)`: the sum of all elements, a 1×1 result.
@@ -139,6 +143,7 @@ public enum SumOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) · 1"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = []
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }
 }
 
 /// `c = add(a, b)`: elementwise sum of two matrices of one shape.
@@ -155,6 +160,7 @@ public enum AddOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad)", "\(n.grad(1)) += \(n.outputGrad)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = []
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] || inputs[1] }
 }
 
 /// `b = scale(a, λ)`: multiplication by a named constant.
@@ -171,6 +177,7 @@ public enum ScaleOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.constants[0]) \(n.outputGrad)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, needs[0] ? s[0].count : 0) }
     public static let saves: [SavedTensor] = []
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
 
 /// `Y = tanh(A)` elementwise.
@@ -187,6 +194,7 @@ public enum TanhOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) ⊙ (1 − \(n.output)²)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, needs[0] ? s[0].count : 0) }
     public static let saves: [SavedTensor] = [.output]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
 
 /// `Y = sigmoid(A)` = 1 / (1 + e^−A) elementwise.
@@ -206,6 +214,7 @@ public enum SigmoidOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) ⊙ \(n.output) ⊙ (1 − \(n.output))"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, needs[0] ? 2 * s[0].count : 0) }
     public static let saves: [SavedTensor] = [.output]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
 
 /// `e = mse(A, B)`: mean of (A − B)² over all elements, a 1×1 result.
@@ -228,6 +237,7 @@ public enum MSEOp: OpRule {
     }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, s[0].count) }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over all elements
 }
 
 /// Leaves: `X = input()` (data, no gradient) and `W = param()` (trained, gets ∇W J).

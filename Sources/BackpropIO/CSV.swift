@@ -1,14 +1,20 @@
+import BackpropCore
+
 /// CSV data: one example per row, `label,x1,…,xd`, with an optional header row.
 public enum CSV {
     public static let maxColumns = 4096
 
-    /// Parses labels and row-major features; rows must all have the same width.
-    public static func parse(_ b: [UInt8], file: String) throws(IOError) -> (labels: [Int], features: [Float], d: Int, header: [String]?) {
-        var labels: [Int] = [], features: [Float] = []
+    /// Parses labels and row-major features; rows must all have the same width. Features are read
+    /// in `precision` straight from their digits (17 significant digits round-trip in float64); a
+    /// value beyond float32's range is refused in float32 only. A leading UTF-8 byte-order mark is
+    /// skipped; control bytes (NUL and the like, other than tab and line ends) are refused.
+    public static func parse(_ b: [UInt8], file: String, precision: Precision)
+        throws(IOError) -> (labels: [Int], features: Dataset.Features, d: Int, header: [String]?) {
+        var labels: [Int] = [], floats: [Float] = [], doubles: [Double] = []
         var width: Int? = nil
         var header: [String]? = nil
         var lineNo = 0
-        var start = 0
+        var start = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var rows = 0
         while start < b.count {
             var end = start
@@ -25,6 +31,11 @@ public enum CSV {
                 fields.append(b[f0..<i]); f0 = i + 1
                 if fields.count > maxColumns { throw IOError(file, "line \(lineNo): more than \(maxColumns) columns; expected at most \(maxColumns)") }
             }
+            for (c, f) in fields.enumerated() {
+                if let bad = f.first(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+                    throw IOError(file, "line \(lineNo), column \(c + 1): control byte 0x\(String(bad, radix: 16, uppercase: true)); expected text")
+                }
+            }
             if rows == 0 && header == nil && labels.isEmpty && Double(String(decoding: trim(fields[0]), as: UTF8.self)) == nil {
                 header = fields.map { String(decoding: trim($0), as: UTF8.self) }
                 width = fields.count
@@ -36,28 +47,39 @@ public enum CSV {
             }
             width = fields.count
             for (c, f) in fields.enumerated() {
-                let text = trim(f)
-                guard let v = Double(String(decoding: text, as: UTF8.self)) else {
-                    throw IOError(file, "line \(lineNo), column \(c + 1): '\(inert(String(decoding: text, as: UTF8.self)))' is not a number; expected a decimal number")
+                let text = String(decoding: trim(f), as: UTF8.self)
+                func notANumber() -> IOError {
+                    IOError(file, "line \(lineNo), column \(c + 1): '\(inert(text))' is not a number; expected a decimal number")
                 }
-                guard v.isFinite else { throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number") }
                 if c == 0 {
+                    guard let v = Double(text) else { throw notANumber() }
+                    guard v.isFinite else { throw IOError(file, "line \(lineNo), column 1: \(v) is not finite; expected a finite number") }
                     guard v >= 0, v == v.rounded(), v < 65536 else {
                         throw IOError(file, "line \(lineNo), column 1: label \(v) is not a class index; expected a whole number from 0")
                     }
                     labels.append(Int(v))
-                } else {
-                    // Features are stored as Float: a Double beyond its range would become Inf.
-                    guard Float(v).isFinite else {
-                        throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is outside the float32 range; expected a magnitude below 3.4e38")
+                    continue
+                }
+                switch precision {
+                case .float64:
+                    guard let v = Double(text) else { throw notANumber() }
+                    guard v.isFinite else { throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number") }
+                    doubles.append(v)
+                case .float32:
+                    guard let v = Float(text) else { throw notANumber() }
+                    guard v.isFinite else {
+                        if let wide = Double(text), wide.isFinite {
+                            throw IOError(file, "line \(lineNo), column \(c + 1): \(text) is outside the float32 range; expected a magnitude below 3.4e38 (or --precision float64)")
+                        }
+                        throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number")
                     }
-                    features.append(Float(v))
+                    floats.append(v)
                 }
             }
             rows += 1
         }
         guard rows > 0, let w = width else { throw IOError(file, "no data rows; expected lines of label,x1,…,xd") }
-        return (labels, features, w - 1, header)
+        return (labels, precision == .float64 ? .doubles(doubles) : .floats(floats), w - 1, header)
     }
 
     static func trim(_ s: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

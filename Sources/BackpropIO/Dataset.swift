@@ -8,6 +8,8 @@ public struct Dataset: Sendable {
         /// Unsigned bytes scaled by 1/255 when a minibatch is built (images: 4× less memory than floats).
         case bytes([UInt8])
         case floats([Float])
+        /// Numbers as a float64 run reads them from a CSV file: every digit the file gives is kept.
+        case doubles([Double])
     }
     public var name: String
     public var features: Features
@@ -66,6 +68,7 @@ public struct Dataset: Sendable {
         switch features {
         case .bytes(let b): b.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) * Self.byteScale() } }
         case .floats(let f): f.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) } }
+        case .doubles(let f): f.withUnsafeBufferPointer { copyRows($0.baseAddress!) { T($0) } }
         }
     }
 
@@ -109,8 +112,9 @@ public struct DataSource: Sendable {
 
     public init(train: Dataset, test: Dataset?) { self.train = train; self.test = test }
 
-    /// Resolves `spiral`, `fashion-mnist`, a directory of IDX files, or a CSV file.
-    public static func load(_ spec: String, testData: String? = nil) throws(IOError) -> DataSource {
+    /// Resolves `spiral`, `fashion-mnist`, a directory of IDX files, or a CSV file. A CSV file's
+    /// numbers are read in `precision`, straight from their digits (bytes are exact either way).
+    public static func load(_ spec: String, testData: String? = nil, precision: Precision = .float64) throws(IOError) -> DataSource {
         var src: DataSource
         switch spec {
         case "spiral":
@@ -133,14 +137,14 @@ public struct DataSource: Sendable {
                 throw IOError(spec, "no such file or folder; expected spiral, fashion-mnist, a folder of IDX files or a CSV file", kind: .missing)
             }
             src = isDir.boolValue ? try idxDirectory(spec, name: (spec as NSString).lastPathComponent)
-                                  : DataSource(train: try csv(spec), test: nil)
+                                  : DataSource(train: try csv(spec, precision: precision), test: nil)
         }
         if let t = testData {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: t, isDirectory: &isDir) else {
                 throw IOError(t, "no such file or folder; expected test data (IDX folder or CSV)", kind: .missing)
             }
-            let test = isDir.boolValue ? try idxDirectory(t, name: "test").train : try csv(t)
+            let test = isDir.boolValue ? try idxDirectory(t, name: "test").train : try csv(t, precision: precision)
             guard test.d == src.train.d else { throw IOError(t, "test examples have \(test.d) features; expected \(src.train.d) like the training data") }
             src.test = test
         }
@@ -203,14 +207,14 @@ public struct DataSource: Sendable {
                        imageSide: side, digest: h.finalize().map { String(format2: $0) }.joined())
     }
 
-    static func csv(_ path: String) throws(IOError) -> Dataset {
+    static func csv(_ path: String, precision: Precision) throws(IOError) -> Dataset {
         let bytes = try FileBytes.read(path)
-        let p = try CSV.parse(bytes, file: path)
+        let p = try CSV.parse(bytes, file: path, precision: precision)
         let classes = (p.labels.max() ?? 0) + 1
         guard classes >= 2 else { throw IOError(path, "only one class (label 0); expected at least two") }
         // Labels are kept as bytes: more than 256 classes would be silently clamped.
         guard classes <= 256 else { throw IOError(path, "labels go up to \(classes - 1); expected at most 256 classes (0 to 255)") }
-        var data = Dataset(name: (path as NSString).lastPathComponent, features: .floats(p.features), labels: p.labels.map { UInt8($0) },
+        var data = Dataset(name: (path as NSString).lastPathComponent, features: p.features, labels: p.labels.map { UInt8($0) },
                            count: p.labels.count, d: p.d, classes: classes, imageSide: nil, digest: SHA256.hex(bytes))
         data.columnNames = p.header
         return data

@@ -9,8 +9,9 @@ import BackpropKernels
 /// label and zero count for 25%; by the images' extent as here for 33% (a greedy clustering of the
 /// zero masks did no better, 34%), which takes X W1 from ~490 to ~355 µs at one thread. Only the
 /// order inside a minibatch changes, not which examples it holds, so the gradient is the same up to
-/// the order of its sums. The arrangement is part of the data order, like the shuffle: the trainer,
-/// a trace and a resumed run all see it, and it depends on nothing but the data.
+/// the order of its sums. It depends on nothing but the data, so a resumed run arranges alike; it
+/// is the trainer's alone: a trace puts the rows back in the epoch's order (`Trace`), and the TUI,
+/// sessions and logs never see it.
 public struct MinibatchOrder: Sendable {
     /// Per example, in bits 32 and up: images: width of the nonzero columns (8 bits), first nonzero
     /// row (8 bits), zero count (16 bits); other data: label (16 bits), zero count (16 bits).
@@ -61,6 +62,7 @@ public struct MinibatchOrder: Sendable {
             }
         case .bytes(let b): count(b)
         case .floats(let f): count(f)
+        case .doubles(let f): count(f)
         }
         self.keys = keys
         scratch = [UInt64](repeating: 0, count: maxBatch)

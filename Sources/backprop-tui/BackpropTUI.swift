@@ -55,14 +55,18 @@ struct BackpropTUI {
         if let t = o.threads, !(1...256).contains(t) { throw .usage(flag: "--threads", message: "\(t) is not allowed; expected 1 to 256") }
         if let c = o.checkpointEvery, c < 1 { throw .usage(flag: "--checkpoint-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
         if let c = o.logEvery, c < 1 { throw .usage(flag: "--log-every", message: "\(c) is not allowed; expected a whole number ≥ 1") }
+        if let k = o.traceStep {
+            if o.trace == nil { throw .usage(flag: "--trace-step", message: "needs --trace FILE; expected --trace FILE --trace-step K") }
+            if k < 1 { throw .usage(flag: "--trace-step", message: "\(k) is not allowed; expected a whole number ≥ 1") }
+        }
         guard let scheme = Initializer(rawValue: o.initScheme) else { throw .usage(flag: "--init-scheme", message: "'\(inert(o.initScheme))' is unknown; expected he or glorot") }
         guard let rng = RandomKind(rawValue: o.rng ?? "numpy") else { throw .usage(flag: "--rng", message: "'\(inert(o.rng!))' is unknown; expected numpy or xoshiro") }
-        guard o.precision == "float32" || o.precision == "float64" else {
+        guard let precision = Precision(rawValue: o.precision) else {
             throw .usage(flag: "--precision", message: "'\(inert(o.precision))' is unknown; expected float32 or float64")
         }
         if o.`init` != nil && o.resume != nil { throw .usage(flag: "--init", message: "cannot be combined with --resume; expected one of them") }
 
-        let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
+        let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData, precision: precision) }
         let loadSeconds = Date().timeIntervalSince(start)
         if batchSize > source.train.count {
             throw .usage(flag: "--batch-size", message: "\(batchSize) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
@@ -71,8 +75,8 @@ struct BackpropTUI {
                                steps: o.steps, lr: o.lr ?? (o.isSpiral ? 1 : 0.1), lambda: o.lambda ?? 1e-4, seed: o.seed,
                                threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle, initScheme: scheme, rng: rng,
                                initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery, resumePath: o.resume,
-                               tracePath: o.trace, logPath: o.log, logEvery: o.logEvery)
-        if o.precision == "float64" {
+                               tracePath: o.trace, traceStep: o.traceStep, logPath: o.log, logEvery: o.logEvery)
+        if precision == .float64 {
             try BatchRunner<Double>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()
         } else {
             try BatchRunner<Float>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()

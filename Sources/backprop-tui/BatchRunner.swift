@@ -7,7 +7,7 @@ import Foundation
 struct RunConfig {
     var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
     var threads: Int, shuffle: Bool, initScheme: Initializer, rng: RandomKind
-    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?
+    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?, traceStep: Int?
     var logPath: String?, logEvery: Int?
 
     /// Hyperparameters that must agree between a checkpoint and the run that resumes it.
@@ -70,12 +70,20 @@ struct BatchRunner<T: Real> {
         var perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
 
         let stepsPerEpoch = (n + c.batchSize - 1) / c.batchSize
-        let planned = min(c.epochs * stepsPerEpoch, c.steps.map { step + $0 } ?? Int.max)
+        // Saturating: a huge --epochs or --steps means "until the other stops it", not an overflow.
+        let byEpochs = c.epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+        let bySteps = c.steps.map { step.addingReportingOverflow($0) }
+        let planned = min(byEpochs.overflow ? Int.max : byEpochs.partialValue,
+                          bySteps.map { $0.overflow ? Int.max : $0.partialValue } ?? Int.max)
         var arrangement = MinibatchOrder(train, maxBatch: c.batchSize)
         var testArrangement: MinibatchOrder? = nil   // made at the first evaluation, not before the first step
-        if let t = c.tracePath {
-            let m = min(c.batchSize, n - position)
-            try writeTrace(t, W1: W1, W2: W2, rows: Array(arrangement.arrange(perm[position..<(position + m)])))
+        // The update to trace, numbered as the log numbers them: this run's first unless --trace-step says.
+        let traceAt = c.tracePath == nil ? nil : c.traceStep ?? step + 1
+        if let k = traceAt, k <= step || k - 1 > planned {
+            let last = planned == Int.max ? planned : planned + 1
+            let what = k <= step ? "update \(k) was made before the checkpoint this run resumes (at update \(step))"
+                                 : "update \(k) is past the end of this run (update \(last) is the last it reaches)"
+            throw .usage(flag: "--trace-step", message: "\(what); expected \(step + 1) to \(last)")
         }
 
         let pool = c.threads > 1 ? WorkerPool(threads: c.threads) : nil
@@ -115,6 +123,9 @@ struct BatchRunner<T: Real> {
             let m = min(c.batchSize, n - position)
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = arrangement.arrange(perm[position..<(position + m)])
+            if step + 1 == traceAt, let t = c.tracePath {
+                try writeTrace(t, trainer, batch: perm[position..<(position + m)], arranged: rows, update: step + 1, epoch: epoch)
+            }
             let next = perm[min(n, position + m)..<min(n, position + 2 * m)]
             let result = trainer.step(on: train, rows: rows, next: next)
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
@@ -143,6 +154,11 @@ struct BatchRunner<T: Real> {
             try endEpoch()
         } else if sums.batches > 0 && c.steps != nil {
             last = evaluate(trainer, orders: &arrangement, &testArrangement)
+        }
+        if step + 1 == traceAt, let t = c.tracePath {   // the update that would come next (e.g. --steps 0)
+            let m = min(c.batchSize, n - position)
+            let batch = perm[position..<(position + m)]
+            try writeTrace(t, trainer, batch: batch, arranged: arrangement.arrange(batch), update: step + 1, epoch: epoch)
         }
         progress.finish()
         if let s = c.savePath { try checkpoint(s) }
@@ -187,14 +203,32 @@ struct BatchRunner<T: Real> {
         try wrap { () throws(IOError) in try log.append(obj.text) }
     }
 
-    func writeTrace(_ path: String, W1: Matrix<T>, W2: Matrix<T>, rows: [Int]) throws(Failure) {
-        let (X, y): (Matrix<T>, Matrix<T>) = train.matrix(rows: rows)
+    /// The trace of the update about to be made on `batch` (examples in the epoch's order), which
+    /// the trainer takes `arranged` (`MinibatchOrder`). The engine runs on the arranged rows, as the
+    /// trainer does, so every tensor is what the update computes, bit for bit; the trace then puts the
+    /// minibatch's rows back in the epoch's order. Its `minibatch.sum_order` says in which order of
+    /// those rows the sums over the minibatch ran (recomputing in that order gives the same bits).
+    func writeTrace(_ path: String, _ trainer: FusedTrainer<T>, batch: ArraySlice<Int>, arranged: ArraySlice<Int>,
+                    update: Int, epoch: Int) throws(Failure) {
+        let (d, k, nh) = (train.d, train.classes, config.hidden)
+        let W1 = Matrix(rows: d, cols: nh, trainer.W1), W2 = Matrix(rows: nh, cols: k, trainer.W2)
+        let (X, y): (Matrix<T>, Matrix<T>) = train.matrix(rows: Array(arranged))
+        var position: [Int: Int] = [:]   // example → its row in the arranged minibatch
+        for (r, e) in arranged.enumerated() { position[e] = r }
+        let back = batch.map { position[$0]! }
+        var sumOrder = [Int](repeating: 0, count: back.count)
+        for (u, r) in back.enumerated() { sumOrder[r] = u }
         do {
             let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
             var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
             try e.run(&s)
-            let file = SafeTensors(tensors: Trace.tensors(s, engine: e),
-                                   metadata: [("format", "backprop-tui trace 1"), ("data", train.name), ("data_sha256", train.digest)]
+            let rows: [(name: String, tensor: StoredTensor)] = [
+                ("minibatch.examples", StoredTensor(batch.map { Int64($0) }, shape: [batch.count])),
+                ("minibatch.sum_order", StoredTensor(sumOrder.map { Int64($0) }, shape: [sumOrder.count])),
+            ]
+            let file = SafeTensors(tensors: Trace.tensors(s, engine: e, rows: back) + rows,
+                                   metadata: [("format", "backprop-tui trace 1"), ("data", train.name), ("data_sha256", train.digest),
+                                              ("update", "\(update)"), ("epoch", "\(epoch + 1)")]
                                        + config.identity(precision: T.precisionName))
             try wrap { () throws(IOError) in try AtomicFile.write(file.encoded(), to: path) }
         } catch let e as EvalError { throw .eval(e) } catch let f as Failure { throw f } catch { throw .usage(flag: "--trace", message: "\(error)") }

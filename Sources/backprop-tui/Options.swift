@@ -59,8 +59,11 @@ struct Options: ParsableArguments {
     @Option(help: "Continue a run from a checkpoint written by --save or --checkpoint-every.")
     var resume: String?
 
-    @Option(help: "Write every value and gradient of the first minibatch step (before its update) to this safetensors file.")
+    @Option(help: "Write every value and gradient of one update (the first, or --trace-step's) to this safetensors file, rows in the data's order.")
     var trace: String?
+
+    @Option(name: .customLong("trace-step"), help: "With --trace: trace the K-th update of the run (counted as the log counts them, across --resume), before its weights change. (default: the run's first)")
+    var traceStep: Int?
 
     @Option(help: "Write JSON Lines: one object per epoch (and every --log-every updates).")
     var log: String?

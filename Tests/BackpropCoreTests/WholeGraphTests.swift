@@ -32,6 +32,7 @@ struct WholeGraphTests {
         static func formula(_ n: FormulaNames) -> [String] { SqrOp.formula(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = SqrOp.saves
+        static func keepsBatchRows(_ inputs: [Bool]) -> Bool { SqrOp.keepsBatchRows(inputs) }
     }
     enum MasklessRelu: OpRule {  // the relu mask dropped
         static let name = "relu"; static let arity = ReluOp.arity; static let summary = ""; static let shapeRule = ReluOp.shapeRule
@@ -41,6 +42,7 @@ struct WholeGraphTests {
         static func formula(_ n: FormulaNames) -> [String] { ReluOp.formula(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = ReluOp.saves
+        static func keepsBatchRows(_ inputs: [Bool]) -> Bool { ReluOp.keepsBatchRows(inputs) }
     }
     enum NoMeanCrossEntropy: OpRule {  // the 1/m missing
         static let name = "cross_entropy"; static let arity = CrossEntropyOp.arity; static let summary = ""; static let shapeRule = CrossEntropyOp.shapeRule
@@ -59,6 +61,7 @@ struct WholeGraphTests {
         static func formula(_ n: FormulaNames) -> [String] { CrossEntropyOp.formula(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = CrossEntropyOp.saves
+        static func keepsBatchRows(_ inputs: [Bool]) -> Bool { CrossEntropyOp.keepsBatchRows(inputs) }
     }
     enum SwappedTransposeMatMul: OpRule {  // G B instead of G Bᵀ, and A G instead of Aᵀ G
         static let name = "matmul"; static let arity = MatMulOp.arity; static let summary = ""; static let shapeRule = MatMulOp.shapeRule
@@ -70,6 +73,7 @@ struct WholeGraphTests {
         static func formula(_ n: FormulaNames) -> [String] { MatMulOp.formula(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = MatMulOp.saves
+        static func keepsBatchRows(_ inputs: [Bool]) -> Bool { MatMulOp.keepsBatchRows(inputs) }
     }
 
     @Test(arguments: ["λW", "no relu mask", "no 1/m", "swapped transposes"])

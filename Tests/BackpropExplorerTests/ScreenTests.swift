@@ -118,7 +118,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/evil\u{7}.csv"
         let rows = (0..<20).map { "\($0 % 2),\(Double($0) / 10),\(Double($0 % 3))" }.joined(separator: "\n")
-        try ("label,\u{1B}[31mred\u{1B}]0;owned\u{7},b\n" + rows + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        // C0 control bytes (ESC, BEL) are refused by the loader; C1 controls (CSI U+009B, OSC U+009D)
+        // are multi-byte UTF-8 text and reach the header: they must be shown inert.
+        try ("label,\u{1B}[31mred,b\n" + rows + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: IOError.self) { try DataSource.load(path) }
+        try ("label,\u{9B}31mred\u{9D}0;owned,b\n" + rows + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let src = try DataSource.load(path)
         let c = ExplorerConfig(data: path, dataDigest: src.train.digest, hidden: 4, batchSize: 4, lr: 1, lambda: 1e-3, seed: 1)
         let s = try ExplorerState(config: c, train: src.train, test: nil)
@@ -127,7 +131,7 @@ import Testing
             #expect(!grid.cells.contains { $0.char.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }, "\(w)×\(h)")
         }
         let text = Screen.render(s, width: 200, height: 40).text
-        #expect(text.contains("\\u{1B}[31mred"), "\(text)")
+        #expect(text.contains("\\u{009B}31mred"), "\(text)")
         #expect(text.contains("evil\\u{07}.csv"))
     }
 }

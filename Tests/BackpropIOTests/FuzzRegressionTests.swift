@@ -13,11 +13,19 @@ import Testing
     /// it was accepted (and training would have diverged at once). Now refused with the column.
     @Test func csvFeatureBeyondFloat32() throws {
         let bytes = try fixture("csv-float32-overflow.csv")
-        #expect(throws: IOError.self) { try CSV.parse(bytes, file: "f.csv") }
-        do { _ = try CSV.parse(bytes, file: "f.csv") } catch {
+        #expect(throws: IOError.self) { try CSV.parse(bytes, file: "f.csv", precision: .float32) }
+        do { _ = try CSV.parse(bytes, file: "f.csv", precision: .float32) } catch {
             #expect(error.message.contains("line 1, column 2") && error.message.contains("outside the float32 range"), "\(error)")
         }
-        #expect(throws: IOError.self) { try CSV.parse(Array("0,1e39\n1,2\n".utf8), file: "g.csv") }
-        #expect(try CSV.parse(Array("0,3e38\n1,-3e38\n".utf8), file: "h.csv").features == [3e38, -3e38])
+        #expect(throws: IOError.self) { try CSV.parse(Array("0,1e39\n1,2\n".utf8), file: "g.csv", precision: .float32) }
+        guard case .floats(let f) = try CSV.parse(Array("0,3e38\n1,-3e38\n".utf8), file: "h.csv", precision: .float32).features else {
+            Issue.record("float32 features expected"); return
+        }
+        #expect(f == [3e38, -3e38])
+        // In float64 the same file is kept as it is written.
+        guard case .doubles(let wide) = try CSV.parse(bytes, file: "f.csv", precision: .float64).features else {
+            Issue.record("float64 features expected"); return
+        }
+        #expect(wide.contains { $0.isFinite && abs($0) > Double(Float.greatestFiniteMagnitude) }, "the value beyond float32 is kept")
     }
 }

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import BackpropIO
 import CZlib
+import BackpropCore
 
 func tempDir() -> String {
     let p = NSTemporaryDirectory() + "bptest-\(UUID().uuidString)"
@@ -105,10 +106,41 @@ struct IDXTests {
 
 struct CSVTests {
     @Test func roundTripWithAndWithoutHeader() throws {
-        let a = try CSV.parse(Array("label,a,b\n0,1.5,2\n1,-3,4e-1\n".utf8), file: "t.csv")
-        #expect(a.labels == [0, 1] && a.features == [1.5, 2, -3, 0.4] && a.d == 2 && a.header == ["label", "a", "b"])
-        let b = try CSV.parse(Array("2,1,1\r\n\n0,0,0\n".utf8), file: "t.csv")
+        let a = try CSV.parse(Array("label,a,b\n0,1.5,2\n1,-3,4e-1\n".utf8), file: "t.csv", precision: .float32)
+        guard case .floats(let f) = a.features else { Issue.record("float32 features expected"); return }
+        #expect(a.labels == [0, 1] && f == [1.5, 2, -3, 0.4] && a.d == 2 && a.header == ["label", "a", "b"])
+        let b = try CSV.parse(Array("2,1,1\r\n\n0,0,0\n".utf8), file: "t.csv", precision: .float32)
         #expect(b.labels == [2, 0] && b.d == 2 && b.header == nil)
+    }
+
+    /// float64 reads the digits straight to Double (17 significant digits round-trip exactly, and
+    /// values beyond float32's range are kept); float32 straight to Float (no double rounding).
+    @Test func featuresKeepThePrecisionOfTheRun() throws {
+        var g = SeededGenerator(seed: 21)
+        let values = (0..<200).map { _ in (Double(g.nextIndex(below: 1 << 30)) / Double(1 << 30) - 0.5) * pow(10, Double(g.nextIndex(below: 40)) - 20) }
+        let text = values.map { "0," + String(format: "%.17g", $0) }.joined(separator: "\n") + "\n1,3e300\n"
+        let wide = try CSV.parse(Array(text.utf8), file: "t.csv", precision: .float64)
+        guard case .doubles(let d) = wide.features else { Issue.record("float64 features expected"); return }
+        #expect(d == values + [3e300])
+        let narrowText = values.map { "0," + String(format: "%.9g", $0) }.joined(separator: "\n") + "\n1,2\n"
+        let narrow = try CSV.parse(Array(narrowText.utf8), file: "t.csv", precision: .float32)
+        guard case .floats(let f) = narrow.features else { Issue.record("float32 features expected"); return }
+        #expect(f == values.map { Float(String(format: "%.9g", $0))! } + [2])
+        expectIOError("line 3, column 2: 3e300 is outside the float32 range") {
+            _ = try CSV.parse(Array("0,1\n1,2\n0,3e300\n".utf8), file: "t.csv", precision: .float32)
+        }
+    }
+
+    /// A byte-order mark is not a header; control bytes inside a field are refused with the place.
+    @Test func byteOrderMarkAndControlBytes() throws {
+        let bom = try CSV.parse([0xEF, 0xBB, 0xBF] + Array("1,2,3\n0,4,5\n".utf8), file: "t.csv", precision: .float64)
+        #expect(bom.labels == [1, 0] && bom.header == nil)
+        let bomHeader = try CSV.parse([0xEF, 0xBB, 0xBF] + Array("label,a\n1,2\n0,4\n".utf8), file: "t.csv", precision: .float64)
+        #expect(bomHeader.header == ["label", "a"] && bomHeader.labels == [1, 0])
+        for (text, place) in [("0,1\u{0}5,2\n1,2,3\n", "line 1, column 2: control byte 0x0"), ("0,1,2\n1,\u{7}2,3\n", "line 2, column 2: control byte 0x7"),
+                              ("0,1,2\n1,2,3\u{1B}\n", "line 2, column 3: control byte 0x1B"), ("0,1\u{7F},2\n", "line 1, column 2: control byte 0x7F")] {
+            expectIOError(place) { _ = try CSV.parse(Array(text.utf8), file: "t.csv", precision: .float64) }
+        }
     }
 
     @Test(arguments: [
@@ -119,15 +151,15 @@ struct CSVTests {
         ("", "no data rows"),
         ("label,x\n", "no data rows"),
         ("1.5,2\n", "label 1.5 is not a class index"),
-        ("0,\u{1B}[31m\n", "'\\u{1B}[31m' is not a number"),
+        ("0,\u{1B}[31m\n", "control byte 0x1B"),
     ])
     func badInputs(_ text: String, _ message: String) {
-        expectIOError(message) { _ = try CSV.parse(Array(text.utf8), file: "t.csv") }
+        expectIOError(message) { _ = try CSV.parse(Array(text.utf8), file: "t.csv", precision: .float32) }
     }
 
     @Test func columnCap() {
         let wide = "0," + Array(repeating: "1", count: CSV.maxColumns + 1).joined(separator: ",") + "\n"
-        expectIOError("more than 4096 columns") { _ = try CSV.parse(Array(wide.utf8), file: "t.csv") }
+        expectIOError("more than 4096 columns") { _ = try CSV.parse(Array(wide.utf8), file: "t.csv", precision: .float32) }
     }
 }
 
@@ -140,7 +172,8 @@ struct GatherTests {
         let floats = (0..<(n * d)).map { Float($0) * 0.25 - 3 }
         let labels = (0..<n).map { UInt8($0 % 4) }
         let indices = (0..<20).map { ($0 * 7 + 3) % n }
-        for features in [Dataset.Features.bytes(bytes), .floats(floats)] {
+        let doubles = floats.map { Double($0) }
+        for features in [Dataset.Features.bytes(bytes), .floats(floats), .doubles(doubles)] {
             let data = Dataset(name: "t", features: features, labels: labels, count: n, d: d, classes: 4, imageSide: nil, digest: "")
             var x = [Float](repeating: -99, count: 20 * d), y = [Float](repeating: -99, count: 20)
             x.withUnsafeMutableBufferPointer { xp in
@@ -153,6 +186,7 @@ struct GatherTests {
                     switch features {
                     case .bytes: want = Float(bytes[i * d + j]) * (1 / 255 as Float)
                     case .floats: want = floats[i * d + j]
+                    case .doubles: want = Float(doubles[i * d + j])
                     }
                     #expect(x[r * d + j] == (rows.contains(r) ? want : -99), "row \(r) column \(j)")
                 }
