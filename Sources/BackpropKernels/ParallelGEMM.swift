@@ -12,6 +12,9 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     /// Runs on thread t before it starts its share of a `.balancedColumns` product: tests hold a
     /// thread back with it, so that another takes its blocks.
     var beforeShare: ((Int) -> Void)? = nil
+    /// Runs on thread t once it has claimed all it can of a `.balancedColumns` product: a test's
+    /// handshake releases the held thread here, so what moves depends on no thread's speed.
+    var afterShare: ((Int) -> Void)? = nil
 
     public init(pool: WorkerPool?) {
         self.pool = pool
@@ -100,7 +103,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
             for c in claims { c.reset(blocks) }
             let claims = self.claims
             let moved = Atomic<Int>(0)
-            let hold = beforeShare
+            let (hold, release) = (beforeShare, afterShare)
             pool!.run { t in
                 hold?(t)
                 func compute(_ block: Int, of owner: Int) {
@@ -114,6 +117,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
                     let owner = (t + other) % threads
                     while let b = claims[owner].takeLast() { compute(b, of: owner); moved.add(1, ordering: .relaxed) }
                 }
+                release?(t)
             }
             lastMoved = moved.load(ordering: .relaxed)
             return

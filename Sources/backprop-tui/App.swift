@@ -38,7 +38,8 @@ final class App {
 
     static let speeds = [0.25, 0.5, 1, 2, 4, 8]
     /// BACKPROP_TUI_FAULT=trap makes the first frame crash (tests check the terminal comes back);
-    /// `pause` waits 2 s after it before reading keys (tests type into that window).
+    /// `pause:PATH` waits after it, before reading keys, until PATH exists (at most a minute): a
+    /// test types into that window, then makes the file.
     static let fault = ProcessInfo.processInfo.environment["BACKPROP_TUI_FAULT"]
 
     var chrome: Chrome {
@@ -58,14 +59,17 @@ final class App {
         if replay == nil, let p = recordPath { startRecording(p, term) }
         var dirty = true
         var quickErrors = 0
-        var pause = App.fault == "pause"
+        var gate = App.fault.flatMap { $0.hasPrefix("pause:") ? String($0.dropFirst(6)) : nil }
         while true {
             if dirty {
                 term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options, chrome: chrome))
                 dirty = false
                 // For the terminal-restore test: a Swift trap with the screen taken over.
                 if App.fault == "trap" { fatalError("injected fault (BACKPROP_TUI_FAULT=trap)") }
-                if pause { pause = false; usleep(2_000_000) }
+                if let g = gate {
+                    gate = nil
+                    for _ in 0..<6000 where access(g, F_OK) != 0 { usleep(10_000) }
+                }
             }
             if Signals.pending != 0 { break }
             let wait = ContinuousClock.now

@@ -212,14 +212,14 @@ struct GEMMTests {
                 let gradient = naive(m, n, k, aT, true, b, false)
                 let expectedW = spread(zip(w0, gradient).map { w, g in w - lr * (g + (2 * w) * lambda) }, rows: m, fill: -7)
                 let held = ParallelGEMM<Float>(pool: pool)
-                held.beforeShare = { t in if t == 0 { usleep(50_000) } }
+                holdBack(held, thread: 0)
                 var w = spread(w0, rows: m, fill: -7), c = [Float](repeating: .nan, count: m * ld), flags = [UInt8](repeating: 0, count: m * n / 64)
                 w.withUnsafeMutableBufferPointer { wp in c.withUnsafeMutableBufferPointer { cp in flags.withUnsafeMutableBufferPointer { fp in
                     held.gemm(m: m, n: n, k: k, a: aT, aCols: m, transA: true, b: bs, bCols: ld, transB: false, c: cp.baseAddress!, cCols: ld,
                               epilogue: .sgd(w: wp.baseAddress!, lambda: lambda, lr: lr, nonFinite: fp.baseAddress!),
                               skipZeroA: true, split: .balancedColumns, bShift: gap, cShift: gap)
                 } } }
-                #expect(held.lastMoved > 0, "no block moved")
+                #expect(held.lastMoved == 6, "\(held.lastMoved) blocks moved; expected all of thread 0's but its first")
                 #expect(zip(w, expectedW).allSatisfy { $0.bitPattern == $1.bitPattern }, "W stored apart: \(held.lastMoved) blocks moved")
                 #expect(flags.allSatisfy { $0 == 0 })
             }
@@ -244,7 +244,7 @@ struct GEMMTests {
             let pool = WorkerPool(threads: 2)
             defer { pool.shutdown() }
             let g = ParallelGEMM<Float>(pool: pool)
-            g.beforeShare = { t in if t == held { usleep(50_000) } }
+            holdBack(g, thread: held)
             var w = w0, c = [Float](repeating: .nan, count: m * n), flags = [UInt8](repeating: 0, count: 4 * m * n / 256)
             w.withUnsafeMutableBufferPointer { wp in
                 c.withUnsafeMutableBufferPointer { cp in

@@ -65,7 +65,7 @@ struct ReduceTests {
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
         defer { pool?.shutdown() }
         let g = ParallelGEMM<T>(pool: pool)
-        if let hold { g.beforeShare = { t in if t == hold { usleep(30_000) } } }
+        if let hold { holdBack(g, thread: hold) }
         func train(squares: UnsafeMutablePointer<T>?) -> [T] {
             var w = w0, c = [T](repeating: .nan, count: m * n), flags = [UInt8](repeating: 0, count: m * n)
             w.withUnsafeMutableBufferPointer { wp in
@@ -87,7 +87,8 @@ struct ReduceTests {
         let what = "\(T.self) \(m)×\(n)×\(k) threads=\(threads) \(split) hold=\(String(describing: hold))"
         #expect(folded.bitPattern == Self.definition(w, rows: m, cols: n, square: true).bitPattern, "ΣW² \(what)")
         #expect(zip(w, train(squares: nil)).allSatisfy { $0.bitPattern == $1.bitPattern }, "W \(what)")
-        if hold != nil { #expect(g.lastMoved > 0, "no block moved: \(what)") }
+        // Every block of the held thread's share but its first moves (m rows: ⌈m/128⌉ blocks).
+        if hold != nil { #expect(g.lastMoved == (m + ParallelGEMM<T>.rowBlock - 1) / ParallelGEMM<T>.rowBlock - 1, "\(g.lastMoved) blocks moved: \(what)") }
     }
 
     @Test func sgdEpilogueSumsTheSquaresOfTheUpdatedWeights() {

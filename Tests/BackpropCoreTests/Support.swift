@@ -1,4 +1,6 @@
+import Foundation
 @testable import BackpropCore
+@testable import BackpropKernels
 
 /// A seeded Figure 6.11 problem in Double.
 struct Problem {
@@ -68,4 +70,13 @@ func wholeGraphCheckPasses(_ p: Problem, rules: RuleTable = .standard) -> Bool {
         for i in 0..<n.count where !agrees(a[name]!.storage[i], n.storage[i]) { return false }
     }
     return true
+}
+
+/// Holds thread `held` of a two-thread `.balancedColumns` product back until the other thread has
+/// claimed all it can (a handshake, not a sleep): the other then takes every block of the held
+/// thread's share but the one it leaves it, whatever either thread's speed.
+func holdBack<T>(_ g: ParallelGEMM<T>, thread held: Int) {
+    let released = DispatchSemaphore(value: 0)
+    g.beforeShare = { t in if t == held { released.wait() } }
+    g.afterShare = { t in if t != held { released.signal() } }
 }

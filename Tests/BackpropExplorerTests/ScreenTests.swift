@@ -105,6 +105,12 @@ import Testing
                 for h in [0, 1, 2, 5, 11, 12, 13, 16, 23, 24, 25, 35, 36, 40, 100] {
                     let g = Screen.render(s, width: w, height: h)
                     #expect(g.width == w && g.height == h)
+                    // Every line fits; at 40×12 and up the header shows the step, below it a notice.
+                    let text = g.text.split(separator: "\n", omittingEmptySubsequences: false)
+                    #expect(text.allSatisfy { $0.count <= w }, "\(w)×\(h)")
+                    if w >= 80 && h >= 12 { #expect(text.first?.contains("step \(s.position)/22") == true, "\(w)×\(h)") }
+                    else if w >= 40 && h >= 12 { #expect(text.first?.hasPrefix(" spiral 3→8→3") == true, "\(w)×\(h)") }
+                    else if w >= 18 && h >= 1 { #expect(g.text.hasPrefix("terminal too small"), "\(w)×\(h): \(g.text)") }
                 }
             }
         }

@@ -99,9 +99,10 @@ struct BatchTests {
 
     @Test func sigintFinishesTheStepSavesAndResumes() throws {
         let dir = tempDir()
-        let args = ["--batch", "--epochs", "100000", "--batch-size", "64", "--save", "\(dir)/ck.st"]
+        let args = ["--batch", "--epochs", "100000", "--batch-size", "64", "--save", "\(dir)/ck.st", "--log", "\(dir)/log.jsonl", "--log-every", "1"]
         let (p, o, e) = Binary.start(args)
-        Thread.sleep(forTimeInterval: 1.0)
+        // Interrupted once it has logged 25 updates: the signal comes on an observed event, mid-run.
+        #expect(waitForLines("\(dir)/log.jsonl", count: 25, while: p) >= 25)
         p.interrupt()
         let r = Binary.finish(p, o, e)
         #expect(r.status == 130, "\(r.stderr)")
@@ -114,7 +115,7 @@ struct BatchTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(Binary.run(["--batch", "--epochs", "\(epochs)", "--batch-size", "64", "--save", "\(dir)/u.st"]).status == 0)
         #expect(weights("\(dir)/r.st") == weights("\(dir)/u.st"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["ck.st", "r.st", "u.st"], "no temporary files")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["ck.st", "log.jsonl", "r.st", "u.st"], "no temporary files")
     }
 
     /// An IDX folder big enough that the products are split between threads.

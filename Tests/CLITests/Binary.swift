@@ -48,14 +48,34 @@ func tempDir() -> String {
     return p
 }
 
+/// Time limits of the end-to-end tests: they wait for an observed event (a line, a screen), and give
+/// up only after the limit, which `BACKPROP_TEST_TIME_SCALE` multiplies on a slow or busy machine.
+enum TestTime {
+    static let scale = Double(ProcessInfo.processInfo.environment["BACKPROP_TEST_TIME_SCALE"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 1
+    /// The deadline `seconds` (scaled) from now.
+    static func deadline(_ seconds: Double) -> Date { Date().addingTimeInterval(seconds * scale) }
+}
+
 /// A line another process writes as it ends (e.g. `echo EXIT=$? > rc` after the TUI), once it is
-/// there in full; what the file holds after `seconds` otherwise (nil: no file).
-func waitForLine(_ path: String, seconds: Double = 10) -> String? {
-    let end = Date().addingTimeInterval(seconds)
+/// there in full; what the file holds at the time limit otherwise (nil: no file).
+func waitForLine(_ path: String, seconds: Double = 20) -> String? {
+    let end = TestTime.deadline(seconds)
     while true {
         let s = try? String(contentsOfFile: path, encoding: .utf8)
         if s?.hasSuffix("\n") == true || Date() >= end { return s }
         usleep(20_000)
+    }
+}
+
+/// Waits until the file at `path` holds `count` complete lines (a log the process under test writes),
+/// or `process` has ended, or the time limit; returns the lines there are.
+@discardableResult
+func waitForLines(_ path: String, count: Int, while process: Process? = nil, seconds: Double = 30) -> Int {
+    let end = TestTime.deadline(seconds)
+    while true {
+        let n = bytes(path).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        if n >= count || process?.isRunning == false || Date() >= end { return n }
+        usleep(2_000)
     }
 }
 

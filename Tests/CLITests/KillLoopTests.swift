@@ -1,3 +1,4 @@
+import BackpropCore
 import BackpropIO
 import Foundation
 import Testing
@@ -19,11 +20,15 @@ import Testing
         try #require(ref.status == 0, "\(ref.stderr)")
         let ck = "\(dir)/ck.st"
         var torn = 0, killed = 0, finishedEarly = 0
-        var rng = SystemRandomNumberGenerator()
+        // Each run is killed once it has logged a seeded number of updates: after the log line of an
+        // update comes its checkpoint, so the kill lands somewhere in or around that write.
+        var rng = SeededGenerator(seed: 2026)
+        let log = "\(dir)/log.jsonl"
         for _ in 0..<Self.kills {
             let resume = FileManager.default.fileExists(atPath: ck) ? ["--resume", ck] : []
-            let (p, o, e) = Binary.start(common + resume + ["--save", ck])
-            usleep(UInt32.random(in: 5_000...60_000, using: &rng))
+            try? FileManager.default.removeItem(atPath: log)
+            let (p, o, e) = Binary.start(common + resume + ["--save", ck, "--log", log, "--log-every", "1"])
+            waitForLines(log, count: 1 + rng.nextIndex(below: 8), while: p)
             if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
             let r = Binary.finish(p, o, e)
             if r.status == 0 { finishedEarly += 1; try? FileManager.default.removeItem(atPath: ck) }   // start over

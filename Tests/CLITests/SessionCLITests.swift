@@ -28,7 +28,7 @@ struct SessionCLITests {
             t.keys("q")
             // Gone before the server is killed: a hang-up racing the sanitizer's exit-time leak
             // check (a ptrace stop that the hang-up's SIGCONT cancels) can leave it spinning.
-            let end = Date().addingTimeInterval(10)
+            let end = TestTime.deadline(10)
             while let pid, Glibc.kill(pid, 0) == 0, Date() < end { usleep(20_000) }
         }
         return applied

@@ -1,4 +1,5 @@
 import Foundation
+import BackpropCore
 import Testing
 
 /// The TUI gives the terminal back however it ends. Each catchable path runs
@@ -66,9 +67,9 @@ struct TerminalRestoreTests {
         let t = Tmux(width: 100, height: 30, command: "sh -c 'LANG=C.UTF-8 \(Binary.path) --seed 7; echo EXIT=$? > \(dir)/rc; sleep 60'")
         defer { t.kill() }
         #expect(t.wait { $0.contains("step 0/22") }.contains("step 0/22"))
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededGenerator(seed: 1000)
         let sizes = Int(ProcessInfo.processInfo.environment["BACKPROP_RESIZES"] ?? "") ?? 1000
-        for _ in 0..<sizes { t.resize(Int.random(in: 1...300, using: &rng), Int.random(in: 1...100, using: &rng)) }
+        for _ in 0..<sizes { t.resize(1 + rng.nextIndex(below: 300), 1 + rng.nextIndex(below: 100)) }
         t.resize(100, 30)
         t.keys("Right")
         let s = t.settled { $0.contains("step 1/22") }
@@ -79,14 +80,16 @@ struct TerminalRestoreTests {
     }
 
     /// An arrow typed the moment the first frame shows is a step, not a stray Escape: the terminal's
-    /// keypad mode is on before anything is drawn. (The 2 s pause holds that moment open.)
+    /// keypad mode is on before anything is drawn. (The TUI holds that moment open, before it reads
+    /// a key, until the test has typed and says so by making the gate file.)
     @Test func anArrowTypedAsTheFirstFrameAppearsIsNotLost() {
         let dir = tempDir()
-        let t = Tmux(width: 100, height: 30, command: "TERM=screen LANG=C.UTF-8 BACKPROP_TUI_FAULT=pause \(Binary.path) --seed 7; echo EXIT=$? > \(dir)/rc; sleep 60")
+        let t = Tmux(width: 100, height: 30, command: "TERM=screen LANG=C.UTF-8 BACKPROP_TUI_FAULT=pause:\(dir)/gate \(Binary.path) --seed 7; echo EXIT=$? > \(dir)/rc; sleep 60")
         defer { t.kill() }
         #expect(t.wait { $0.contains("step 0/22") }.contains("step 0/22"))
         #expect(t.format("#{keypad_cursor_flag}") == "1", "keypad mode is on while the first frame is shown")
         t.keys("Right")
+        writeFixture("\(dir)/gate", [])
         let s = t.wait { $0.contains("step 1/22") }
         #expect(s.contains("step 1/22"), "the arrow was a step:\n\(s)")
         t.keys("q")

@@ -77,8 +77,8 @@ final class Tmux {
 
     /// Polls the screen until `condition` holds (or `seconds` pass); returns the last screen.
     @discardableResult
-    func wait(seconds: Double = 10, _ condition: (String) -> Bool) -> String {
-        let end = Date().addingTimeInterval(seconds)
+    func wait(seconds: Double = 20, _ condition: (String) -> Bool) -> String {
+        let end = TestTime.deadline(seconds)
         var s = screen
         while !condition(s) && Date() < end {
             usleep(20_000)
@@ -89,9 +89,9 @@ final class Tmux {
 
     /// Like `wait`, then also until the screen stops changing (a frame may arrive in pieces).
     @discardableResult
-    func settled(seconds: Double = 10, _ condition: (String) -> Bool) -> String {
+    func settled(seconds: Double = 20, _ condition: (String) -> Bool) -> String {
         var s = wait(seconds: seconds, condition)
-        let end = Date().addingTimeInterval(seconds)
+        let end = TestTime.deadline(seconds)
         while Date() < end {
             usleep(30_000)
             let t = screen
