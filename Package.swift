@@ -18,7 +18,7 @@ let package = Package(
     products: [
         .executable(name: "backprop-tui", targets: ["backprop-tui"]),
         /// The core, I/O and explorer as a library (for the fuzz targets in Fuzz/).
-        .library(name: "BackpropLibrary", targets: ["BackpropCore", "BackpropIO", "BackpropExplorer"]),
+        .library(name: "BackpropLibrary", targets: ["BackpropCore", "BackpropData", "BackpropIO", "BackpropExplorer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -27,24 +27,25 @@ let package = Package(
         .target(name: "CSupport"),
         .target(name: "BackpropKernels", dependencies: ["CSupport"], exclude: ["README.md"], swiftSettings: kernelFlags),
         .target(name: "BackpropCore", dependencies: ["BackpropKernels"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropData", dependencies: ["BackpropCore", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .target(name: "BackpropIO", dependencies: ["BackpropCore", "BackpropKernels", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
-        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropIO"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropIO", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropData"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CNcurses"),
         .executableTarget(
             name: "backprop-tui",
             dependencies: [
-                "BackpropCore", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
+                "BackpropCore", "BackpropData", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
             swiftSettings: generic),
         /// The plain-loop oracle (no code shared with the engine), for the core's and the CLI's tests.
         .target(name: "PlainLoopOracle", path: "Tests/PlainLoopOracle"),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
-        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
-        .testTarget(name: "CLITests", dependencies: ["BackpropIO", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
+        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropIO", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "BackpropData", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]
 )

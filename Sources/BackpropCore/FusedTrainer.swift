@@ -50,7 +50,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// terms in shuffled order, 33% when the minibatch is arranged (`MinibatchOrder`); in Xᵀ G',
     /// an example for each half of a tile when its 4 pixels there are 0: 38%.
     public var skipZeros = true
-    public let gemm: ParallelGEMM<T>
+    /// The products, on the trainer's own threads (`threads` of them, the caller's included).
+    let gemm: ParallelGEMM<T>
+    /// Threads the products use.
+    public var threads: Int { gemm.threads }
 
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
@@ -98,11 +101,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// J and J_MLE of the last step (before its update), and where a NaN/Inf first appeared.
     public struct StepResult: Sendable { public var J: T; public var JMLE: T; public var nonFinite: String? }
 
-    public init(d: Int, nh: Int, k: Int, maxBatch: Int, W1: [T], W2: [T], learningRate: T, lambda: T, pool: WorkerPool?) {
+    /// A trainer on `threads` threads (1: the caller's alone); results are the same bits for every count.
+    public init(d: Int, nh: Int, k: Int, maxBatch: Int, W1: [T], W2: [T], learningRate: T, lambda: T, threads: Int) {
         precondition(W1.count == d * nh && W2.count == nh * k)
         self.d = d; self.nh = nh; self.k = k; self.maxBatch = maxBatch
         w2 = AlignedBuffer(W2); self.learningRate = learningRate; self.lambda = lambda
-        gemm = ParallelGEMM(pool: pool)
+        gemm = ParallelGEMM(pool: threads > 1 ? WorkerPool(threads: threads) : nil)
         let threads = gemm.threads
         gap = threads > 1 ? 64 / MemoryLayout<T>.stride : 0
         let gap = self.gap
@@ -146,7 +150,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             }
         }
     }
-    deinit { rowTable.deallocate() }
+    deinit { rowTable.deallocate(); gemm.pool?.shutdown() }
 
     /// One minibatch step on `m` examples; `fill` writes X (m×d) and the labels (as T) into the buffers.
     public func step(m: Int, fill: (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> StepResult {

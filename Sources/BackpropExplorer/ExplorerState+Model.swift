@@ -1,5 +1,5 @@
 import BackpropCore
-import BackpropIO
+import BackpropData
 
 extension ExplorerState {
     /// A fresh exploration: weights from the seed (He initialisation), the first minibatch, position 0.

@@ -1,5 +1,5 @@
 import BackpropCore
-import BackpropIO
+import BackpropData
 
 /// Everything the explorer shows, as a value: the model, the minibatch being stepped through,
 /// the step cursor (a `Stepper`, so stepping back restores a kept state) and the view settings.

@@ -1,5 +1,5 @@
 import BackpropCore
-import BackpropIO
+import BackpropData
 
 /// The `:` command language: parsing into actions, and completion.
 public enum REPL {
@@ -76,5 +76,5 @@ public enum REPL {
     }
 
     /// Control characters made visible, so untrusted text cannot drive the terminal.
-    public static func inert(_ s: String) -> String { BackpropIO.inert(s, limit: 4096) }
+    public static func inert(_ s: String) -> String { BackpropData.inert(s, limit: 4096) }
 }

@@ -1,5 +1,6 @@
 import BackpropCore
 import Foundation
+import BackpropData
 
 /// Rendering: a pure function of the state (and the size and terminal abilities) into a cell grid.
 public enum Screen {

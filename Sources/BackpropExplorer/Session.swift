@@ -1,5 +1,5 @@
 import BackpropCore
-import BackpropIO
+import BackpropData
 
 /// A recorded session: a header line, then one JSON Lines record per action, digest or marker.
 ///

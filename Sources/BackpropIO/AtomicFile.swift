@@ -1,4 +1,5 @@
 import Foundation
+import BackpropData
 
 /// The system calls file writing goes through; tests substitute a version that "crashes" at a
 /// chosen call, to show a write interrupted anywhere leaves the old file or the new one.

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 
 /// CSV data: one example per row, `label,x1,…,xd`, with an optional header row.
 public enum CSV {

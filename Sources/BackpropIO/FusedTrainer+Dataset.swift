@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 
 extension FusedTrainer {
     /// One training step on examples `rows` of `data`, with the rows of the next step (`next`)

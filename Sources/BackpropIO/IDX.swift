@@ -1,3 +1,4 @@
+import BackpropData
 /// The IDX format of MNIST-like data sets: big-endian header, dims, then unsigned bytes.
 public struct IDXArray: Sendable, Equatable {
     public var dims: [Int]
@@ -75,8 +76,4 @@ public struct IDXArray: Sendable, Equatable {
     }
 }
 
-func hex(_ b: ArraySlice<UInt8>) -> String { b.map { String(format2: $0) }.joined(separator: " ") }
-
-extension String {
-    init(format2 v: UInt8) { let s = String(v, radix: 16); self = s.count == 1 ? "0" + s : s }
-}
+func hex(_ b: ArraySlice<UInt8>) -> String { b.map { String(hexByte: $0) }.joined(separator: " ") }

@@ -1,4 +1,5 @@
 import BackpropKernels
+import BackpropData
 
 /// Arranges each minibatch so that examples alike sit together: images by the width of their
 /// nonzero part, then its top row, then their count of zero pixels; other data by label, then count

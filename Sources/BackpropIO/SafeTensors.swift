@@ -1,3 +1,4 @@
+import BackpropData
 /// A tensor as stored in a safetensors file: dtype, shape and little-endian bytes.
 public struct StoredTensor: Equatable, Sendable {
     public var dtype: String

@@ -2,6 +2,7 @@ import BackpropCore
 import BackpropExplorer
 import BackpropIO
 import Foundation
+import BackpropData
 
 /// The TUI's speed without a terminal: key to redrawn frame (reducer plus render into a 120×40
 /// grid) for each key of a walk through one step, and the time from start to the first frame.

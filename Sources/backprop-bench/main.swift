@@ -2,6 +2,7 @@ import BackpropCore
 import BackpropIO
 import BackpropKernels
 import Foundation
+import BackpropData
 
 /// GEMM GFLOP/s for each product of one Figure 6.11 training step (784-256-10, m = 128), and the
 /// fused step's time, at 1 and 2 threads. Best of 5 runs of ≥ 0.2 s each.
@@ -123,11 +124,13 @@ for threads in [1, 2] {
         }
         print(line)
     }
-    // The fused step on random data, with the input already in place (no gather).
+    // The fused step on random data, with the input already in place (no gather). The trainer has
+    // threads of its own: the products' pool stops first, so no idle worker competes with them.
+    pool?.shutdown()
     var r2 = SeededGenerator(seed: 2)
     let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &r2)
     let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &r2)
-    let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.01, lambda: 1e-4, pool: pool)
+    let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.01, lambda: 1e-4, threads: threads)
     let X = (0..<(m * d)).map { _ in Float(r2.nextUnit()) }
     let y = (0..<m).map { _ in Float(r2.nextIndex(below: k)) }
     // Steady state, as in training: the mean of 5 × 100 consecutive steps, best run kept.
@@ -164,5 +167,4 @@ for threads in [1, 2] {
                          bytes ? "X read as bytes" : "X gathered as floats", t * 1e6, Double(m) / t, "\(skip)"))
         }
     }
-    pool?.shutdown()
 }

@@ -3,6 +3,7 @@ import BackpropIO
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import BackpropData
 #endif
 
 /// The interactive loop: keys in, actions through the reducer, frames out; recording and replay
@@ -12,51 +13,42 @@ final class App {
     /// The configuration the session started from and everything applied since (a session's log).
     let initial: ExplorerState
     var log: [Session.Line] = []
-    var replay: Replay?
-    var playing = false
-    var speed = 1.0
+    /// The replay being watched, until the user takes the session over.
+    var player: ReplayPlayer?
     var recorder: SessionRecorder?
     let recordPath: String?
     let title: String?, description: String?
     let clock = ContinuousClock.now
     /// Time offset of the log (a replay taken over continues the recording's times).
     var base = 0.0
-    var lastPlayed = ContinuousClock.now
 
     let term: Terminal
 
     init(term: Terminal, start: ExplorerState, replay: Replay?, recordPath: String?, title: String?, description: String?) throws(Failure) {
         self.term = term
-        state = start; initial = start; self.replay = replay
+        state = start; initial = start
         self.recordPath = recordPath; self.title = title; self.description = description
-        playing = replay != nil
+        player = replay.map { ReplayPlayer($0, now: 0) }
     }
 
-    var now: Double {
-        base + App.seconds(ContinuousClock.now - clock)
-    }
+    /// Seconds since the app started (the replay's clock).
+    var elapsed: Double { App.seconds(ContinuousClock.now - clock) }
+    /// The log's time now.
+    var now: Double { base + elapsed }
 
-    static let speeds = [0.25, 0.5, 1, 2, 4, 8]
     /// BACKPROP_TUI_FAULT=trap makes the first frame crash (tests check the terminal comes back);
     /// `pause:PATH` waits after it, before reading keys, until PATH exists (at most a minute): a
     /// test types into that window, then makes the file.
     static let fault = ProcessInfo.processInfo.environment["BACKPROP_TUI_FAULT"]
 
     var chrome: Chrome {
-        var c = Chrome(recording: recorder?.path)
-        if let r = replay {
-            let name = r.file.header.title.map { "'" + inert($0, limit: 32) + "' " } ?? ""
-            c.replay = "replay \(name)\(r.index)/\(r.file.lines.count) ×\(App.format(speed)) \(playing ? "playing" : "paused")"
-        }
-        return c
+        Chrome(recording: recorder?.path, replay: player?.indicator)
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
 
-    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
-
     func run() throws(Failure) {
-        if replay == nil, let p = recordPath { startRecording(p, term) }
+        if player == nil, let p = recordPath { startRecording(p, term) }
         var dirty = true
         var quickErrors = 0
         var gate = App.fault.flatMap { $0.hasPrefix("pause:") ? String($0.dropFirst(6)) : nil }
@@ -73,7 +65,7 @@ final class App {
             }
             if Signals.pending != 0 { break }
             let wait = ContinuousClock.now
-            let key = term.readKey(milliseconds: replay != nil && playing ? 20 : 200)
+            let key = term.readKey(milliseconds: player?.playing == true ? 20 : 200)
             guard let key else {
                 // A blocking read that fails at once, again and again, means the terminal is gone.
                 quickErrors = ContinuousClock.now - wait < .milliseconds(5) ? quickErrors + 1 : 0
@@ -84,8 +76,15 @@ final class App {
             quickErrors = 0
             dirty = true
             if key == .resize { continue }
-            if replay != nil, replayKey(key, term) { if state.quit { break }; continue }
-            if replay != nil { takeOver(term) }
+            if var p = player {
+                if let (status, quit) = p.handle(key, now: elapsed) {
+                    if quit { break }
+                    player = p; state = p.state
+                    if !status.isEmpty { state.status = .init(status) }
+                    continue
+                }
+                takeOver(term)
+            }
             let before = state
             for outcome in Explorer.handle(key, &state) {
                 switch outcome {
@@ -137,45 +136,19 @@ final class App {
 
     /// Plays the next line when it is due; true if the screen changed.
     func advanceReplay() -> Bool {
-        guard var r = replay, playing, !r.atEnd else { return false }
-        let previous = r.index > 0 ? r.file.lines[r.index - 1].time : 0
-        let gap = min(2.0, max(0, r.file.lines[r.index].time - previous)) / speed
-        let elapsed = ContinuousClock.now - lastPlayed
-        guard App.seconds(elapsed) >= gap else { return false }
-        r.forward()
-        replay = r; state = r.state
-        lastPlayed = ContinuousClock.now
-        if r.atEnd { playing = false; state.status = .init("end of the session: any key takes over, q quits") }
-        return true
-    }
-
-    /// Replay controls; returns false for keys that take the session over.
-    func replayKey(_ key: Key, _ term: Terminal) -> Bool {
-        guard var r = replay else { return false }
-        switch key {
-        case .char(" "): playing.toggle(); lastPlayed = ContinuousClock.now
-        case .right, .char("."): r.forward(); playing = false
-        case .left, .char(","): r.backward(); playing = false
-        case .char("+"): speed = App.speeds.first { $0 > speed } ?? speed
-        case .char("-"): speed = App.speeds.last { $0 < speed } ?? speed
-        case .char("]"): if let m = r.markers.first(where: { $0.index >= r.index }) { r.seek(to: m.index + 1) }
-        case .char("["): if let m = r.markers.last(where: { $0.index < r.index - 1 }) { r.seek(to: m.index + 1) }
-        case .char("q"): state.quit = true; return true
-        default: return false
-        }
-        replay = r
-        state = r.state
-        if let m = r.markers.last(where: { $0.index < r.index }) { state.status = .init("marker: \(m.text)") }
+        guard var p = player, p.tick(now: elapsed) else { return false }
+        player = p; state = p.state
+        if !p.playing && p.replay.atEnd { state.status = .init("end of the session: any key takes over, q quits") }
         return true
     }
 
     /// The user takes over: the session goes live from here, keeping the replayed lines as its log.
     func takeOver(_ term: Terminal) {
-        guard let r = replay else { return }
-        log = Array(r.file.lines.prefix(r.index))
+        guard let p = player else { return }
+        log = p.playedLines
         base = (log.last?.time ?? 0) - now + base
-        replay = nil; playing = false
+        player = nil
         state.status = .init("live: you have taken over the session (r records this branch)")
-        if let p = recordPath { startRecording(p, term) }
+        if let path = recordPath { startRecording(path, term) }
     }
 }

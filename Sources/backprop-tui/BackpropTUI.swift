@@ -2,6 +2,7 @@ import ArgumentParser
 import BackpropCore
 import BackpropIO
 import Foundation
+import BackpropData
 
 /// Entry point: parses the command line, runs a mode, and renders any failure as one line.
 @main

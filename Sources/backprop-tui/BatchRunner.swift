@@ -2,6 +2,7 @@ import BackpropCore
 import BackpropIO
 import BackpropKernels
 import Foundation
+import BackpropData
 
 /// Flags resolved against the data set (data-dependent defaults filled in, values checked).
 struct RunConfig {
@@ -86,10 +87,8 @@ struct BatchRunner<T: Real> {
             throw .usage(flag: "--trace-step", message: "\(what); expected \(step + 1) to \(last)")
         }
 
-        let pool = c.threads > 1 ? WorkerPool(threads: c.threads) : nil
-        defer { pool?.shutdown() }
         let trainer = FusedTrainer<T>(d: d, nh: c.hidden, k: k, maxBatch: c.batchSize, W1: W1.storage, W2: W2.storage,
-                                      learningRate: T(c.lr), lambda: T(c.lambda), pool: pool)
+                                      learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads)
         let log = try c.logPath.map { p throws(Failure) in try wrap { () throws(IOError) in try LineAppender(path: p) } }
 
         func checkpoint(_ path: String) throws(Failure) {
@@ -197,10 +196,9 @@ struct BatchRunner<T: Real> {
     }
 
     func writeLog(_ log: LineAppender, epoch: Int, step: Int, J: Double, JMLE: Double, train: Double?, test: Double?, sps: Double, seconds: Double) throws(Failure) {
-        let obj = JSON.object([("epoch", .number(Double(epoch))), ("step", .number(Double(step))), ("J", .number(J)), ("J_MLE", .number(JMLE)),
-                               ("train_acc", train.map { .number($0) } ?? .null), ("test_acc", test.map { .number($0) } ?? .null),
-                               ("samples_per_s", .number(sps.rounded())), ("seconds", .number((seconds * 1000).rounded() / 1000))])
-        try wrap { () throws(IOError) in try log.append(obj.text) }
+        let record = LogRecord(epoch: epoch, step: step, J: J, JMLE: JMLE, trainAccuracy: train, testAccuracy: test,
+                               samplesPerSecond: sps, seconds: seconds)
+        try wrap { () throws(IOError) in try log.append(record.line) }
     }
 
     /// The trace of the update about to be made on `batch` (examples in the epoch's order), which

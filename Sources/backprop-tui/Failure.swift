@@ -1,5 +1,6 @@
 import BackpropCore
 import BackpropIO
+import BackpropData
 
 /// Every way a run can end early; rendered in one place as `backprop-tui: error: <where>: <what>`.
 enum Failure: Error {

@@ -2,6 +2,7 @@ import BackpropCore
 import BackpropExplorer
 import BackpropIO
 import Foundation
+import BackpropData
 
 /// The interactive modes: a live exploration (optionally recorded), a replay, and the headless
 /// session tools (--verify, --export-cast), which need no terminal.

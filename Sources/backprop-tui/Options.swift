@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackpropData
 
 /// The command line, shared by the TUI and `--batch` (headless is a switch, not a fork).
 struct Options: ParsableArguments {

@@ -1,6 +1,7 @@
 import BackpropExplorer
 import BackpropIO
 import Foundation
+import BackpropData
 
 /// Reads a session file (untrusted) and the data it names, checking the data is the same.
 enum SessionLoader {

@@ -20,14 +20,3 @@ final class SessionRecorder {
         for l in lines { try out.append(Session.encode(l)) }
     }
 }
-
-extension Session {
-    /// The lines an applied action adds to the log: the action, its markers, and a digest when it
-    /// changed the model or the cursor.
-    static func lines(for action: Action, at t: Double, before: ExplorerState, after: ExplorerState) -> [Session.Line] {
-        var out: [Session.Line] = [.action(t: t, action)]
-        for m in Explorer.markers(before: before, after: after, action: action) { out.append(.marker(t: t, m)) }
-        if action.changesModel { out.append(.digest(t: t, Session.Digest(after))) }
-        return out
-    }
-}

@@ -46,9 +46,7 @@ struct FusedTrainerTests {
             return (s, eW1, eW2)
         }
 
-        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
-        defer { pool?.shutdown() }
-        let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, pool: pool)
+        let f = FusedTrainer<T>(d: d, nh: nh, k: k, maxBatch: m + 3, W1: W1.storage, W2: W2.storage, learningRate: lr, lambda: lambda, threads: threads)
         func fusedStep() -> FusedTrainer<T>.StepResult {
             if bytes {
                 return images.withUnsafeBufferPointer { ip in
@@ -116,9 +114,7 @@ struct FusedTrainerTests {
         let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
         let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
         func train(skip: Bool) -> ([Float], [Float]) {
-            let pool = threads > 1 ? WorkerPool(threads: threads) : nil
-            defer { pool?.shutdown() }
-            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, pool: pool)
+            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, threads: threads)
             f.skipZeros = skip
             for _ in 0..<3 { _ = f.step(m: m) { xp, yp in xp.update(from: X, count: m * d); yp.update(from: labels, count: m) } }
             return (f.W1, f.W2)
@@ -144,9 +140,7 @@ struct FusedTrainerTests {
         // Labels that agree with the predictions on about 60% of the examples.
         let labels = (0..<n).map { rng.nextUnit() < 0.6 ? predicted[$0] : rng.nextIndex(below: k) }
         let expected = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(n)
-        let pool = threads > 1 ? WorkerPool(threads: threads) : nil
-        defer { pool?.shutdown() }
-        let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: chunk, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 0, pool: pool)
+        let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: chunk, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 0, threads: threads)
         for scramble in [false, true] {
             let acc = f.evaluate(count: n) { start, m, x, y in
                 for r in 0..<m {
@@ -168,9 +162,7 @@ struct FusedTrainerTests {
             let labels = (0..<(m * 5)).map { _ in Float(rng.nextIndex(below: k)) }
             let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &rng)
             let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &rng)
-            let pool = threads > 1 ? WorkerPool(threads: threads) : nil
-            defer { pool?.shutdown() }
-            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, pool: pool)
+            let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.1, lambda: 1e-4, threads: threads)
             for b in 0..<5 {
                 _ = f.step(m: m) { xp, yp in
                     for i in 0..<(m * d) { xp[i] = data[b * m * d + i] }
@@ -185,7 +177,7 @@ struct FusedTrainerTests {
     }
 
     @Test func divergenceIsReportedWithTheTensor() {
-        let f = FusedTrainer<Float>(d: 2, nh: 2, k: 2, maxBatch: 2, W1: [1, 2, 3, 4], W2: [1, 0, 0, 1], learningRate: 0.1, lambda: 0, pool: nil)
+        let f = FusedTrainer<Float>(d: 2, nh: 2, k: 2, maxBatch: 2, W1: [1, 2, 3, 4], W2: [1, 0, 0, 1], learningRate: 0.1, lambda: 0, threads: 1)
         // An infinite input makes U2 = ∞·1 + ∞·0 = NaN: J is the first non-finite tensor; nothing is updated.
         var r = f.step(m: 2) { x, y in x[0] = .infinity; x[1] = 1; x[2] = 1; x[3] = 1; y[0] = 0; y[1] = 1 }
         #expect(r.nonFinite == "J")

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import BackpropCore
 import BackpropIO
+import BackpropData
 
 /// `NumpyGenerator` against numpy's own outputs: known answers printed once by numpy 2.4
 /// (`default_rng`, `random_raw`, `standard_normal`, `permutation`, `uniform`), and, when

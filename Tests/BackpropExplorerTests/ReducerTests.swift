@@ -2,6 +2,7 @@ import BackpropCore
 import BackpropIO
 import Testing
 @testable import BackpropExplorer
+import BackpropData
 
 /// The parts of the state an action may change, compared as one value.
 struct View: Equatable {

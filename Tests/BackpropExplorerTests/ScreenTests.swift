@@ -3,6 +3,7 @@ import BackpropCore
 import BackpropIO
 import Testing
 @testable import BackpropExplorer
+import BackpropData
 
 /// Screens rendered without a terminal and compared with golden text files.
 @Suite struct ScreenTests {

@@ -3,6 +3,7 @@ import BackpropIO
 import Foundation
 import Testing
 @testable import BackpropExplorer
+import BackpropData
 
 @Suite struct SessionTests {
     static let everyAction: [Action] = [
@@ -45,12 +46,70 @@ import Testing
         for (i, a) in actions.enumerated() {
             let before = s
             Explorer.reduce(into: &s, a)
-            var lines: [Session.Line] = [.action(t: Double(i), a)]
-            for m in Explorer.markers(before: before, after: s, action: a) { lines.append(.marker(t: Double(i), m)) }
-            if a.changesModel { lines.append(.digest(t: Double(i), Session.Digest(s))) }
-            out += lines.map(Session.encode)
+            out += Session.lines(for: a, at: Double(i), before: before, after: s).map(Session.encode)
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What a recording holds for an action: the action, the markers it earned, and a digest when it
+    /// changed the model or the cursor (looking around adds none).
+    @Test func aRecordingHoldsTheActionItsMarkersAndADigest() {
+        let s0 = spiralState()
+        var s = s0
+        Explorer.reduce(into: &s, .last)
+        let last = Session.lines(for: .last, at: 1.5, before: s0, after: s)
+        #expect(last.count == 3, "the action, the marker of the node it reached, the digest: \(last)")
+        #expect(last.first == .action(t: 1.5, .last) && last.last == .digest(t: 1.5, Session.Digest(s)))
+        let before = s
+        Explorer.reduce(into: &s, .trainStep)
+        let update = Session.lines(for: .trainStep, at: 2, before: before, after: s)
+        #expect(update.contains { if case .marker(_, let m) = $0 { m.hasPrefix("update 1: J = ") } else { false } })
+        let look = Session.lines(for: .nextTab, at: 3, before: s, after: s)
+        #expect(look == [.action(t: 3, .nextTab)])
+        var t = s0
+        Explorer.reduce(into: &t, .stepForward)
+        let mark = Session.lines(for: .mark("here"), at: 4, before: t, after: t)
+        #expect(mark == [.action(t: 4, .mark("here")), .marker(t: 4, "here")])
+    }
+
+    /// The replay controls, without a terminal: playing on the shell's clock, pausing, stepping,
+    /// speed, markers, quitting, and which keys take the session over.
+    @Test func replayPlayerControls() throws {
+        let s0 = spiralState()
+        let actions: [Action] = [.stepForward, .mark("one"), .stepForward, .last, .mark("two"), .trainStep]
+        let file = try Session.parse(Array(record(actions, from: s0).utf8))
+        var p = ReplayPlayer(Replay(file: file, start: s0), now: 0)
+        #expect(p.playing && p.replay.index == 0 && p.indicator == "replay 0/\(file.lines.count) ×1 playing")
+        // Lines are 1 s apart in the recording (the first at 0): due at once, then a second later.
+        let first = p.tick(now: 0)
+        #expect(first && p.replay.index == 1)
+        let at = p.replay.index, early = p.tick(now: 0.5)
+        #expect(!early || file.lines[at].time == file.lines[at - 1].time)
+        _ = p.handle(.char("+"), now: 1)
+        #expect(p.speed == 2 && p.indicator.contains("×2"))
+        for _ in 0..<4 { _ = p.handle(.char("-"), now: 1) }
+        #expect(p.speed == 0.25, "clamped at the slowest")
+        let paused = p.handle(.char(" "), now: 1)
+        #expect(paused?.quit == false && !p.playing && p.indicator.hasSuffix("paused"))
+        let whilePaused = p.tick(now: 100)
+        #expect(!whilePaused, "paused: nothing plays")
+        let i = p.replay.index
+        _ = p.handle(.right, now: 1)
+        #expect(p.replay.index == i + 1 && !p.playing)
+        _ = p.handle(.left, now: 1)
+        #expect(p.replay.index == i)
+        let toMarker = p.handle(.char("]"), now: 1)
+        #expect(toMarker?.status.hasPrefix("marker: ") == true, "\(String(describing: toMarker))")
+        #expect(p.handle(.char("q"), now: 1)?.quit == true)
+        #expect(p.handle(.char("n"), now: 1) == nil, "other keys take over")
+        // Played to the end, it stops; the played lines are the log a take-over continues.
+        _ = p.handle(.char(" "), now: 1)
+        var now = 1.0
+        while p.playing { now += 10; _ = p.tick(now: now) }
+        #expect(p.replay.atEnd && p.playedLines == file.lines)
+        var end = Replay(file: file, start: s0)
+        while !end.atEnd { end.forward() }
+        #expect(Session.Digest(p.state) == Session.Digest(end.state))
     }
 
     @Test func replayIsAFoldAndVerifies() throws {

@@ -3,6 +3,7 @@ import Foundation
 @testable import BackpropIO
 import CZlib
 import BackpropCore
+import BackpropData
 
 func tempDir() -> String {
     let p = NSTemporaryDirectory() + "bptest-\(UUID().uuidString)"

@@ -1,6 +1,7 @@
 import Testing
 @testable import BackpropIO
 import BackpropCore
+import BackpropData
 
 struct MinibatchOrderTests {
     /// 12 examples of 4 bytes: labels and zero counts chosen so that each rule of the order decides somewhere.

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import BackpropIO
 import BackpropCore
+import BackpropData
 
 struct SafeTensorsTests {
     static func file(_ header: String, data: [UInt8]) -> [UInt8] {

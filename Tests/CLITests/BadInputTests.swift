@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import BackpropCore
 @testable import BackpropIO
+import BackpropData
 
 /// Bad input: one line on stderr naming the flag or file, the documented exit code, nothing on stdout, no files left.
 @Suite(.serialized)

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 import BackpropCore
 @testable import BackpropIO
+import BackpropData
 
 /// The real binary, run as a user would run it.
 @Suite(.serialized)

@@ -2,6 +2,7 @@ import BackpropExplorer
 import BackpropIO
 import Foundation
 import Testing
+import BackpropData
 
 /// Sessions through the real binary: recording in a terminal, --verify, --export-cast, bad files.
 @Suite(.serialized)

@@ -3,6 +3,7 @@ import Foundation
 import BackpropCore
 import PlainLoopOracle
 @testable import BackpropIO
+import BackpropData
 
 /// A trace holds the user's own numbers: the data's rows as the file wrote them, in the file's
 /// order, and every quantity as an independent float64 oracle computes it from them.

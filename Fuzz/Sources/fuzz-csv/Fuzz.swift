@@ -1,5 +1,6 @@
 import BackpropCore
 import BackpropIO
+import BackpropData
 
 /// CSV files: `label,x1,…,xd` rows with an optional header, read in both precisions.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,7 @@
 import BackpropCore
 import BackpropExplorer
 import BackpropIO
+import BackpropData
 
 /// The `:` command line: typed key by key into the explorer, then Enter; the screen is rendered.
 /// Built per input: a global would hold the data inside an enum whose spare pointer bits hide it

@@ -1,4 +1,5 @@
 import BackpropIO
+import BackpropData
 
 /// safetensors files: header length, JSON header, offsets, dtypes, shapes.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,6 +1,7 @@
 import BackpropCore
 import BackpropExplorer
 import BackpropIO
+import BackpropData
 
 /// Session files: the header, every line kind, and replaying what parses (on the embedded data).
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -54,9 +54,10 @@ public struct SHA256: Sendable {
         return h.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * $0)) } }
     }
 
+    /// The digest of `data` as 64 hex digits.
     public static func hex(_ data: some Collection<UInt8>) -> String {
         var s = SHA256(); s.update(data)
-        return s.finalize().map { String(format2: $0) }.joined()
+        return s.finalize().map { String(hexByte: $0) }.joined()
     }
 
     private mutating func compress(_ p: UnsafePointer<UInt8>) {
