@@ -143,7 +143,7 @@ public enum Session {
             return d
         }
         guard let seed = UInt64(try str("seed")) else { throw .bad(line: 1, "config.seed must be a decimal string") }
-        let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"), hidden: try whole("hidden", 1...4096),
+        let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"), hidden: try whole("hidden", Limits.hidden),
                                     batchSize: try whole("batch", 1...1_000_000), lr: try num("lr"), lambda: try num("lambda"), seed: seed)
         guard config.lr >= 0, config.lambda >= 0 else { throw .bad(line: 1, "config.lr and config.lambda must be ≥ 0") }
         var withGraph = config

@@ -1,3 +1,5 @@
+import BackpropCore
+
 /// What `:set NAME VALUE` can change.
 public enum Setting: String, CaseIterable, Sendable, Codable {
     case lr, lambda, batch, hidden, seed
@@ -11,7 +13,10 @@ public enum Setting: String, CaseIterable, Sendable, Codable {
         case .lr, .lambda: return v >= 0 && v.isFinite ? nil : "\(rawValue) must be a finite number ≥ 0"
         case .batch:
             return v == v.rounded() && v >= 1 && v <= Double(examples) ? nil : "batch must be a whole number from 1 to \(examples)"
-        case .hidden: return v == v.rounded() && v >= 1 && v <= 4096 ? nil : "hidden must be a whole number from 1 to 4096"
+        case .hidden:
+            let r = Limits.hidden
+            return v == v.rounded() && v >= Double(r.lowerBound) && v <= Double(r.upperBound) ? nil
+                : "hidden must be a whole number from \(r.lowerBound) to \(r.upperBound)"
         case .seed: return v == v.rounded() && v >= 0 && v < 9e15 ? nil : "seed must be a whole number ≥ 0"
         }
     }

@@ -8,23 +8,9 @@ import BackpropData
 /// session tools (--verify, --export-cast), which need no terminal.
 enum Interactive {
     static func run(_ o: Options) throws(Failure) {
-        if o.replay == nil {
-            if o.verify { throw .usage(flag: "--verify", message: "needs --replay FILE; expected --replay FILE --verify") }
-            if o.exportCast != nil { throw .usage(flag: "--export-cast", message: "needs --replay FILE; expected --replay FILE --export-cast OUT.cast") }
-        }
-        if let h = o.hidden, !(1...4096).contains(h) { throw .usage(flag: "--hidden", message: "\(h) is not allowed; expected a whole number from 1 to 4096") }
-        if let b = o.batchSize, b < 1 { throw .usage(flag: "--batch-size", message: "\(b) is not allowed; expected a whole number ≥ 1") }
-        if let lr = o.lr, !(lr >= 0 && lr.isFinite) { throw .usage(flag: "--lr", message: "\(lr) is not allowed; expected a finite number ≥ 0") }
-        if let l = o.lambda, !(l >= 0 && l.isFinite) { throw .usage(flag: "--lambda", message: "\(l) is not allowed; expected a finite number ≥ 0") }
-        // Sessions replay from the seed through xoshiro256**; numpy's stream is for --batch.
-        if let r = o.rng, r != RandomKind.xoshiro.rawValue {
-            throw .usage(flag: "--rng", message: "'\(inert(r))' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)")
-        }
         // A graph file is checked before anything else, so its errors show without a terminal.
         let graphText = try o.graph.map { path throws(Failure) in try loadGraph(path) }
-        if o.replay != nil && o.graph != nil { throw .usage(flag: "--graph", message: "cannot be combined with --replay (a session names its own graph)") }
         if let path = o.replay {
-            if o.verify && o.exportCast != nil { throw .usage(flag: "--verify", message: "cannot be combined with --export-cast; expected one of them") }
             if o.verify || o.exportCast != nil {
                 let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
                 if o.verify { try verify(path, file, start) } else if let out = o.exportCast { try CastExport.write(file, start: start, to: out) }
@@ -45,13 +31,12 @@ enum Interactive {
         defer { term.close() }
         term.notice("loading \(o.data) …")
         let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
-        let batch = o.batchSize ?? ExplorerConfig.defaultBatch
+        let batch = o.minibatchSize
         if batch > source.train.count {
             throw .usage(flag: "--batch-size", message: "\(batch) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
         }
-        let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hidden ?? ExplorerConfig.defaultHidden,
-                                    batchSize: batch, lr: o.lr ?? (o.isSpiral ? ExplorerConfig.defaultLR : 0.1),
-                                    lambda: o.lambda ?? ExplorerConfig.defaultLambda, seed: o.seed, graph: graphText)
+        let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hiddenUnits,
+                                    batchSize: batch, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed, graph: graphText)
         let start: ExplorerState
         do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch { throw .eval(error) }
         try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title, description: o.description).run()

@@ -1,4 +1,7 @@
 import ArgumentParser
+import BackpropCore
+import BackpropData
+import BackpropExplorer
 import BackpropData
 
 /// The command line, shared by the TUI and `--batch` (headless is a switch, not a fork).
@@ -12,7 +15,7 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("test-data"), help: "Held-out data (IDX folder or CSV). Default: t10k-* beside the training IDX files, the embedded test spiral, or none.")
     var testData: String?
 
-    @Option(help: "Hidden units n_h. (default: with --batch 100 for spiral, 256 otherwise; 8 in the TUI)")
+    @Option(help: "Hidden units n_h, 1 to 4096. (default: with --batch 100 for spiral, 256 otherwise; 8 in the TUI)")
     var hidden: Int?
 
     @Option(name: .customLong("batch-size"), help: "Minibatch size m. (default: 128 with --batch, 8 in the TUI)")
@@ -33,20 +36,20 @@ struct Options: ParsableArguments {
     @Option(help: "Seed for initialisation and shuffling.")
     var seed: UInt64 = 1234
 
-    @Option(help: "Threads for the matrix products (results are bit-identical for every count). (default: all cores)")
+    @Option(help: "Threads for the matrix products, 1 to 256 (results are bit-identical for every count). (default: all cores)")
     var threads: Int?
 
-    @Option(help: "float32 or float64.")
-    var precision: String = "float32"
+    @Option(help: "Arithmetic, and the precision CSV values are read in. (default: float32 with --batch; the TUI computes in float64)")
+    var precision: Precision?
 
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data order instead of reshuffling each epoch.")
     var noShuffle = false
 
     @Option(help: "Generator for initialisation and shuffling: numpy (numpy's default_rng: weights from default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro (xoshiro256**, the TUI's). (default: numpy with --batch)")
-    var rng: String?
+    var rng: RandomKind?
 
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
-    var initScheme: String = "he"
+    var initScheme: Initializer = .he
 
     @Option(help: "Start from the weights in this safetensors file (W1 [d, n_h], W2 [n_h, k]).")
     var `init`: String?
@@ -94,7 +97,67 @@ struct Options: ParsableArguments {
     var description: String?
 
     var isSpiral: Bool { data == "spiral" }
+
+    // Each face's defaults, written once.
+    /// n_h: 100 (spiral) or 256 with --batch; the TUI's small readable model otherwise.
+    var hiddenUnits: Int { hidden ?? (batch ? (isSpiral ? 100 : 256) : ExplorerConfig.defaultHidden) }
+    /// m: 128 with --batch, the TUI's 8 otherwise.
+    var minibatchSize: Int { batchSize ?? (batch ? 128 : ExplorerConfig.defaultBatch) }
+    /// ε: 1 on the spirals, 0.1 otherwise.
+    var learningRate: Double { lr ?? (isSpiral ? ExplorerConfig.defaultLR : 0.1) }
+    /// λ: 1e-4 with --batch; 1e-3 in the TUI, so that the 2λW terms show.
+    var weightDecay: Double { lambda ?? (batch ? 1e-4 : ExplorerConfig.defaultLambda) }
+    var epochCount: Int { epochs ?? (isSpiral ? 500 : 10) }
+    var arithmetic: Precision { precision ?? (batch ? .float32 : .float64) }
+    var generator: RandomKind { rng ?? (batch ? .numpy : .xoshiro) }
+
+    /// Checks every flag against its range and the others, before any file is read: one line
+    /// `--flag: what; expected …` for the first that is wrong.
+    func validate() throws {
+        func bad(_ flag: String, _ message: String) -> ValidationError { ValidationError("\(flag): \(message)") }
+        func whole(_ flag: String, _ v: Int?, _ r: ClosedRange<Int>) throws {
+            guard let v, !r.contains(v) else { return }
+            let expected = r.upperBound == .max ? "a whole number ≥ \(r.lowerBound)" : "a whole number from \(r.lowerBound) to \(r.upperBound)"
+            throw bad(flag, "\(v) is not allowed; expected \(expected)")
+        }
+        func rate(_ flag: String, _ v: Double?) throws {
+            if let v, !(v >= 0 && v.isFinite) { throw bad(flag, "\(v) is not allowed; expected a finite number ≥ 0") }
+        }
+        try whole("--hidden", hidden, Limits.hidden)
+        try whole("--batch-size", batchSize, 1...Int.max)
+        try whole("--epochs", epochs, 0...Int.max)
+        try whole("--steps", steps, 0...Int.max)
+        try whole("--threads", threads, Limits.threads)
+        try whole("--checkpoint-every", checkpointEvery, 1...Int.max)
+        try whole("--log-every", logEvery, 1...Int.max)
+        try whole("--trace-step", traceStep, 1...Int.max)
+        try rate("--lr", lr)
+        try rate("--lambda", lambda)
+        if traceStep != nil && trace == nil { throw bad("--trace-step", "needs --trace FILE; expected --trace FILE --trace-step K") }
+        if `init` != nil && resume != nil { throw bad("--init", "cannot be combined with --resume; expected one of them") }
+        if batch {
+            for (flag, set) in [("--graph", graph != nil), ("--replay", replay != nil), ("--record", record != nil), ("--verify", verify),
+                                ("--export-cast", exportCast != nil)] where set {
+                throw bad(flag, "is for interactive sessions and cannot be combined with --batch")
+            }
+            return
+        }
+        if replay == nil {
+            if verify { throw bad("--verify", "needs --replay FILE; expected --replay FILE --verify") }
+            if exportCast != nil { throw bad("--export-cast", "needs --replay FILE; expected --replay FILE --export-cast OUT.cast") }
+        } else {
+            if verify && exportCast != nil { throw bad("--verify", "cannot be combined with --export-cast; expected one of them") }
+            if graph != nil { throw bad("--graph", "cannot be combined with --replay (a session names its own graph)") }
+        }
+        // Sessions replay from the seed through xoshiro256** in float64; numpy's stream is for --batch.
+        if let r = rng, r != .xoshiro { throw bad("--rng", "'\(r.rawValue)' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)") }
+        if let p = precision, p != .float64 { throw bad("--precision", "'\(p.rawValue)' is for --batch; the TUI computes in float64") }
+    }
 }
+
+extension Precision: ExpressibleByArgument {}
+extension Initializer: ExpressibleByArgument {}
+extension RandomKind: ExpressibleByArgument {}
 
 /// The command as users see it in `--help`: name, summary, and the options above.
 struct Command: ParsableCommand {

@@ -1,7 +1,7 @@
 import BackpropCore
 
 /// `--rng`: whose generator draws the initial weights and the epochs' orders.
-enum RandomKind: String {
+enum RandomKind: String, CaseIterable {
     /// numpy's: weights from `default_rng(seed)`, W1 then W2; epoch orders from `default_rng(seed + 1)`,
     /// one `permutation(n)` per epoch (the peers' convention, so a run starts where theirs start).
     case numpy
