@@ -1,9 +1,3 @@
-/// What one backward step adds to one input's gradient, e.g. `∇W2 J += Hᵀ G` and its value.
-public struct Contribution<T: Real>: Sendable {
-    public var input: Int
-    public var formula: String
-    public var value: Matrix<T>
-}
 
 /// One iteration of back-propagation: a node, the gradient arriving at it, and what it sends on.
 public struct BackwardStep<T: Real>: Sendable {

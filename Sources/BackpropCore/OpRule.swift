@@ -1,18 +1,4 @@
-/// The names a rule's formula is written with, e.g. output `U2`, its gradient `G`, inputs `H`, `W2`.
-public struct FormulaNames: Sendable {
-    public var output: String
-    public var outputGrad: String
-    public var inputs: [String]
-    public var constants: [String]
-    public init(output: String, outputGrad: String, inputs: [String], constants: [String]) {
-        self.output = output; self.outputGrad = outputGrad; self.inputs = inputs; self.constants = constants
-    }
-    /// `∇W2 J`: the gradient of J with respect to input i.
-    public func grad(_ i: Int) -> String { "∇\(inputs[i]) J" }
-}
 
-/// What a rule keeps from the forward pass for its backward rule (for the memory figure).
-public enum SavedTensor: Sendable, Equatable { case input(Int), output }
 
 /// One op of the graph language: forward, backward and the formula, side by side.
 ///

@@ -13,9 +13,3 @@ public struct Panel: Sendable {
         self.title = title; self.matrix = matrix; self.mask = mask; self.check = check
     }
 }
-
-/// What the inspector shows for the current state: the rule with shapes, then panels.
-public struct Inspection: Sendable {
-    public var lines: [String]
-    public var panels: [Panel]
-}

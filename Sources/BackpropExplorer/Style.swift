@@ -20,20 +20,3 @@ public struct Style: Hashable, Sendable {
     public static let error = Style(fg: .red, bold: true)
     public static let heading = Style(bold: true)
 }
-
-/// Terminal colours: the 8 basic ones, and 24 greys for pictures (256-colour terminals).
-public enum Color: Hashable, Sendable {
-    case `default`, black, red, green, yellow, blue, magenta, cyan, white
-    /// 0 (black) … 23 (white); falls back to characters of increasing density without 256 colours.
-    case gray(Int)
-}
-
-/// What the terminal can show; rendering adapts to it (ASCII outside UTF-8, no colour with NO_COLOR).
-public struct RenderOptions: Hashable, Sendable {
-    public var unicode: Bool
-    public var color: Bool
-    public var grays: Bool
-    public init(unicode: Bool = true, color: Bool = true, grays: Bool = true) {
-        self.unicode = unicode; self.color = color; self.grays = grays && color
-    }
-}

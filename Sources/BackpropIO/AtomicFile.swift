@@ -1,27 +1,6 @@
 import Foundation
 import BackpropData
 
-/// The system calls file writing goes through; tests substitute a version that "crashes" at a
-/// chosen call, to show a write interrupted anywhere leaves the old file or the new one.
-public struct FileOps: Sendable {
-    public var open: @Sendable (String, Int32, mode_t) -> Int32
-    public var write: @Sendable (Int32, UnsafeRawPointer, Int) -> Int
-    public var fsync: @Sendable (Int32) -> Int32
-    public var close: @Sendable (Int32) -> Int32
-    public var rename: @Sendable (String, String) -> Int32
-    public var unlink: @Sendable (String) -> Int32
-
-    public init(open: @escaping @Sendable (String, Int32, mode_t) -> Int32, write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
-                fsync: @escaping @Sendable (Int32) -> Int32, close: @escaping @Sendable (Int32) -> Int32,
-                rename: @escaping @Sendable (String, String) -> Int32, unlink: @escaping @Sendable (String) -> Int32) {
-        self.open = open; self.write = write; self.fsync = fsync; self.close = close; self.rename = rename; self.unlink = unlink
-    }
-
-    public static let system = FileOps(
-        open: { Foundation.open($0, $1, $2) }, write: { Foundation.write($0, $1, $2) }, fsync: { Foundation.fsync($0) },
-        close: { Foundation.close($0) }, rename: { Foundation.rename($0, $1) }, unlink: { Foundation.unlink($0) })
-}
-
 /// The one place files are written: a temporary name in the same folder, fsync, rename, fsync the folder.
 ///
 /// A crash at any moment leaves either the old file or the new one, never a mix.
@@ -64,24 +43,5 @@ extension AtomicFile {
             guard let pid = Int32(n.dropFirst(prefix.count)), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + n) }
         }
-    }
-}
-
-/// An append-only JSON Lines file: each record is one write(2), flushed as it happens.
-public final class LineAppender: @unchecked Sendable {
-    let fd: Int32
-    public let path: String
-
-    public init(path: String, truncate: Bool = true) throws(IOError) {
-        self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0o644)
-        guard fd >= 0 else { throw IOError(path, "cannot create: \(String(cString: strerror(errno)))", kind: .cannotCreate) }
-    }
-    deinit { close(fd) }
-
-    public func append(_ line: String) throws(IOError) {
-        let bytes = Array((line + "\n").utf8)
-        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, bytes.count) }
-        guard n == bytes.count else { throw IOError(path, "write failed: \(String(cString: strerror(errno)))", kind: .io) }
     }
 }

@@ -4,20 +4,6 @@ import BackpropKernels
 import Foundation
 import BackpropData
 
-/// Flags resolved against the data set (data-dependent defaults filled in, values checked).
-struct RunConfig {
-    var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
-    var threads: Int, shuffle: Bool, initScheme: Initializer, rng: RandomKind
-    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?, traceStep: Int?
-    var logPath: String?, logEvery: Int?
-
-    /// Hyperparameters that must agree between a checkpoint and the run that resumes it.
-    func identity(precision: String) -> [(String, String)] {
-        [("hidden", "\(hidden)"), ("batch_size", "\(batchSize)"), ("lr", "\(lr)"), ("lambda", "\(lambda)"),
-         ("seed", "\(seed)"), ("rng", rng.rawValue), ("precision", precision), ("shuffle", "\(shuffle)")]
-    }
-}
-
 /// Headless training of Figure 6.11 with the fused trainer, in precision T.
 struct BatchRunner<T: Real> {
     let config: RunConfig

@@ -1,0 +1,69 @@
+/// `J = cross_entropy(U, y)`: mean over rows of −log softmax(U)[y]; U are unnormalised log-probabilities.
+public enum CrossEntropyOp: OpRule {
+    public static let name = "cross_entropy"
+    public static let arity = (inputs: 2, constants: 0)
+    public static let summary = "cross_entropy(U, y): mean −log softmax(U)[row, y[row]] over the m rows"
+    public static let shapeRule = "U is m×k and y is m×1"
+    public static func shape(_ s: [Shape]) -> Shape? { s[1].rows == s[0].rows && s[1].cols == 1 ? Shape(1, 1) : nil }
+    public static func validate<T: Real>(_ x: [Matrix<T>]) -> String? {
+        let k = x[0].cols
+        for (i, v) in x[1].storage.enumerated() where !(v >= 0 && v < T(k) && v == v.rounded(.towardZero)) {
+            return "label \(v) in row \(i) is not a class index in 0..<\(k)"
+        }
+        return nil
+    }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
+        var scratch = x[0].storage
+        let total = scratch.withUnsafeMutableBufferPointer { u in
+            x[1].storage.withUnsafeBufferPointer { y in softmaxRows(u.baseAddress!, labels: y.baseAddress!, rows: x[0].rows, cols: x[0].cols) }
+        }
+        return Matrix(scalar: total / T(x[0].rows))
+    }
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+        guard needs[0] else { return [nil, nil] }
+        var out = x[0]
+        out.storage.withUnsafeMutableBufferPointer { u in
+            x[1].storage.withUnsafeBufferPointer { l in
+                _ = softmaxRows(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols)
+                gradientFromSoftmax(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols, scale: g.scalar / T(x[0].rows))
+            }
+        }
+        return [out, nil]    // labels get no gradient
+    }
+    /// In place, row by row: logits → exp(u − rowmax); returns Σ over rows of −log softmax(u)[label],
+    /// added in row order. Shared with the fused trainer.
+    @inline(__always)
+    public static func softmaxRows<T: Real>(_ u: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int) -> T {
+        var total: T = 0
+        for i in 0..<rows { total += softmaxRow(u + i * k, label: Int(labels[i]), cols: k) }
+        return total
+    }
+    /// One row of `softmaxRows`: logits → exp(u − max) in place; returns −log softmax(u)[label].
+    /// Subtracting the row's max keeps it stable for logits of ±1e4.
+    @inline(__always)
+    public static func softmaxRow<T: Real>(_ r: UnsafeMutablePointer<T>, label: Int, cols k: Int) -> T {
+        var mx = r[0]
+        for j in 1..<k { mx = max(mx, r[j]) }
+        let picked = r[label]
+        var s: T = 0
+        for j in 0..<k { let e = T.exp(r[j] - mx); r[j] = e; s += e }
+        return (T.log(s) + mx) - picked
+    }
+    /// In place, from `softmaxRows`' output: `scale · (softmax − onehot(y))`, i.e. G with scale = 1/m.
+    @inline(__always)
+    public static func gradientFromSoftmax<T: Real>(_ e: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int, scale: T) {
+        for i in 0..<rows {
+            let r = e + i * k
+            var s: T = 0
+            for j in 0..<k { s += r[j] }
+            let label = Int(labels[i])
+            for j in 0..<k { r[j] = (r[j] / s - (j == label ? 1 : 0)) * scale }
+        }
+    }
+    public static func formula(_ n: FormulaNames) -> [String] {
+        ["\(n.grad(0)) += (softmax(\(n.inputs[0])) − onehot(\(n.inputs[1]))) / m", "(no gradient for labels \(n.inputs[1]))"]
+    }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
+    public static let saves: [SavedTensor] = [.input(0), .input(1)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over the rows
+}

@@ -1,0 +1,18 @@
+/// `H = relu(U)`: max(0, u) elementwise. Its derivative at 0 is taken to be 0.
+public enum ReluOp: OpRule {
+    public static let name = "relu"
+    public static let arity = (inputs: 1, constants: 0)
+    public static let summary = "relu(U): max(0, U) elementwise; relu'(0) = 0"
+    public static let shapeRule = "any shape"
+    public static func shape(_ s: [Shape]) -> Shape? { s[0] }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { $0 > 0 ? $0 : 0 } }
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+        [needs[0] ? g.zip(x[0]) { gv, u in u > 0 ? gv : 0 } : nil]   // zero where U ≤ 0
+    }
+    public static func formula(_ n: FormulaNames) -> [String] {
+        ["\(n.grad(0)) += \(n.outputGrad) ⊙ [\(n.inputs[0]) > 0]"]
+    }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
+    public static let saves: [SavedTensor] = [.input(0)]
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
+}

@@ -1,0 +1,16 @@
+/// `b = scale(a, λ)`: multiplication by a named constant.
+public enum ScaleOp: OpRule {
+    public static let name = "scale"
+    public static let arity = (inputs: 1, constants: 1)
+    public static let summary = "scale(A, c): c·A for a named constant c (such as λ)"
+    public static let shapeRule = "any shape"
+    public static func shape(_ s: [Shape]) -> Shape? { s[0] }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { c[0] * $0 } }
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+        [needs[0] ? g.map { c[0] * $0 } : nil]
+    }
+    public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.constants[0]) \(n.outputGrad)"] }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, needs[0] ? s[0].count : 0) }
+    public static let saves: [SavedTensor] = []
+    public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
+}

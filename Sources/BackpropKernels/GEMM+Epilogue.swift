@@ -1,0 +1,76 @@
+/// The epilogues GEMM applies to a finished tile: relu, the relu mask, the SGD update.
+extension GEMM {
+    /// `W ← W − ε (g + (2W)·λ)` for one tile of gradients g (row stride nr), as `SGD.update` does.
+    @inline(__always)
+    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
+        guard case let .sgd(w, lambda, lr, nonFinite, squares) = e else { return }
+        let bad = if let squares {
+            sgdTile(Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr,
+                    sums: squares + (rows.lowerBound / Reduce.blockRows) * n)
+        } else {
+            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)   // (sums unused)
+        }
+        if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
+    }
+
+    /// The SGD step on one tile (gradients `g`, row stride nr), column run by column run, down the
+    /// rows; true if a gradient was NaN or ±Inf. With `Squared`, also adds the squares of the
+    /// updated weights to their block's column sums `sums` (see `GEMMEpilogue.sgd`), down the rows
+    /// in order from +0 at the block's first row, as `Reduce.blockColumns` does; a tile's rows lie
+    /// in one block. (A type, not a Bool, so that each variant is compiled without the other's
+    /// branches: an optional tested per element became masked loads through it even when nil.)
+    @inline(__always)
+    static func sgdTile<S: SquaresMode>(_: S.Type, _ w: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
+                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T, sums: UnsafeMutablePointer<T>) -> Bool {
+        // Vectors over whole runs of V.scalarCount columns, the same operations lane by lane (no
+        // contraction into FMAs, so the bits equal SGD.update's); a scalar loop for the rest.
+        // grad·0 is 0 for a finite gradient and NaN otherwise: one NaN test per tile, not per element.
+        let wv = V.scalarCount
+        let two = V(repeating: 2), lam = V(repeating: lambda), rate = V(repeating: lr)
+        let fresh = rows.lowerBound % Reduce.blockRows == 0
+        let w0 = w + rows.lowerBound * ldw + cols.lowerBound, s0 = sums + cols.lowerBound
+        var check = V()
+        var bad = false
+        var j = 0
+        while j + wv <= cols.count {
+            var acc = !S.on || fresh ? V() : UnsafeRawPointer(s0 + j).loadUnaligned(as: V.self)
+            for i in 0..<rows.count {
+                let wp = w0 + i * ldw + j
+                let wj = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
+                let grad = UnsafeRawPointer(g + i * nr + j).loadUnaligned(as: V.self) + (two * wj) * lam
+                check = check + grad * V()
+                let updated = wj - rate * grad
+                UnsafeMutableRawPointer(wp).storeBytes(of: updated, as: V.self)
+                if S.on { acc = acc + updated * updated }
+            }
+            if S.on { UnsafeMutableRawPointer(s0 + j).storeBytes(of: acc, as: V.self) }
+            j += wv
+        }
+        while j < cols.count {
+            var acc: T = !S.on || fresh ? 0 : s0[j]
+            for i in 0..<rows.count {
+                let wp = w0 + i * ldw + j
+                let grad = g[i * nr + j] + (2 * wp.pointee) * lambda
+                if !grad.isFinite { bad = true }
+                let updated = wp.pointee - lr * grad
+                wp.pointee = updated
+                if S.on { acc = acc + updated * updated }
+            }
+            if S.on { s0[j] = acc }
+            j += 1
+        }
+        return bad || check.sum().isNaN
+    }
+
+    @inline(__always)
+    static func applyEpilogue(_ e: GEMMEpilogue<T>, c: UnsafeMutablePointer<T>, ldc: Int, rows: Range<Int>, cols: Range<Int>) {
+        switch e {
+        case .none: return
+        case .reluCopy(let out):
+            for i in rows { for j in cols { let v = c[i * ldc + j]; out[i * ldc + j] = v > 0 ? v : 0 } }
+        case .reluMask(let mask):
+            for i in rows { for j in cols where !(mask[i * ldc + j] > 0) { c[i * ldc + j] = 0 } }
+        case .sgd: return   // handled where the tile is made
+        }
+    }
+}
