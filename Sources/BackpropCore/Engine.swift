@@ -55,7 +55,8 @@ public struct Engine<T: Real>: Sendable {
             guard let v = bindings[n.name] else { throw .missingBinding(name: n.name, kind: leaf.rawValue) }
             values[i] = v
         }
-        return EngineState(position: 0, values: values, grads: .init(repeating: nil, count: graph.nodes.count), steps: [])
+        return EngineState(position: 0, values: values, grads: .init(repeating: nil, count: graph.nodes.count),
+                           steps: [])
     }
 
     func rule(_ v: Int) -> any OpRule.Type { rules[graph.nodes[v].op]! }
@@ -67,7 +68,8 @@ public struct Engine<T: Real>: Sendable {
         let node = graph.nodes[v], r = rule(v)
         let xs = inputIDs(v).map { values[$0]! }
         guard r.shape(xs.map(\.shape)) != nil else {
-            throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map(\.shape), rule: "\(r.name) needs \(r.shapeRule)")
+            throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map(\.shape),
+                                 rule: "\(r.name) needs \(r.shapeRule)")
         }
         if let problem = r.validate(xs) { throw .invalidValue(node: node.name, text: node.text, message: problem) }
         let y = r.forward(xs, constantValues(v))

@@ -20,7 +20,9 @@ public struct EngineState<T: Real>: Sendable {
             && zip(steps, o.steps).allSatisfy { s, t in
                 s.node == t.node && s.rule == t.rule && s.incoming.bitwiseEqual(t.incoming)
                     && s.contributions.count == t.contributions.count
-                    && zip(s.contributions, t.contributions).allSatisfy { $0.input == $1.input && $0.formula == $1.formula && $0.value.bitwiseEqual($1.value) }
+                    && zip(s.contributions, t.contributions).allSatisfy {
+                        $0.input == $1.input && $0.formula == $1.formula && $0.value.bitwiseEqual($1.value)
+                    }
             }
     }
 }

@@ -10,7 +10,8 @@ public enum EvalError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .shapeMismatch(node, text, shapes, rule):
-            return "node \(node) (\(text)): shapes \(shapes.map(\.description).joined(separator: " and ")) do not fit; \(rule)"
+            return "node \(node) (\(text)): shapes \(shapes.map(\.description).joined(separator: " and ")) do not fit; "
+                   + "\(rule)"
         case let .invalidValue(node, text, message): return "node \(node) (\(text)): \(message)"
         case let .missingBinding(name, kind): return "no value given for \(kind) '\(name)'"
         case let .missingConstant(name): return "no value given for constant '\(name)'"

@@ -33,16 +33,29 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public var W1: [T] {
         get {
             var out = [T](repeating: 0, count: d * nh)
-            out.withUnsafeMutableBufferPointer { o in forEachW1Run { logical, stored, n in (o.baseAddress! + logical).update(from: w1.base + stored, count: n) } }
+            out.withUnsafeMutableBufferPointer { o in
+                forEachW1Run { logical, stored, n in
+                    (o.baseAddress! + logical).update(from: w1.base + stored, count: n)
+                }
+            }
             return out
         }
         set {
             precondition(newValue.count == d * nh)
-            newValue.withUnsafeBufferPointer { v in forEachW1Run { logical, stored, n in (w1.base + stored).update(from: v.baseAddress! + logical, count: n) } }
+            newValue.withUnsafeBufferPointer { v in
+                forEachW1Run { logical, stored, n in
+                    (w1.base + stored).update(from: v.baseAddress! + logical, count: n)
+                }
+            }
             w1SquaresCurrent = false
         }
     }
-    public var W2: [T] { get { w2.array } set { precondition(newValue.count == w2.count); w2.base.update(from: newValue, count: w2.count) } }
+    public var W2: [T] {
+        get { w2.array } set {
+            precondition(newValue.count == w2.count)
+            w2.base.update(from: newValue, count: w2.count)
+        }
+    }
     public var learningRate: T
     public var lambda: T
     /// Leave X's exact zeros out of X W1 and Xᵀ G' (the same bits, see `GEMM`); off only to measure.
@@ -67,9 +80,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// Stored columns of W1: nh and a gap per block.
     let ldw: Int
     let X: AlignedBuffer<T>, labels: AlignedBuffer<T>
-    /// A second X, used by every other step when X is filled as floats: both cores read all of X in the products, so refilling
-    /// the same buffer at once meant taking its lines back from the other core (233k → 244k and
-    /// 243k → 251k samples/s at two threads in alternating runs; no change at one thread).
+    /// A second X, used by every other step when X is filled as floats: both cores read all of X in the products, so
+    /// refilling the same buffer at once meant taking its lines back from the other core (233k → 244k and 243k → 251k
+    /// samples/s at two threads in alternating runs; no change at one thread).
     let otherX: AlignedBuffer<T>
     var useOtherX = false
     /// Where each row of X starts when it is read from the data set's bytes (see `step(m:images:…)`).
@@ -111,11 +124,15 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         gap = threads > 1 ? 64 / MemoryLayout<T>.stride : 0
         let gap = self.gap
         runs = gap == 0 ? [(0..<nh, 0)]
-                        : (0..<threads).map { (ParallelGEMM<T>.block($0, of: threads, extent: nh, unit: T.tileColumns), $0 * gap) }.filter { !$0.0.isEmpty }
+                        : (0..<threads).map { (ParallelGEMM<T>.block($0, of: threads, extent: nh, unit: T.tileColumns),
+                                               $0 * gap) }.filter {
+                            !$0.0.isEmpty
+                        }
         ldw = nh + threads * gap
         w1 = AlignedBuffer(repeating: 0, count: d * ldw)
         ldh = AlignedBuffer<T>.paddedColumns(nh + threads * gap)
-        X = AlignedBuffer(repeating: 0, count: maxBatch * d); otherX = AlignedBuffer(repeating: 0, count: maxBatch * d); labels = AlignedBuffer(repeating: 0, count: maxBatch)
+        X = AlignedBuffer(repeating: 0, count: maxBatch * d); otherX = AlignedBuffer(repeating: 0,
+            count: maxBatch * d); labels = AlignedBuffer(repeating: 0, count: maxBatch)
         U1 = AlignedBuffer(repeating: 0, count: maxBatch * ldh); H = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         GPrime = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         G = AlignedBuffer(repeating: 0, count: maxBatch * k)
@@ -133,7 +150,11 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// `body(logical, stored, count)` for each row's runs of W1: where each starts in a row-major
     /// d×nh W1 and in the trainer's storage.
     func forEachW1Run(_ body: (Int, Int, Int) -> Void) {
-        for run in runs { for i in 0..<d { body(i * nh + run.columns.lowerBound, i * ldw + run.columns.lowerBound + run.shift, run.columns.count) } }
+        for run in runs { for i in
+            0..<d {
+                body(i * nh + run.columns.lowerBound, i * ldw + run.columns.lowerBound + run.shift, run.columns.count)
+            }
+        }
     }
 
     /// U2 = H W2 for `rows` (into G), on thread t (nil: split as `gemm` chooses): one product per
@@ -143,10 +164,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         for (r, run) in runs.enumerated() {
             let (a, w) = (H.base + run.columns.lowerBound + run.shift, w2.base + run.columns.lowerBound * k)
             if let t {
-                gemm.gemm(thread: t, rows: rows, m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false,
+                gemm.gemm(thread: t, rows: rows, m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false,
+                          b: w, bCols: k, transB: false,
                           c: G.base, accumulate: r > 0)
             } else {
-                gemm.gemm(m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false, b: w, bCols: k, transB: false, c: G.base, accumulate: r > 0)
+                gemm.gemm(m: m, n: k, k: run.columns.count, a: a, aCols: ldh, transA: false, b: w, bCols: k,
+                          transB: false, c: G.base, accumulate: r > 0)
             }
         }
     }
@@ -161,7 +184,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// each thread fills its own block of rows at once (the closure must allow that).
     /// `prefetch(rows)` runs before the last product, Xᵀ G', on the threads that fill those
     /// rows: a chance to start loading the next minibatch from memory while this step computes.
-    public func step(m: Int, fillRows: (Range<Int>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void, parallelFill: Bool = true,
+    public func step(m: Int, fillRows: (Range<Int>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void,
+                     parallelFill: Bool = true,
                      prefetch: ((Range<Int>) -> Void)? = nil) -> StepResult {
         precondition(m >= 1 && m <= maxBatch)
         useOtherX.toggle()
@@ -179,7 +203,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// 454–499 µs a step with the fill, 428–438 without, the fast runs of each).
     /// `labels(y)` writes the m labels; `prefetch` as above.
     public func step(m: Int, images: UnsafePointer<UInt8>, examples: some Collection<Int>, scale: T,
-                     labels fillLabels: (UnsafeMutablePointer<T>) -> Void, prefetch: ((Range<Int>) -> Void)? = nil) -> StepResult {
+                     labels fillLabels: (UnsafeMutablePointer<T>) -> Void,
+                     prefetch: ((Range<Int>) -> Void)? = nil) -> StepResult {
         precondition(m >= 1 && m <= maxBatch && examples.count == m)
         for (i, e) in examples.enumerated() { rowTable[i] = images + e * d }
         fillLabels(labels.base)
@@ -195,7 +220,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
-        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: ldw, transB: false, c: u1, cCols: ldh, epilogue: .reluCopy(out: h),
+        gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: ldw, transB: false, c: u1, cCols: ldh,
+                  epilogue: .reluCopy(out: h),
                   skipZeroA: skipZeros, split: .columns, bShift: gap, cShift: gap)
         // Then, in one hand-off, each thread makes its rows of U2 = H W2 (into g), their softmax, loss
         // and G = (softmax(U2) − onehot(y)) / m in place; the last thread also sums J's weight decay
@@ -212,7 +238,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
             makeU2(rows: rows, m: m, thread: t)
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
-            CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count, cols: k, scale: 1 / T(m))
+            CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count,
+                                               cols: k, scale: 1 / T(m))
             if t == threads - 1 { decay() }
         }
         if let pool = gemm.pool, threads > 1 { pool.run(outputs) } else { outputs(0) }
@@ -224,7 +251,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         if !result.J.isFinite { result.nonFinite = "J"; return result }
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
-        gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh, epilogue: .reluMask(by: u1),
+        gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh,
+                  epilogue: .reluMask(by: u1),
                   split: .columns, cShift: gap)
         let f = flags.base
         f.update(repeating: 0, count: flags.count)
@@ -239,7 +267,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // of W1 that the other has not started: when this host slows one core down, a fixed split
         // waited for it (Xᵀ G' then took ~290 µs instead of 320–370 in the same slow phases).
         gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1, cCols: ldw,
-                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1, squares: squares), skipZeroA: skipZeros, split: .balancedColumns,
+                  epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1,
+                                 squares: squares), skipZeroA: skipZeros, split: .balancedColumns,
                   bShift: gap, cShift: gap)
         w1SquaresCurrent = true
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
@@ -265,14 +294,16 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// Accuracy on `count` examples, in chunks of at most maxBatch; `fill(start, m, X, y)` writes a chunk
     /// (in any order of its examples: X W1 leaves out zero pixels as in training, so an order that
     /// puts alike examples together is faster).
-    public func evaluate(count: Int, fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> Double {
+    public func evaluate(count: Int,
+                         fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> Double {
         var hits = 0
         var start = 0
         let (x, y, u1, h, g) = (X.base, labels.base, U1.base, H.base, G.base)
         while start < count {
             let m = min(maxBatch, count - start)
             fill(start, m, x, y)
-            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: ldw, transB: false, c: u1, cCols: ldh,
+            gemm.gemm(m: m, n: nh, k: d, a: x, aCols: d, transA: false, b: w1.base, bCols: ldw, transB: false, c: u1,
+                      cCols: ldh,
                       epilogue: .reluCopy(out: h), skipZeroA: skipZeros, split: .columns, bShift: gap, cShift: gap)
             makeU2(rows: 0..<m, m: m, thread: nil)
             for i in 0..<m {

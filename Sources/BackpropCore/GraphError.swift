@@ -21,7 +21,9 @@ public struct GraphParseError: Error, Equatable, Sendable, CustomStringConvertib
         case let .unknownOp(op, known): what = "unknown op '\(op)'; expected one of \(known.joined(separator: ", "))"
         case let .arity(op, expected, got): what = "wrong arity: \(op) takes \(expected), got \(got)"
         case let .undefined(name): what = "undefined name '\(name)'; expected a name assigned on some line"
-        case let .reassigned(name, first): what = "name '\(name)' assigned twice (first on line \(first)); expected each name once"
+        case let .reassigned(name,
+                             first): what = "name '\(name)' assigned twice (first on line \(first)); expected each "
+                                            + "name once"
         case let .cycle(path): what = "cycle \(path.joined(separator: " → ")); expected an acyclic graph"
         case let .constantIsNode(name): what = "'\(name)' is a node; expected a constant name"
         case .empty: what = "empty graph; expected at least one line 'name = op(args)'"

@@ -40,14 +40,17 @@ extension Graph {
             var consts: [Int] = []
             if let leaf = LeafKind(rawValue: op) {
                 guard args.isEmpty else {
-                    throw GraphParseError(line: li + 1, column: opCol, kind: .arity(op: op, expected: "no arguments", got: args.count))
+                    throw GraphParseError(line: li + 1, column: opCol,
+                                          kind: .arity(op: op, expected: "no arguments", got: args.count))
                 }
                 node = Node(name, leaf.rawValue)
             } else if let rule = rules[op] {
                 let (ni, nc) = rule.arity
                 guard args.count == ni + nc else {
-                    let expected = nc == 0 ? "\(ni) input\(ni == 1 ? "" : "s")" : "\(ni) input\(ni == 1 ? "" : "s") and \(nc) constant\(nc == 1 ? "" : "s")"
-                    throw GraphParseError(line: li + 1, column: opCol, kind: .arity(op: op, expected: expected, got: args.count))
+                    let expected = nc == 0 ? "\(ni) input\(ni == 1 ? "" : "s")" : "\(ni) input\(ni == 1 ? "" : "s") "
+                            + "and \(nc) constant\(nc == 1 ? "" : "s")"
+                    throw GraphParseError(line: li + 1, column: opCol,
+                                          kind: .arity(op: op, expected: expected, got: args.count))
                 }
                 uses = args.prefix(ni).map { (name: $0.0, col: $0.1) }
                 node = Node(name, op, args.prefix(ni).map(\.0), constants: args.suffix(nc).map(\.0))
@@ -112,7 +115,12 @@ struct LineScanner {
     static func isNameChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "'" }
 
     func error(expected: String) -> GraphParseError {
-        let found = peek.map { "'\(String($0).unicodeScalars.map { $0.isASCII && $0.value >= 32 ? String($0) : $0.escaped(asASCII: true) }.joined())'" } ?? "end of line"
+        let found = peek.map { c in
+            let shown = String(c).unicodeScalars.map { u in
+                u.isASCII && u.value >= 32 ? String(u) : u.escaped(asASCII: true)
+            }
+            return "'" + shown.joined() + "'"
+        } ?? "end of line"
         return GraphParseError(line: number, column: column, kind: .syntax(expected: expected, found: found))
     }
     mutating func identifier(_ what: String) throws(GraphParseError) -> String {

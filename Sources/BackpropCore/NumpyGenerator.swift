@@ -56,7 +56,9 @@ public struct NumpyGenerator: Sendable, Equatable {
         }
         var pool = (0..<4).map { hashmix($0 < entropy.count ? entropy[$0] : 0) }
         for src in 0..<4 { for dst in 0..<4 where src != dst { pool[dst] = mix(pool[dst], hashmix(pool[src])) } }
-        for src in pool.count..<max(pool.count, entropy.count) { for dst in 0..<4 { pool[dst] = mix(pool[dst], hashmix(entropy[src])) } }
+        for src in pool.count..<max(pool.count, entropy.count) { for dst in
+            0..<4 { pool[dst] = mix(pool[dst], hashmix(entropy[src])) }
+        }
         var outConst: UInt32 = 0x8B51_F9DD
         let halves: [UInt32] = (0..<(2 * words)).map { i in
             var v = pool[i % 4] ^ outConst

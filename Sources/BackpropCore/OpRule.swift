@@ -18,7 +18,8 @@ public protocol OpRule: Sendable {
     static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String?
     static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T>
     /// `g` is ∂J/∂output; `y` the forward output; `needs[i]` says whether input i wants a gradient.
-    static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?]
+    static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                  needs: [Bool]) -> [Matrix<T>?]
     /// The backward rule in the book's notation, one line per input (e.g. `∇W2 J += Hᵀ G`).
     static func formula(_ n: FormulaNames) -> [String]
     /// Multiply-adds of the forward pass and of the backward rule (only the gradients needed).

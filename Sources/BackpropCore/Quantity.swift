@@ -30,7 +30,9 @@ public enum Quantity: String, CaseIterable, Sendable {
     }
 
     /// Where the quantity lives: a node's value, its gradient, or a contribution made by one step.
-    public enum Source: Sendable { case value(String), incoming(String), contribution(step: String, to: String), grad(String) }
+    public enum Source: Sendable {
+        case value(String), incoming(String), contribution(step: String, to: String), grad(String)
+    }
 
     public var source: Source {
         switch self {

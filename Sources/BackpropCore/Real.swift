@@ -14,11 +14,13 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     static var precisionName: String { get }
     /// Deterministic sums of a rows × cols matrix (see `Reduce`); `scratch` holds `Reduce.scratchCount(rows:cols:)`.
     static func sum(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
-    static func sumOfSquares(_ p: UnsafePointer<Self>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Self>) -> Self
+    static func sumOfSquares(_ p: UnsafePointer<Self>, rows: Int, cols: Int,
+                             scratch: UnsafeMutablePointer<Self>) -> Self
     /// The sum of squares from block sums made by `GEMMEpilogue.sgd` (see `Reduce.foldBlocks`).
     static func foldBlocks(_ scratch: UnsafeMutablePointer<Self>, rows: Int, cols: Int) -> Self
     /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
-    static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self, lr: Self) -> Bool
+    static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self,
+                          lr: Self) -> Bool
 }
 
 extension Float: Real {
@@ -27,16 +29,19 @@ extension Float: Real {
     public static func tanh(_ x: Float) -> Float { Glibc.tanhf(x) }
     public static var dtype: String { "F32" }
     public static var precisionName: String { "float32" }
-    public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+    public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int,
+                           scratch: UnsafeMutablePointer<Float>) -> Float {
         Reduce.sum(p, rows: rows, cols: cols, scratch: scratch)
     }
-    public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+    public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int,
+                                    scratch: UnsafeMutablePointer<Float>) -> Float {
         Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
     }
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Float>, rows: Int, cols: Int) -> Float {
         Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
-    public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float, lr: Float) -> Bool {
+    public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float,
+                                 lr: Float) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
     }
 }
@@ -47,16 +52,19 @@ extension Double: Real {
     public static func tanh(_ x: Double) -> Double { Glibc.tanh(x) }
     public static var dtype: String { "F64" }
     public static var precisionName: String { "float64" }
-    public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+    public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int,
+                           scratch: UnsafeMutablePointer<Double>) -> Double {
         Reduce.sum(p, rows: rows, cols: cols, scratch: scratch)
     }
-    public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+    public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int,
+                                    scratch: UnsafeMutablePointer<Double>) -> Double {
         Reduce.sumOfSquares(p, rows: rows, cols: cols, scratch: scratch)
     }
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Double>, rows: Int, cols: Int) -> Double {
         Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
-    public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double, lr: Double) -> Bool {
+    public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int,
+                                 lambda: Double, lr: Double) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
     }
 }

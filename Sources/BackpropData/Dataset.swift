@@ -23,7 +23,8 @@ public struct Dataset: Sendable {
     /// A CSV file's header row (label first), as written: untrusted text, shown escaped.
     public var columnNames: [String]?
 
-    public init(name: String, features: Features, labels: [UInt8], count: Int, d: Int, classes: Int, imageSide: Int?, digest: String) {
+    public init(name: String, features: Features, labels: [UInt8], count: Int, d: Int, classes: Int, imageSide: Int?,
+                digest: String) {
         self.name = name; self.features = features; self.labels = labels; self.count = count
         self.d = d; self.classes = classes; self.imageSide = imageSide; self.digest = digest
     }
@@ -96,7 +97,9 @@ public struct Dataset: Sendable {
     public func matrix<T: Real>(rows indices: [Int]) -> (X: Matrix<T>, y: Matrix<T>) {
         var X = Matrix<T>(rows: indices.count, cols: d), y = Matrix<T>(rows: indices.count, cols: 1)
         X.storage.withUnsafeMutableBufferPointer { xp in
-            y.storage.withUnsafeMutableBufferPointer { yp in gather(indices, rows: 0..<indices.count, x: xp.baseAddress!, y: yp.baseAddress!) }
+            y.storage.withUnsafeMutableBufferPointer { yp in
+                gather(indices, rows: 0..<indices.count, x: xp.baseAddress!, y: yp.baseAddress!)
+            }
         }
         return (X, y)
     }

@@ -31,7 +31,9 @@ public struct JSONParser {
                 guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
                 let at = i
                 let k = try string()
-                guard seen.insert(k).inserted else { throw Failure(offset: at, message: "duplicate key \"\(inert(k))\"") }
+                guard seen.insert(k).inserted else {
+                    throw Failure(offset: at, message: "duplicate key \"\(inert(k))\"")
+                }
                 space()
                 guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1; space()
@@ -65,7 +67,9 @@ public struct JSONParser {
 
     mutating func literal(_ s: String) throws(Failure) {
         let u = Array(s.utf8)
-        guard i + u.count <= b.count, Array(b[i..<(i + u.count)]) == u else { throw fail("invalid literal; expected \(s)") }
+        guard i + u.count <= b.count, Array(b[i..<(i + u.count)]) == u else {
+            throw fail("invalid literal; expected \(s)")
+        }
         i += u.count
     }
 
@@ -73,14 +77,22 @@ public struct JSONParser {
         let start = i
         if i < b.count, b[i] == UInt8(ascii: "-") { i += 1 }
         func digits() -> Int { let s = i; while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }; return i - s }
-        guard digits() > 0 else { throw Failure(offset: start, message: "invalid value; expected a number, string, object, array, true, false or null") }
-        if i < b.count, b[i] == UInt8(ascii: ".") { i += 1; guard digits() > 0 else { throw fail("expected digits after '.'") } }
+        guard digits() > 0 else {
+            throw Failure(offset: start,
+                          message: "invalid value; expected a number, string, object, array, true, false or null")
+        }
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw fail("expected digits after '.'") }
+        }
         if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
             i += 1
             if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
             guard digits() > 0 else { throw fail("expected exponent digits") }
         }
-        guard let d = Double(String(decoding: b[start..<i], as: UTF8.self)) else { throw Failure(offset: start, message: "bad number") }
+        guard let d = Double(String(decoding: b[start..<i], as: UTF8.self)) else {
+            throw Failure(offset: start, message: "bad number")
+        }
         return d
     }
 
@@ -107,7 +119,9 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try hex4()
                     if (0xD800..<0xDC00).contains(code) {
-                        guard i + 2 < b.count, b[i + 1] == UInt8(ascii: "\\"), b[i + 2] == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
+                        guard i + 2 < b.count, b[i + 1] == UInt8(ascii: "\\"), b[i + 2] == UInt8(ascii: "u") else {
+                            throw fail("unpaired surrogate")
+                        }
                         i += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw fail("bad low surrogate") }

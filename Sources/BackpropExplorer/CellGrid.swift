@@ -41,7 +41,9 @@ public struct CellGrid: Equatable, Sendable {
 
     public mutating func fill(_ rect: Rect, _ ch: Character = " ", _ style: Style = .plain) {
         for y in max(0, rect.y)..<min(height, rect.y + rect.height) {
-            for x in max(0, rect.x)..<min(width, rect.x + rect.width) { cells[y * width + x] = Cell(char: ch, style: style) }
+            for x in max(0, rect.x)..<min(width, rect.x + rect.width) {
+                cells[y * width + x] = Cell(char: ch, style: style)
+            }
         }
     }
 

@@ -12,7 +12,8 @@ extension Explorer {
               let node = after.currentNode else { return [] }
         let name = after.engine.graph.nodes[node].name
         let new = Quantity.allCases.filter { $0 != .J && $0 != .JMLE && after.graph == Figure611.graph }.filter {
-            $0.value(in: after.engineState, engine: after.engine) != nil && $0.value(in: before.engineState, engine: before.engine) == nil
+            $0.value(in: after.engineState, engine: after.engine) != nil && $0.value(in: before.engineState,
+                engine: before.engine) == nil
         }.map(\.rawValue)
         return [new.isEmpty ? "backprop at \(name)" : new.joined(separator: ", ") + " at \(name)"]
     }

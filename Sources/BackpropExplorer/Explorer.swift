@@ -13,7 +13,8 @@ public enum Explorer {
     public static func reduce(into s: inout ExplorerState, _ action: Action) {
         let keepsView: Bool
         switch action {
-        case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .dismiss, .mark, .quit: keepsView = true
+        case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .dismiss, .mark,
+             .quit: keepsView = true
         default: keepsView = false
         }
         if !keepsView { s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
@@ -28,7 +29,10 @@ public enum Explorer {
         let f = s.engine.forwardNodes.count
         switch action {
         case .stepForward:
-            if s.stepper.atEnd { s.status = .init("end of back-propagation: n updates the weights and takes the next minibatch"); return }
+            if s.stepper.atEnd {
+                s.status = .init("end of back-propagation: n updates the weights and takes the next minibatch")
+                return
+            }
             try s.stepper.stepForward()
             s.status = .init("")
         case .stepBackward:
@@ -51,7 +55,10 @@ public enum Explorer {
             let left = (s.train.count - s.cursor) / s.config.batchSize + 1
             try train(left, &s)
         case let .set(setting, value):
-            if let problem = setting.validate(value, examples: s.train.count) { s.status = .init(problem, isError: true); return }
+            if let problem = setting.validate(value, examples: s.train.count) {
+                s.status = .init(problem, isError: true)
+                return
+            }
             var c = s.config
             switch setting {
             case .lr: c.lr = value
@@ -74,7 +81,8 @@ public enum Explorer {
                 try s.restartStepper()
                 try s.stepper.seek(to: p)
             }
-            s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + (setting.resetsModel ? ": new model" : ""))
+            let note = setting.resetsModel ? ": new model" : ""
+            s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + note)
         case .reset:
             let keep = (s.history, s.lastMark)
             s = try ExplorerState(config: s.config, train: s.train, test: s.test)
@@ -83,7 +91,9 @@ public enum Explorer {
         case .inspect(let name):
             if name.isEmpty { s.pinned = nil; s.status = .init("inspector follows the step"); return }
             switch s.resolve(name) {
-            case .success(let p): s.pinned = name; s.scrollRow = 0; s.scrollCol = 0; s.status = .init("inspect \(p.title)")
+            case .success(let p):
+                s.pinned = name; s.scrollRow = 0; s.scrollCol = 0
+                s.status = .init("inspect \(p.title)")
             case .failure(let e): s.status = .init(e.message, isError: true)
             }
         case .nextTab, .previousTab:
@@ -93,20 +103,32 @@ public enum Explorer {
         case let .scroll(rows, cols):
             s.scrollRow = max(0, s.scrollRow + rows); s.scrollCol = max(0, s.scrollCol + cols)
             if let p = s.selectedPanel {
-                s.scrollRow = min(s.scrollRow, max(0, p.matrix.rows - 1)); s.scrollCol = min(s.scrollCol, max(0, p.matrix.cols - 1))
+                s.scrollRow = min(s.scrollRow, max(0, p.matrix.rows - 1)); s.scrollCol = min(s.scrollCol,
+                    max(0, p.matrix.cols - 1))
             }
         case .picture(let d):
             s.pictureColumn = ((s.pictureColumn + d) % s.config.hidden + s.config.hidden) % s.config.hidden
             s.status = .init("pictures show W1 column \(s.pictureColumn)")
         case .check:
-            guard let p = s.selectedPanel else { s.status = .init("nothing to check here: step to a gradient first", isError: true); return }
-            guard let spec = p.check else { s.status = .init("\(p.title) is not a gradient; select G, G', Hᵀ G, Xᵀ G', 2λW or a ∇ panel (Tab)", isError: true); return }
-            let r = try CheckReport.run(title: "\(p.title) = ∂\(spec.of)/∂\(spec.wrt)", analytic: p.matrix, of: spec.of, wrt: spec.wrt, state: s)
+            guard let p = s.selectedPanel else {
+                s.status = .init("nothing to check here: step to a gradient first", isError: true)
+                return
+            }
+            guard let spec = p.check else {
+                s.status = .init("\(p.title) is not a gradient; select G, G', Hᵀ G, Xᵀ G', 2λW or a ∇ panel (Tab)",
+                                 isError: true)
+                return
+            }
+            let r = try CheckReport.run(title: "\(p.title) = ∂\(spec.of)/∂\(spec.wrt)", analytic: p.matrix, of: spec.of,
+                                        wrt: spec.wrt, state: s)
             s.check = r
-            s.status = .init("check \(r.title): \(r.passed ? "agrees" : "DISAGREES"), max |analytic − numeric| = \(formatError(r.maxError))", isError: !r.passed)
+            s.status = .init("check \(r.title): \(r.passed ? "agrees" : "DISAGREES"), max |analytic − numeric| = "
+                             + "\(formatError(r.maxError))", isError: !r.passed)
         case .toggleHelp: s.showHelp.toggle()
         case .dismiss:
-            if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil } else if s.pinned != nil { s.pinned = nil }
+            if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil } else if s.pinned != nil {
+                s.pinned = nil
+            }
         case .mark(let text): s.lastMark = text; s.status = .init("mark: \(text)")
         case .quit: s.quit = true
         }
@@ -114,12 +136,18 @@ public enum Explorer {
 
     static func train(_ n: Int, _ s: inout ExplorerState) throws(EvalError) {
         for _ in 0..<n {
-            if let problem = try s.update() { s.status = .init(problem, isError: true); s.measureAccuracy(force: n > 1); return }
+            if let problem = try s.update() {
+                s.status = .init(problem, isError: true)
+                s.measureAccuracy(force: n > 1)
+                return
+            }
         }
         s.measureAccuracy(force: n > 1)
         let j = s.losses.last.map { "J = \(formatNumber($0))" } ?? ""
         let acc = s.accuracyAt == s.updates
-            ? ", train acc \(formatPercent(s.trainAccuracy))" + (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "") : ""
+            ? ", train acc \(formatPercent(s.trainAccuracy))"
+                + (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "")
+            : ""
         s.status = .init("\(n == 1 ? "1 update" : "\(n) updates"): \(j)\(acc); new minibatch at step 0")
     }
 
@@ -137,14 +165,16 @@ public enum Explorer {
         guard let id = g.id(base) else { return .failure(.unknownName(name, known: g.nodes.map(\.name))) }
         if backward {
             guard let i = e.backwardNodes.firstIndex(of: id) else {
-                if let c = g.nodes.indices.last(where: { e.backwardNodes.contains($0) && g.nodes[$0].inputs.contains(base) }),
+                if let c = g.nodes.indices.last(where: { e.backwardNodes.contains($0)
+                    && g.nodes[$0].inputs.contains(base) }),
                    let i = e.backwardNodes.firstIndex(of: c) { return .success(f + i + 1) }
                 return .failure(.noGradient(name: base))
             }
             return .success(f + i + 1)
         }
         guard let i = e.forwardNodes.firstIndex(of: id) else {
-            return .failure(.badValue("\(base) is a leaf (an input or a parameter): it has no step; try inspect \(base)"))
+            return .failure(.badValue("\(base) is a leaf (an input or a parameter): it has no step; try inspect "
+                                      + "\(base)"))
         }
         return .success(i + 1)
     }

@@ -13,7 +13,8 @@ public struct ExplorerConfig: Equatable, Sendable {
     /// Graph text of another model over the same leaves (`--graph FILE`); nil is Figure 6.11.
     public var graph: String?
 
-    public init(data: String, dataDigest: String, hidden: Int, batchSize: Int, lr: Double, lambda: Double, seed: UInt64, graph: String? = nil) {
+    public init(data: String, dataDigest: String, hidden: Int, batchSize: Int, lr: Double, lambda: Double, seed: UInt64,
+                graph: String? = nil) {
         self.data = data; self.dataDigest = dataDigest; self.hidden = hidden; self.batchSize = batchSize
         self.lr = lr; self.lambda = lambda; self.seed = seed; self.graph = graph
     }
@@ -25,12 +26,15 @@ public struct ExplorerConfig: Equatable, Sendable {
         do { g = try Graph(parsing: text) } catch { throw .badValue(error.description) }
         let inputs = Set(g.names(of: .input)), params = Set(g.names(of: .param))
         guard inputs == ["X", "y"] else {
-            throw .badValue("inputs are \(inputs.sorted().joined(separator: ", ")); expected X and y (the minibatch and its labels)")
+            throw .badValue("inputs are \(inputs.sorted().joined(separator: ", ")); expected X and y (the minibatch "
+                            + "and its labels)")
         }
         guard params == ["W1", "W2"] else {
             throw .badValue("parameters are \(params.sorted().joined(separator: ", ")); expected W1 and W2")
         }
-        if let c = g.constantNames.first(where: { $0 != "λ" }) { throw .badValue("constant '\(c)' is unknown; expected λ") }
+        if let c = g.constantNames.first(where: { $0 != "λ" }) {
+            throw .badValue("constant '\(c)' is unknown; expected λ")
+        }
         return g
     }
 

@@ -13,7 +13,9 @@ public enum ExplorerError: Error, Equatable, Sendable {
         switch self {
         case .unknownCommand(let c): "unknown command '\(c)'; type help for the list"
         case .usage(let u): "usage: \(u)"
-        case let .unknownName(n, known): "no node or quantity named '\(n)'; expected one of \(known.prefix(12).joined(separator: ", "))…"
+        case let .unknownName(n,
+                              known): "no node or quantity named '\(n)'; expected one of "
+                                      + "\(known.prefix(12).joined(separator: ", "))…"
         case .notYet(let n): "\(n) is not computed yet at this step; step further (→) or press End"
         case .noGradient(let n): "\(n) needs no gradient (it is an input, not computed from a parameter)"
         case .badValue(let m): m

@@ -26,7 +26,9 @@ extension ExplorerState {
     func gradientPanel(_ id: Int) -> Panel? {
         let n = engine.graph.nodes[id]
         let mask = n.name == "U1" && engine.graph == Figure611.graph ? engineState.values[id] : nil
-        return engineState.grads[id].map { Panel(engine.gradientName(n.name), $0, mask: mask, check: engine.needsGrad[id] ? ("J", n.name) : nil) }
+        return engineState.grads[id].map {
+            Panel(engine.gradientName(n.name), $0, mask: mask, check: engine.needsGrad[id] ? ("J", n.name) : nil)
+        }
     }
 
     /// The rule of the step just taken, with shapes, and its matrices.
@@ -41,7 +43,8 @@ extension ExplorerState {
         }
         if position == 0 {
             let leaves = g.nodes.indices.filter { g.nodes[$0].leaf != nil }
-            return Inspection(lines: ["before the forward pass: the leaves X, y (the minibatch) and W1, W2 (the weights)",
+            return Inspection(lines: ["before the forward pass: the leaves X, y (the minibatch) and W1, W2 (the "
+                                      + "weights)",
                                       "next: " + engine.describe(step: 0)],
                               panels: leaves.compactMap(valuePanel))
         }
@@ -121,7 +124,8 @@ extension ExplorerState {
 
     /// Names `inspect` accepts (for completion and error messages).
     static func inspectableNames(_ g: Graph) -> [String] {
-        g.nodes.map(\.name) + g.nodes.map { "grad_" + $0.name } + (g == Figure611.graph ? Quantity.allCases.map(\.asciiName) : [])
+        g.nodes.map(\.name) + g.nodes.map { "grad_" + $0.name }
+            + (g == Figure611.graph ? Quantity.allCases.map(\.asciiName) : [])
     }
 
     /// A Double with every digit needed to reproduce it.

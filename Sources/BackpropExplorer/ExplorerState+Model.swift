@@ -16,11 +16,15 @@ extension ExplorerState {
             }
         } else { graph = Figure611.graph }
         let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
-        stepper = try Stepper(engine: engine, bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
+        stepper = try Stepper(engine: engine,
+                              bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
         losses = []
         pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; check = nil
         var about = "\(REPL.inert(train.name)), \(train.count) examples × \(train.d) features"
-        if let names = train.columnNames { about += " (columns: " + REPL.inert(names.prefix(6).joined(separator: ", ")) + (names.count > 6 ? ", …" : "") + ")" }
+        if let names = train.columnNames {
+            let shown = REPL.inert(names.prefix(6).joined(separator: ", ")) + (names.count > 6 ? ", …" : "")
+            about += " (columns: " + shown + ")"
+        }
         status = Status("ready: \(about); → steps, ← back, n trains, ? help")
         lastMark = nil; quit = false; prompt = nil; history = []
         shuffle()
@@ -61,7 +65,8 @@ extension ExplorerState {
         let J = s.values[g.loss]!.scalar
         let g1 = s.grads[g.id("W1")!]!, g2 = s.grads[g.id("W2")!]!
         for (name, ok) in [("J", J.isFinite), ("∇W1 J", g1.isFinite), ("∇W2 J", g2.isFinite)] where !ok {
-            return "update \(updates + 1): \(name) is not finite (NaN or Inf); training diverged, try :set lr with a smaller value"
+            return "update \(updates + 1): \(name) is not finite (NaN or Inf); training diverged, try :set lr with a "
+                   + "smaller value"
         }
         SGD.update(&W1, gradient: g1, learningRate: config.lr)
         SGD.update(&W2, gradient: g2, learningRate: config.lr)

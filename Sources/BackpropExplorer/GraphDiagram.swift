@@ -47,7 +47,9 @@ public struct GraphDiagram {
     /// Nodes with inputs in each column, top to bottom: each gets its own channel unless shared.
     var targets: [[Int]] {
         (0..<layout.columns).map { c in
-            graph.nodes.indices.filter { layout.places[$0].col == c && !graph.nodes[$0].inputs.isEmpty }.sorted { layout.places[$0].row < layout.places[$1].row }
+            graph.nodes.indices.filter { layout.places[$0].col == c && !graph.nodes[$0].inputs.isEmpty }.sorted {
+                layout.places[$0].row < layout.places[$1].row
+            }
         }
     }
 
@@ -65,7 +67,9 @@ public struct GraphDiagram {
             let (a, b) = label(v, d)
             colW[layout.places[v].col] = max(colW[layout.places[v].col], a.count, b?.count ?? 0)
         }
-        let extra = layout.sharedChannels ? [Int](repeating: 0, count: layout.columns) : targets.map { max(0, $0.count - 1) }
+        let extra = layout.sharedChannels ? [Int](repeating: 0, count: layout.columns) : targets.map {
+            max(0, $0.count - 1)
+        }
         var colX: [Int] = [], x = 0
         for (c, w) in colW.enumerated() { x += c > 0 ? extra[c] : 0; colX.append(x); x += w + d.gap }
         let rowY = (0..<layout.rows).map { $0 * d.rowHeight }
@@ -88,7 +92,11 @@ public struct GraphDiagram {
         let (_, _, colX, rowY) = size(d)
         let ox = rect.x, oy = rect.y
         // Edges as connection bits per cell, then glyphs.
-        struct Bits: OptionSet { let rawValue: UInt8; static let up = Bits(rawValue: 1), down = Bits(rawValue: 2), left = Bits(rawValue: 4), right = Bits(rawValue: 8) }
+        struct Bits: OptionSet {
+            let rawValue: UInt8
+            static let up = Bits(rawValue: 1), down = Bits(rawValue: 2)
+            static let left = Bits(rawValue: 4), right = Bits(rawValue: 8)
+        }
         var bits: [Int: Bits] = [:]
         var edgeCells: [(from: Int, to: Int, cells: [Int])] = []
         var arrows: [(Int, Int, Int)] = []   // x, y, target
@@ -103,17 +111,26 @@ public struct GraphDiagram {
                 let y0 = rowY[sp.row], y1 = rowY[tp.row]
                 let startX = colX[sp.col] + label(u, d).0.count
                 let ch = colX[tp.col] + channel(v)   // the channel; the arrow sits in the last gap column
-                for x in startX..<ch { bits[key(x, y0), default: []].formUnion([.left, .right]); cells.append(key(x, y0)) }
+                for x in startX..<ch {
+                    bits[key(x, y0), default: []].formUnion([.left, .right])
+                    cells.append(key(x, y0))
+                }
                 bits[key(ch, y0), default: []].insert(.left)
                 if y1 != y0 {
                     bits[key(ch, y0), default: []].insert(y1 > y0 ? .down : .up)
                     let lo = min(y0, y1), hi = max(y0, y1)
-                    for y in (lo + 1)..<hi { bits[key(ch, y), default: []].formUnion([.up, .down]); cells.append(key(ch, y)) }
+                    for y in (lo + 1)..<hi {
+                        bits[key(ch, y), default: []].formUnion([.up, .down])
+                        cells.append(key(ch, y))
+                    }
                     bits[key(ch, y1), default: []].insert(y1 > y0 ? .up : .down)
                 }
                 bits[key(ch, y1), default: []].insert(.right)
                 cells.append(key(ch, y0)); cells.append(key(ch, y1))
-                for x in (ch + 1)..<(colX[tp.col] - 1) { bits[key(x, y1), default: []].formUnion([.left, .right]); cells.append(key(x, y1)) }
+                for x in (ch + 1)..<(colX[tp.col] - 1) {
+                    bits[key(x, y1), default: []].formUnion([.left, .right])
+                    cells.append(key(x, y1))
+                }
                 arrows.append((colX[tp.col] - 1, y1, v))
                 cells.append(key(colX[tp.col] - 1, y1))
                 edgeCells.append((u, v, cells))
@@ -151,7 +168,10 @@ public struct GraphDiagram {
             let x = ox + colX[p.col], y = oy + rowY[p.row]
             let (a, b) = label(v, d)
             var style = values[v] ? Style.heading : Style.faint
-            if v == current { style = backward ? Style(fg: .magenta, bold: true, reverse: true) : Style(fg: .yellow, bold: true, reverse: true) }
+            if v == current {
+                style = backward ? Style(fg: .magenta, bold: true, reverse: true) : Style(fg: .yellow, bold: true,
+                    reverse: true)
+            }
             else if backward && gradientEdges.contains(v) { style = Style.gradient }
             grid.put(x, y, a, style)
             if let b { grid.put(x, y + 1, b, gradNorms[v] != nil ? Style(fg: .magenta) : .faint) }
@@ -168,7 +188,9 @@ extension GraphDiagram {
         for v in g.order {
             if let m = st.values[v] { shapes[v] = m.shape; continue }
             let ins = g.nodes[v].inputs.compactMap { g.id($0) }.map { shapes[$0] }
-            if let rule = e.rules[g.nodes[v].op], ins.allSatisfy({ $0 != nil }) { shapes[v] = rule.shape(ins.map { $0! }) }
+            if let rule = e.rules[g.nodes[v].op], ins.allSatisfy({ $0 != nil }) {
+                shapes[v] = rule.shape(ins.map { $0! })
+            }
         }
         let norms: [Double?] = st.grads.map { $0.map { m in m.storage.reduce(0) { $0 + $1 * $1 }.squareRoot() } }
         let current = s.currentNode

@@ -43,13 +43,18 @@ public struct GraphLayout: Equatable, Sendable {
         var leafOrder = (0..<n).filter { depth[$0] == 0 }
         for pass in 0..<2 {
             if pass > 0 {   // leaves ordered by where their uses ended up
-                func mean(_ v: Int) -> Double { uses[v].isEmpty ? 1e9 : Double(uses[v].map { row[$0] }.reduce(0, +)) / Double(uses[v].count) }
+                func mean(_ v: Int) -> Double {
+                    uses[v].isEmpty ? 1e9 : Double(uses[v].map { row[$0] }.reduce(0, +)) / Double(uses[v].count)
+                }
                 leafOrder.sort { (mean($0), $0) < (mean($1), $1) }
             }
             for (i, v) in leafOrder.enumerated() { row[v] = i }
             for c in 1..<max(columns, 1) {
-                let blocked = Set((0..<n).filter { depth[$0] < c }.flatMap { u in uses[u].filter { depth[$0] > c }.map { _ in row[u] } })
-                func want(_ v: Int) -> Double { Double(inputs[v].map { row[$0] }.reduce(0, +)) / Double(max(1, inputs[v].count)) }
+                let blocked = Set((0..<n).filter { depth[$0] < c }
+                    .flatMap { u in uses[u].filter { depth[$0] > c }.map { _ in row[u] } })
+                func want(_ v: Int) -> Double {
+                    Double(inputs[v].map { row[$0] }.reduce(0, +)) / Double(max(1, inputs[v].count))
+                }
                 var last = -1
                 for v in (0..<n).filter({ depth[$0] == c }).sorted(by: { (want($0), $0) < (want($1), $1) }) {
                     var r = max(last + 1, Int(want(v).rounded()))

@@ -39,7 +39,9 @@ public enum LossPlot {
             let eighths = l1 > l0 ? Int(((log(v) - l0) / (l1 - l0) * Double(h * 8 - 1)).rounded()) + 1 : h * 4
             for r in 0..<h {
                 let fill = min(8, max(0, eighths - r * 8))
-                if fill > 0 { grid.put(rect.x + labelW + c, rect.y + h - 1 - r, String(blocks[fill]), Style(fg: .green)) }
+                if fill > 0 {
+                    grid.put(rect.x + labelW + c, rect.y + h - 1 - r, String(blocks[fill]), Style(fg: .green))
+                }
             }
         }
         grid.put(rect.x + labelW, rect.y, String(format: " %d updates, log scale", n), .faint, maxWidth: max(0, w))

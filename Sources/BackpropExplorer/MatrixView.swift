@@ -21,7 +21,8 @@ public enum MatrixView {
 
     /// Draws `panel` in `rect` starting at entry (row, col); returns the (row, col) ranges shown.
     @discardableResult
-    public static func draw(_ panel: Panel, into grid: inout CellGrid, rect: Rect, row: Int, col: Int) -> (Range<Int>, Range<Int>) {
+    public static func draw(_ panel: Panel, into grid: inout CellGrid, rect: Rect, row: Int, col: Int) -> (Range<Int>,
+        Range<Int>) {
         let m = panel.matrix
         guard rect.height >= 1, rect.width >= 8 else { return (0..<0, 0..<0) }
         var y = rect.y
@@ -59,7 +60,9 @@ public enum MatrixView {
             }
             y += 1
         }
-        if r1 < m.rows { grid.put(rect.x, rect.y + rect.height - 1, "▼ \(m.rows - r1) more rows", .faint, maxWidth: labelW + 20) }
+        if r1 < m.rows {
+            grid.put(rect.x, rect.y + rect.height - 1, "▼ \(m.rows - r1) more rows", .faint, maxWidth: labelW + 20)
+        }
         return (r0..<r1, c0..<c1)
     }
 }

@@ -9,7 +9,8 @@ public struct Panel: Sendable {
     /// The finite-difference check that applies: ∂`of`/∂`wrt` (both node names).
     public var check: (of: String, wrt: String)?
 
-    public init(_ title: String, _ matrix: Matrix<Double>, mask: Matrix<Double>? = nil, check: (of: String, wrt: String)? = nil) {
+    public init(_ title: String, _ matrix: Matrix<Double>, mask: Matrix<Double>? = nil,
+                check: (of: String, wrt: String)? = nil) {
         self.title = title; self.matrix = matrix; self.mask = mask; self.check = check
     }
 }

@@ -42,7 +42,8 @@ public enum Pictures {
         var items: [(String, [Double], Double, Double)] = []
         let (X, _): (Matrix<Double>, Matrix<Double>) = s.train.matrix(rows: Array(s.batch.prefix(2)))
         for i in 0..<X.rows {
-            items.append(("x\(i) y=\(s.train.labels[s.batch[i]])", Array(X.storage[(i * X.cols)..<((i + 1) * X.cols)]), 0, 1))
+            items.append(("x\(i) y=\(s.train.labels[s.batch[i]])", Array(X.storage[(i * X.cols)..<((i + 1) * X.cols)]),
+                          0, 1))
         }
         func column(_ m: Matrix<Double>) -> [Double] { (0..<m.rows).map { m[$0, j] } }
         func symmetric(_ v: [Double]) -> (Double, Double) { let a = v.map(abs).max() ?? 1; return (-a, a) }
@@ -59,7 +60,8 @@ public enum Pictures {
         var x = rect.x
         for (title, px, lo, hi) in items where x + shown <= rect.maxX && (shown + 1) / 2 <= rect.height {
             let pixels = half ? downsample(px, side: side) : px
-            draw(pixels, side: shown, lo: lo, hi: hi, title: titled ? title : nil, into: &grid, x: x, y: rect.y, options: options)
+            draw(pixels, side: shown, lo: lo, hi: hi, title: titled ? title : nil, into: &grid, x: x, y: rect.y,
+                 options: options)
             x += max(shown, titled ? title.count : 0) + 2
         }
     }

@@ -15,7 +15,8 @@ public enum REPL {
         ("reset", "reset", "new weights from the seed; clears the loss curve"),
         ("train", "train N | train epoch", "N minibatch updates (or the rest of the epoch) without stepping"),
         ("goto", "goto NODE | goto grad_NODE", "jump to the forward (or backward) step of a node"),
-        ("inspect", "inspect NAME", "show a value, a gradient (grad_U1) or a quantity (G, G', HT_G …); no NAME follows the step"),
+        ("inspect", "inspect NAME",
+         "show a value, a gradient (grad_U1) or a quantity (G, G', HT_G …); no NAME follows the step"),
         ("check", "check", "finite-difference check of the selected gradient"),
         ("mark", "mark TEXT", "put a marker in the recorded session"),
         ("record", "record [FILE]", "start recording to FILE, or stop recording"),
@@ -35,7 +36,8 @@ public enum REPL {
         case "set":
             guard rest.count == 2 else { return .failure(.usage("set lr|lambda|batch|hidden|seed VALUE")) }
             guard let s = Setting(rawValue: rest[0]) else {
-                return .failure(.badValue("unknown setting '\(inert(rest[0]))'; expected lr, lambda, batch, hidden or seed"))
+                return .failure(.badValue("unknown setting '\(inert(rest[0]))'; expected lr, lambda, batch, hidden or "
+                                          + "seed"))
             }
             guard let v = Double(rest[1]) else { return .failure(.badValue("'\(inert(rest[1]))' is not a number")) }
             return .success(.action(.set(s, v)))
@@ -45,11 +47,13 @@ public enum REPL {
             case .failure(let e): return .failure(e)
             case .success("epoch"): return .success(.action(.trainEpoch))
             case .success(let n):
-                guard let k = Int(n), k >= 1, k <= 1_000_000 else { return .failure(.badValue("train: '\(inert(n))' is not a whole number from 1 to 1000000")) }
+                guard let k = Int(n), k >= 1, k <= 1_000_000 else {
+                    return .failure(.badValue("train: '\(inert(n))' is not a whole number from 1 to 1000000"))
+                }
                 return .success(.action(.train(steps: k)))
             }
         case "goto": return arg("goto NODE").map { .action(.goto($0)) }
-        case "inspect": return rest.isEmpty ? .success(.action(.inspect(""))) : .success(.action(.inspect(rest.joined(separator: " "))))
+        case "inspect": return .success(.action(.inspect(rest.joined(separator: " "))))
         case "check": return rest.isEmpty ? .success(.action(.check)) : .failure(.usage("check"))
         case "mark":
             guard !rest.isEmpty else { return .failure(.usage("mark TEXT")) }

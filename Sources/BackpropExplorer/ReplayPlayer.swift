@@ -43,8 +43,12 @@ public struct ReplayPlayer: Sendable {
         case .left, .char(","): replay.backward(); playing = false
         case .char("+"): speed = Self.speeds.first { $0 > speed } ?? speed
         case .char("-"): speed = Self.speeds.last { $0 < speed } ?? speed
-        case .char("]"): if let m = replay.markers.first(where: { $0.index >= replay.index }) { replay.seek(to: m.index + 1) }
-        case .char("["): if let m = replay.markers.last(where: { $0.index < replay.index - 1 }) { replay.seek(to: m.index + 1) }
+        case .char("]"): if let m = replay.markers.first(where: { $0.index >= replay.index }) {
+            replay.seek(to: m.index + 1)
+        }
+        case .char("["): if let m = replay.markers.last(where: { $0.index < replay.index - 1 }) {
+            replay.seek(to: m.index + 1)
+        }
         case .char("q"): return ("", true)
         default: return nil
         }

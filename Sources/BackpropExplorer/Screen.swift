@@ -34,9 +34,12 @@ public enum Screen {
         var inspectorWidth = width
         if width >= 120 && height >= 36 {
             inspectorWidth = width - 44
-            drawSide(s, &g, Rect(x: inspectorWidth + 1, y: topOfInspector, width: width - inspectorWidth - 2, height: bottom - topOfInspector), options)
+            drawSide(s, &g,
+                     Rect(x: inspectorWidth + 1, y: topOfInspector, width: width - inspectorWidth - 2,
+                     height: bottom - topOfInspector), options)
         }
-        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector), options)
+        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector),
+                      options)
         drawStatus(s, &g, y: bottom)
         if keysLine { drawKeys(s, &g, y: height - 1, chrome: chrome) }
         if s.showHelp { drawHelp(&g) }
@@ -46,10 +49,17 @@ public enum Screen {
     static func drawTitle(_ s: ExplorerState, _ g: inout CellGrid, _ chrome: Chrome) {
         g.fill(Rect(x: 0, y: 0, width: g.width, height: 1), " ", .title)
         let c = s.config
-        let phase = s.position == 0 ? "start" : s.inBackward ? "backward" : s.position <= s.engine.forwardNodes.count ? "forward" : ""
-        var left = " \(REPL.inert(c.data)) \(s.features)→\(c.hidden)→\(s.classes) m=\(c.batchSize) ε=\(formatSetting(c.lr)) λ=\(formatSetting(c.lambda))"
+        let phase = s.position == 0 ? "start"
+            : s.inBackward ? "backward"
+            : s.position <= s.engine.forwardNodes.count ? "forward" : ""
+        var left = " \(REPL.inert(c.data)) \(s.features)→\(c.hidden)→\(s.classes) m=\(c.batchSize) "
+                   + "ε=\(formatSetting(c.lr)) λ=\(formatSetting(c.lambda))"
         left += " · step \(s.position)/\(s.stepCount) \(phase) · update \(s.updates) epoch \(s.epoch)"
-        if g.width >= 110 { left = " backprop-tui · " + (s.graph == Figure611.graph ? "Figure 6.11" : "own graph") + " ·" + left } else if g.width >= 96 { left = " backprop-tui ·" + left }
+        if g.width >= 110 {
+            left = " backprop-tui · " + (s.graph == Figure611.graph ? "Figure 6.11" : "own graph") + " ·" + left
+        } else if g.width >= 96 {
+            left = " backprop-tui ·" + left
+        }
         g.put(0, 0, left, .title)
         var right = ""
         if let r = chrome.replay { right += " ▶ \(r) " }
@@ -60,11 +70,13 @@ public enum Screen {
     /// One line: J, accuracy, multiply-adds so far (of a whole step), bytes kept for backward, a loss sparkline.
     static func drawSummary(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
         var parts = ["J " + (s.currentJ.map { String(format: "%.6f", $0) } ?? "–")]
-        var acc = "acc \(formatPercent(s.trainAccuracy))" + (s.test != nil ? " test \(formatPercent(s.testAccuracy))" : "")
+        var acc = "acc \(formatPercent(s.trainAccuracy))"
+            + (s.test != nil ? " test \(formatPercent(s.testAccuracy))" : "")
         if let at = s.accuracyAt, at != s.updates { acc += " (at update \(at))" }
         if s.accuracyAt == nil && s.trainAccuracy == nil { acc = "acc – (t or e measures)" }
         parts.append(acc)
-        let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape, "W2": s.W2.shape]
+        let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape,
+                      "W2": s.W2.shape]
         let done = s.engine.multiplyAddsDone(s.engineState)
         if let c = s.engine.cost(leafShapes: shapes) {
             parts.append("madds \(formatCount(done))/\(formatCount(c.forward + c.backward))")
@@ -89,7 +101,9 @@ public enum Screen {
         let plotH = s.train.imageSide != nil ? 6 : r.height - 2
         LossPlot.draw(s.losses, into: &g, rect: Rect(x: r.x, y: r.y + 1, width: r.width, height: plotH), options: o)
         if s.train.imageSide != nil {
-            Pictures.draw(s, into: &g, rect: Rect(x: r.x, y: r.y + plotH + 2, width: r.width, height: r.maxY - r.y - plotH - 2), options: o)
+            Pictures.draw(s, into: &g,
+                          rect: Rect(x: r.x, y: r.y + plotH + 2, width: r.width, height: r.maxY - r.y - plotH - 2),
+                          options: o)
         }
     }
 
@@ -120,7 +134,8 @@ public enum Screen {
     static func drawCheck(_ c: CheckReport, _ g: inout CellGrid, _ r: Rect) {
         var y = r.y
         g.put(r.x, y, "check \(c.title), central differences h = \(c.step)", .heading, maxWidth: r.width); y += 1
-        g.put(r.x, y, "entry        analytic                 numeric                  |a − n|", .faint, maxWidth: r.width); y += 1
+        g.put(r.x, y, "entry        analytic                 numeric                  |a − n|", .faint,
+              maxWidth: r.width); y += 1
         for e in c.entries where y < r.maxY - 1 {
             let t = String(format: "(%d,%d)", e.row, e.col).padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: "%+.16e  %+.16e  %.2e", e.analytic, e.numeric, e.error)
@@ -142,7 +157,8 @@ public enum Screen {
     }
 
     static func drawKeys(_ s: ExplorerState, _ g: inout CellGrid, y: Int, chrome: Chrome) {
-        let keys = chrome.replay != nil ? "space play/pause  ←→ one action  +/- speed  [ ] markers  other keys take over  q quit"
+        let keys = chrome.replay != nil ? "space play/pause  ←→ one action  +/- speed  [ ] markers  other keys take "
+                                          + "over  q quit"
             : s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
             : "→ step ← back  n update  t train  Tab matrix  c check  : command  ? help  q quit"
         g.put(0, y, keys, .faint, maxWidth: g.width)

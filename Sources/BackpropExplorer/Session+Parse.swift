@@ -22,7 +22,9 @@ extension Session {
         for (i, l) in lines.enumerated() where l.count > maxLineBytes {
             throw .bad(line: i + 1, "line is \(l.count) bytes; the limit is 1 MiB")
         }
-        guard let first = lines.first, !first.isEmpty else { throw .bad(line: 1, "empty file; expected a session header line") }
+        guard let first = lines.first, !first.isEmpty else {
+            throw .bad(line: 1, "empty file; expected a session header line")
+        }
         let header = try decodeHeader(Array(first))
         var out: [Line] = [], numbers: [Int] = [], warning: String?
         for (i, l) in lines.enumerated().dropFirst() {

@@ -23,7 +23,8 @@ public enum Session {
         public var description: String?
         public var tool: String = Session.toolVersion
         public init(config: ExplorerConfig, columns: Int, rows: Int, title: String? = nil, description: String? = nil) {
-            self.config = config; self.columns = columns; self.rows = rows; self.title = title; self.description = description
+            self.config = config; self.columns = columns; self.rows = rows
+            self.title = title; self.description = description
         }
     }
 
@@ -46,9 +47,12 @@ public enum Session {
 
         public init(_ s: ExplorerState) {
             var h = SHA256()
-            func add(_ words: [UInt64]) { h.update(words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } }) }
+            func add(_ words: [UInt64]) {
+                h.update(words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } })
+            }
             add(s.W1.storage.map(\.bitPattern)); add(s.W2.storage.map(\.bitPattern))
-            add([UInt64(s.position), UInt64(s.updates), UInt64(s.cursor), UInt64(s.epoch), (s.currentJ ?? .nan).bitPattern])
+            add([UInt64(s.position), UInt64(s.updates), UInt64(s.cursor), UInt64(s.epoch),
+                 (s.currentJ ?? .nan).bitPattern])
             add(s.rng.words)
             sha256 = SHA256.hex(h.finalize())
             J = s.currentJ; position = s.position; updates = s.updates
@@ -67,7 +71,8 @@ public enum Session {
         var o: [(String, JSON)] = [
             ("format", .string(format)), ("version", .number(Double(version))), ("tool", .string(h.tool)),
             ("config", .object([
-                ("data", .string(c.data)), ("data_sha256", .string(c.dataDigest)), ("hidden", .number(Double(c.hidden))),
+                ("data", .string(c.data)), ("data_sha256", .string(c.dataDigest)), ("hidden",
+                    .number(Double(c.hidden))),
                 ("batch", .number(Double(c.batchSize))), ("lr", .number(c.lr)), ("lambda", .number(c.lambda)),
                 ("seed", .string(String(c.seed))),
             ])),
@@ -87,7 +92,8 @@ public enum Session {
         case let .action(t, a): return JSON.object([("t", time(t))] + fields(a)).text
         case let .digest(t, d):
             return JSON.object([("t", time(t)), ("digest", .string(d.sha256)), ("J", d.J.map { .number($0) } ?? .null),
-                                ("position", .number(Double(d.position))), ("updates", .number(Double(d.updates)))]).text
+                                ("position", .number(Double(d.position))), ("updates",
+                                    .number(Double(d.updates)))]).text
         case let .marker(t, m): return JSON.object([("t", time(t)), ("marker", .string(m))]).text
         }
     }
@@ -126,7 +132,9 @@ public enum Session {
     /// Parses the header line.
     public static func decodeHeader(_ bytes: [UInt8]) throws(SessionError) -> Header {
         let j = try object(bytes, line: 1)
-        guard j["format"]?.string == format else { throw .bad(line: 1, "not a backprop-tui session (expected \"format\": \"\(format)\")") }
+        guard j["format"]?.string == format else {
+            throw .bad(line: 1, "not a backprop-tui session (expected \"format\": \"\(format)\")")
+        }
         guard let v = j["version"]?.int else { throw .bad(line: 1, "missing \"version\"") }
         guard v == version else { throw .bad(line: 1, "format version \(v) is not supported; expected \(version)") }
         guard let c = j["config"], c.object != nil else { throw .bad(line: 1, "missing \"config\" object") }
@@ -139,24 +147,32 @@ public enum Session {
             return d
         }
         func whole(_ k: String, _ r: ClosedRange<Int>) throws(SessionError) -> Int {
-            guard let d = c[k]?.int, r.contains(d) else { throw .bad(line: 1, "config.\(k) must be a whole number from \(r.lowerBound) to \(r.upperBound)") }
+            guard let d = c[k]?.int, r.contains(d) else {
+                throw .bad(line: 1, "config.\(k) must be a whole number from \(r.lowerBound) to \(r.upperBound)")
+            }
             return d
         }
         guard let seed = UInt64(try str("seed")) else { throw .bad(line: 1, "config.seed must be a decimal string") }
-        let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"), hidden: try whole("hidden", Limits.hidden),
-                                    batchSize: try whole("batch", 1...1_000_000), lr: try num("lr"), lambda: try num("lambda"), seed: seed)
+        let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"),
+                                    hidden: try whole("hidden", Limits.hidden),
+                                    batchSize: try whole("batch", 1...1_000_000), lr: try num("lr"),
+                                    lambda: try num("lambda"), seed: seed)
         guard config.lr >= 0, config.lambda >= 0 else { throw .bad(line: 1, "config.lr and config.lambda must be ≥ 0") }
         var withGraph = config
         if let g = j["graph"] {
             guard let text = g.string else { throw .bad(line: 1, "\"graph\" must be graph text") }
-            do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch { throw .bad(line: 1, "graph: \(error.message)") }
+            do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch {
+                throw .bad(line: 1, "graph: \(error.message)")
+            }
             withGraph.graph = text
         }
         let t = j["terminal"]
-        guard let cols = t?["cols"]?.int, let rows = t?["rows"]?.int, (1...1000).contains(cols), (1...1000).contains(rows) else {
+        guard let cols = t?["cols"]?.int, let rows = t?["rows"]?.int,
+              (1...1000).contains(cols), (1...1000).contains(rows) else {
             throw .bad(line: 1, "terminal.cols and terminal.rows must be whole numbers from 1 to 1000")
         }
-        var h = Header(config: withGraph, columns: cols, rows: rows, title: j["title"]?.string, description: j["description"]?.string)
+        var h = Header(config: withGraph, columns: cols, rows: rows, title: j["title"]?.string,
+                       description: j["description"]?.string)
         h.tool = j["tool"]?.string ?? "unknown"
         return h
     }
@@ -164,17 +180,25 @@ public enum Session {
     /// Parses one line after the header (`line` is its 1-based number, for messages).
     public static func decode(_ bytes: [UInt8], line: Int) throws(SessionError) -> Line {
         let j = try object(bytes, line: line)
-        guard let t = j["t"]?.number, t.isFinite, t >= 0 else { throw .bad(line: line, "missing time \"t\" (seconds ≥ 0)") }
+        guard let t = j["t"]?.number, t.isFinite, t >= 0 else {
+            throw .bad(line: line, "missing time \"t\" (seconds ≥ 0)")
+        }
         if let m = j["marker"] {
             guard let s = m.string else { throw .bad(line: line, "\"marker\" must be a string") }
             return .marker(t: t, s)
         }
         if let d = j["digest"] {
-            guard let s = d.string, s.count == 64, s.allSatisfy(\.isHexDigit) else { throw .bad(line: line, "\"digest\" must be 64 hex digits") }
-            guard let p = j["position"]?.int, let u = j["updates"]?.int else { throw .bad(line: line, "digest needs \"position\" and \"updates\"") }
+            guard let s = d.string, s.count == 64, s.allSatisfy(\.isHexDigit) else {
+                throw .bad(line: line, "\"digest\" must be 64 hex digits")
+            }
+            guard let p = j["position"]?.int, let u = j["updates"]?.int else {
+                throw .bad(line: line, "digest needs \"position\" and \"updates\"")
+            }
             return .digest(t: t, Digest(sha256: s, J: j["J"]?.number, position: p, updates: u))
         }
-        guard let name = j["action"]?.string else { throw .bad(line: line, "expected \"action\", \"digest\" or \"marker\"") }
+        guard let name = j["action"]?.string else {
+            throw .bad(line: line, "expected \"action\", \"digest\" or \"marker\"")
+        }
         return .action(t: t, try action(name, j, line: line))
     }
 
@@ -184,7 +208,9 @@ public enum Session {
             return s
         }
         func int(_ k: String, _ r: ClosedRange<Int>) throws(SessionError) -> Int {
-            guard let v = j[k]?.int, r.contains(v) else { throw .bad(line: line, "\(name) needs a whole number \"\(k)\" from \(r.lowerBound) to \(r.upperBound)") }
+            guard let v = j[k]?.int, r.contains(v) else {
+                throw .bad(line: line, "\(name) needs a whole number \"\(k)\" from \(r.lowerBound) to \(r.upperBound)")
+            }
             return v
         }
         switch name {
@@ -200,14 +226,17 @@ public enum Session {
         case "trainEpoch": return .trainEpoch
         case "set":
             let s = try str("setting")
-            guard let setting = Setting(rawValue: s) else { throw .bad(line: line, "unknown setting '\(inert(s))'; expected lr, lambda, batch, hidden or seed") }
+            guard let setting = Setting(rawValue: s) else {
+                throw .bad(line: line, "unknown setting '\(inert(s))'; expected lr, lambda, batch, hidden or seed")
+            }
             guard let v = j["value"]?.number else { throw .bad(line: line, "set needs a number \"value\"") }
             return .set(setting, v)
         case "reset": return .reset
         case "inspect": return .inspect(try str("name"))
         case "nextTab": return .nextTab
         case "previousTab": return .previousTab
-        case "scroll": return .scroll(rows: try int("rows", -1_000_000...1_000_000), cols: try int("cols", -1_000_000...1_000_000))
+        case "scroll": return .scroll(rows: try int("rows", -1_000_000...1_000_000),
+                                      cols: try int("cols", -1_000_000...1_000_000))
         case "picture": return .picture(try int("delta", -4096...4096))
         case "check": return .check
         case "toggleHelp": return .toggleHelp
@@ -219,9 +248,13 @@ public enum Session {
     }
 
     static func object(_ bytes: [UInt8], line: Int) throws(SessionError) -> JSON {
-        guard bytes.count <= maxLineBytes else { throw .bad(line: line, "line is \(bytes.count) bytes; the limit is 1 MiB") }
+        guard bytes.count <= maxLineBytes else {
+            throw .bad(line: line, "line is \(bytes.count) bytes; the limit is 1 MiB")
+        }
         let j: JSON
-        do { j = try JSONParser.parse(bytes) } catch { throw .bad(line: line, "not JSON (\(error.message) at byte \(error.offset))") }
+        do { j = try JSONParser.parse(bytes) } catch {
+            throw .bad(line: line, "not JSON (\(error.message) at byte \(error.offset))")
+        }
         guard j.object != nil else { throw .bad(line: line, "expected a JSON object") }
         return j
     }

@@ -12,7 +12,8 @@ public enum Setting: String, CaseIterable, Sendable, Codable {
         switch self {
         case .lr, .lambda: return v >= 0 && v.isFinite ? nil : "\(rawValue) must be a finite number ≥ 0"
         case .batch:
-            return v == v.rounded() && v >= 1 && v <= Double(examples) ? nil : "batch must be a whole number from 1 to \(examples)"
+            let whole = v == v.rounded() && v >= 1 && v <= Double(examples)
+            return whole ? nil : "batch must be a whole number from 1 to \(examples)"
         case .hidden:
             let r = Limits.hidden
             return v == v.rounded() && v >= Double(r.lowerBound) && v <= Double(r.upperBound) ? nil

@@ -30,33 +30,49 @@ public enum CSV {
             var f0 = start
             for i in start...lineEnd where i == lineEnd || b[i] == 0x2C {
                 fields.append(b[f0..<i]); f0 = i + 1
-                if fields.count > maxColumns { throw IOError(file, "line \(lineNo): more than \(maxColumns) columns; expected at most \(maxColumns)") }
+                if fields.count > maxColumns {
+                    throw IOError(file,
+                                  "line \(lineNo): more than \(maxColumns) columns; expected at most \(maxColumns)")
+                }
             }
             for (c, f) in fields.enumerated() {
                 if let bad = f.first(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
-                    throw IOError(file, "line \(lineNo), column \(c + 1): control byte 0x\(String(bad, radix: 16, uppercase: true)); expected text")
+                    throw IOError(file,
+                                  "line \(lineNo), column \(c + 1): control byte "
+                                  + "0x\(String(bad, radix: 16, uppercase: true)); expected text")
                 }
             }
-            if rows == 0 && header == nil && labels.isEmpty && Double(String(decoding: trim(fields[0]), as: UTF8.self)) == nil {
+            if rows == 0 && header == nil && labels.isEmpty && Double(String(decoding: trim(fields[0]),
+                as: UTF8.self)) == nil {
                 header = fields.map { String(decoding: trim($0), as: UTF8.self) }
                 width = fields.count
                 continue
             }
-            guard fields.count >= 2 else { throw IOError(file, "line \(lineNo): \(fields.count) column; expected a label and at least one feature") }
+            guard fields.count >= 2 else {
+                throw IOError(file, "line \(lineNo): \(fields.count) column; expected a label and at least one feature")
+            }
             if let w = width, fields.count != w {
-                throw IOError(file, "line \(lineNo), column \(min(fields.count, w) + 1): ragged row of \(fields.count) columns; expected \(w)")
+                throw IOError(file,
+                              "line \(lineNo), column \(min(fields.count, w) + 1): ragged row of \(fields.count) "
+                              + "columns; expected \(w)")
             }
             width = fields.count
             for (c, f) in fields.enumerated() {
                 let text = String(decoding: trim(f), as: UTF8.self)
                 func notANumber() -> IOError {
-                    IOError(file, "line \(lineNo), column \(c + 1): '\(inert(text))' is not a number; expected a decimal number")
+                    IOError(file,
+                            "line \(lineNo), column \(c + 1): '\(inert(text))' is not a number; expected a decimal "
+                            + "number")
                 }
                 if c == 0 {
                     guard let v = Double(text) else { throw notANumber() }
-                    guard v.isFinite else { throw IOError(file, "line \(lineNo), column 1: \(v) is not finite; expected a finite number") }
+                    guard v.isFinite else {
+                        throw IOError(file, "line \(lineNo), column 1: \(v) is not finite; expected a finite number")
+                    }
                     guard v >= 0, v == v.rounded(), v < 65536 else {
-                        throw IOError(file, "line \(lineNo), column 1: label \(v) is not a class index; expected a whole number from 0")
+                        throw IOError(file,
+                                      "line \(lineNo), column 1: label \(v) is not a class index; expected a whole "
+                                      + "number from 0")
                     }
                     labels.append(Int(v))
                     continue
@@ -64,15 +80,21 @@ public enum CSV {
                 switch precision {
                 case .float64:
                     guard let v = Double(text) else { throw notANumber() }
-                    guard v.isFinite else { throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number") }
+                    guard v.isFinite else {
+                        throw IOError(file,
+                                      "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number")
+                    }
                     doubles.append(v)
                 case .float32:
                     guard let v = Float(text) else { throw notANumber() }
                     guard v.isFinite else {
                         if let wide = Double(text), wide.isFinite {
-                            throw IOError(file, "line \(lineNo), column \(c + 1): \(text) is outside the float32 range; expected a magnitude below 3.4e38 (or --precision float64)")
+                            throw IOError(file,
+                                          "line \(lineNo), column \(c + 1): \(text) is outside the float32 range; "
+                                          + "expected a magnitude below 3.4e38 (or --precision float64)")
                         }
-                        throw IOError(file, "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number")
+                        throw IOError(file,
+                                      "line \(lineNo), column \(c + 1): \(v) is not finite; expected a finite number")
                     }
                     floats.append(v)
                 }

@@ -13,7 +13,9 @@ public enum FileBytes {
         guard fd >= 0 else { throw IOError(path, "cannot open: \(String(cString: strerror(errno)))", kind: .missing) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw IOError(path, "cannot stat: \(String(cString: strerror(errno)))", kind: .io) }
+        guard fstat(fd, &st) == 0 else {
+            throw IOError(path, "cannot stat: \(String(cString: strerror(errno)))", kind: .io)
+        }
         let size = Int(st.st_size)
         guard size <= limit else { throw IOError(path, "file is \(size) bytes; expected at most \(limit)") }
         var out = [UInt8](repeating: 0, count: size)

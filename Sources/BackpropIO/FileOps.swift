@@ -11,10 +11,12 @@ public struct FileOps: Sendable {
     public var rename: @Sendable (String, String) -> Int32
     public var unlink: @Sendable (String) -> Int32
 
-    public init(open: @escaping @Sendable (String, Int32, mode_t) -> Int32, write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
+    public init(open: @escaping @Sendable (String, Int32, mode_t) -> Int32,
+                write: @escaping @Sendable (Int32, UnsafeRawPointer, Int) -> Int,
                 fsync: @escaping @Sendable (Int32) -> Int32, close: @escaping @Sendable (Int32) -> Int32,
                 rename: @escaping @Sendable (String, String) -> Int32, unlink: @escaping @Sendable (String) -> Int32) {
-        self.open = open; self.write = write; self.fsync = fsync; self.close = close; self.rename = rename; self.unlink = unlink
+        self.open = open; self.write = write; self.fsync = fsync
+        self.close = close; self.rename = rename; self.unlink = unlink
     }
 
     public static let system = FileOps(

@@ -32,7 +32,9 @@ public enum Gzip {
                 out.append(contentsOf: chunk[0..<produced])
                 let cap = limit(out)
                 if out.count > cap {
-                    failure = IOError(file, "decompresses to more than \(cap) bytes; expected no more than its header implies"); return
+                    failure = IOError(file,
+                                      "decompresses to more than \(cap) bytes; expected no more than its header "
+                                      + "implies"); return
                 }
                 // Before the next chunk could overflow (then `append` would double the buffer itself):
                 // room for all the output the bytes so far allow, at once (growing by doubling copied
@@ -53,7 +55,9 @@ public enum Gzip {
                     failure = IOError(file, "gzip data error (\(why)); expected an intact .gz file"); return
                 }
                 if rc == Z_BUF_ERROR || (rc == Z_OK && strm.avail_in == 0 && produced == 0) {
-                    failure = IOError(file, "truncated gzip stream after \(out.count) bytes; expected a complete .gz file"); return
+                    failure = IOError(file, "truncated gzip stream after \(out.count) bytes; "
+                                            + "expected a complete .gz file")
+                    return
                 }
                 if rc != Z_OK { failure = IOError(file, "gzip error \(rc)"); return }
             }

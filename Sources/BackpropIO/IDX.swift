@@ -12,15 +12,21 @@ public struct IDXArray: Sendable, Equatable {
     /// The bytes are taken over: the data are the file's bytes with the header removed in place, so
     /// a 47 MB file does not need a second 47 MB buffer (peak RSS).
     public init(parsing b: consuming [UInt8], file: String) throws(IOError) {
-        guard b.count >= 4 else { throw IOError(file, "file is \(b.count) bytes; expected an IDX header of at least 4") }
+        guard b.count >= 4 else {
+            throw IOError(file, "file is \(b.count) bytes; expected an IDX header of at least 4")
+        }
         guard b[0] == 0, b[1] == 0 else {
             throw IOError(file, "bad magic number \(hex(b[0..<4])); expected 00 00 08 0N (IDX of unsigned bytes)")
         }
-        guard b[2] == 0x08 else { throw IOError(file, "IDX element type 0x\(String(b[2], radix: 16)); expected 0x08 (unsigned byte)") }
+        guard b[2] == 0x08 else {
+            throw IOError(file, "IDX element type 0x\(String(b[2], radix: 16)); expected 0x08 (unsigned byte)")
+        }
         let rank = Int(b[3])
         guard (1...4).contains(rank) else { throw IOError(file, "IDX rank \(rank); expected 1 to 4") }
         let headerSize = 4 + 4 * rank
-        guard b.count >= headerSize else { throw IOError(file, "truncated IDX header (\(b.count) bytes); expected \(headerSize)") }
+        guard b.count >= headerSize else {
+            throw IOError(file, "truncated IDX header (\(b.count) bytes); expected \(headerSize)")
+        }
         var dims: [Int] = []
         var total = 1
         for i in 0..<rank {
@@ -28,11 +34,15 @@ public struct IDXArray: Sendable, Equatable {
             let d = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
             dims.append(d)
             total = total.multipliedReportingOverflow(by: d).partialValue
-            guard total <= Self.maxElements else { throw IOError(file, "IDX dims \(dims) declare too many elements; expected at most \(Self.maxElements)") }
+            guard total <= Self.maxElements else {
+                throw IOError(file, "IDX dims \(dims) declare too many elements; expected at most \(Self.maxElements)")
+            }
         }
         guard b.count - headerSize == total else {
             let what = b.count - headerSize < total ? "truncated" : "has trailing bytes"
-            throw IOError(file, "IDX data \(what): \(b.count - headerSize) bytes for dims \(dims.map(String.init).joined(separator: "×")); expected \(total)")
+            throw IOError(file,
+                          "IDX data \(what): \(b.count - headerSize) bytes for dims "
+                          + "\(dims.map(String.init).joined(separator: "×")); expected \(total)")
         }
         self.dims = dims
         b.removeSubrange(0..<headerSize)
@@ -58,7 +68,8 @@ public struct IDXArray: Sendable, Equatable {
         var total = 1
         for i in 0..<rank {
             let o = 4 + 4 * i
-            total = min(maxElements, total * (Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])))
+            let dim = Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])
+            total = min(maxElements, total * dim)
         }
         return 4 + 4 * rank + total + 4096
     }

@@ -32,7 +32,8 @@ public struct LogRecord: Encodable, Sendable {
     public var line: String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity",
+                                                                negativeInfinity: "-Infinity", nan: "NaN")
         return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

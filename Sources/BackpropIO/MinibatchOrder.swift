@@ -58,7 +58,9 @@ public struct MinibatchOrder: Sendable {
             // Word by word: the same keys as `count`, in 12–25 ms instead of 65 for Fashion-MNIST.
             b.withUnsafeBytes { p in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (side! + 7) / 8) { occupied in
-                    for i in 0..<data.count { keys[i] = Self.imageKey(p.baseAddress! + i * d, side: side!, occupied: occupied) }
+                    for i in 0..<data.count {
+                        keys[i] = Self.imageKey(p.baseAddress! + i * d, side: side!, occupied: occupied)
+                    }
                 }
             }
         case .bytes(let b): count(b)
@@ -98,8 +100,14 @@ public struct MinibatchOrder: Sendable {
             for w in 0..<words { occupied[w] |= word(r * side + 8 * w, min(8, side - 8 * w)) }
         }
         var left = 0, right = 0
-        for w in 0..<words where occupied[w] != 0 { left = 8 * w + ByteWords.nonzeroBytes(occupied[w]).trailingZeroBitCount / 8; break }
-        for w in (0..<words).reversed() where occupied[w] != 0 { right = 8 * w + (63 - ByteWords.nonzeroBytes(occupied[w]).leadingZeroBitCount) / 8; break }
+        for w in 0..<words where occupied[w] != 0 {
+            left = 8 * w + ByteWords.nonzeroBytes(occupied[w]).trailingZeroBitCount / 8
+            break
+        }
+        for w in (0..<words).reversed() where occupied[w] != 0 {
+            right = 8 * w + (63 - ByteWords.nonzeroBytes(occupied[w]).leadingZeroBitCount) / 8
+            break
+        }
         let width = UInt64(min(right - left + 1, 255)), top = UInt64(min(first / side, 255))
         return width << 56 | top << 48 | z
     }

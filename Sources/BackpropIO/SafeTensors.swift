@@ -23,8 +23,12 @@ public struct SafeTensors: Sendable {
         if !metadata.isEmpty { entries.append(("__metadata__", .object(metadata.map { ($0.0, .string($0.1)) }))) }
         var offset = 0
         for (name, t) in tensors {
-            entries.append((name, .object([("dtype", .string(t.dtype)), ("shape", .array(t.shape.map { .number(Double($0)) })),
-                                           ("data_offsets", .array([.number(Double(offset)), .number(Double(offset + t.bytes.count))]))])))
+            entries.append((name,
+                            .object([("dtype", .string(t.dtype)),
+                            ("shape", .array(t.shape.map { .number(Double($0)) })),
+                                           ("data_offsets",
+                                            .array([.number(Double(offset)),
+                                            .number(Double(offset + t.bytes.count))]))])))
             offset += t.bytes.count
         }
         var header = Array(JSON.object(entries).text.utf8)
@@ -39,17 +43,25 @@ public struct SafeTensors: Sendable {
     }
 
     public init(parsing b: [UInt8], file: String) throws(IOError) {
-        guard b.count >= 8 else { throw IOError(file, "file is \(b.count) bytes; expected an 8-byte header length first") }
+        guard b.count >= 8 else {
+            throw IOError(file, "file is \(b.count) bytes; expected an 8-byte header length first")
+        }
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(b[i]) << (8 * UInt64(i)) }
-        guard n <= UInt64(Self.maxHeader) else { throw IOError(file, "header length \(n) exceeds 1 MiB; expected at most \(Self.maxHeader)") }
-        guard n <= UInt64(b.count - 8) else { throw IOError(file, "header length \(n) runs past the end of the \(b.count)-byte file") }
+        guard n <= UInt64(Self.maxHeader) else {
+            throw IOError(file, "header length \(n) exceeds 1 MiB; expected at most \(Self.maxHeader)")
+        }
+        guard n <= UInt64(b.count - 8) else {
+            throw IOError(file, "header length \(n) runs past the end of the \(b.count)-byte file")
+        }
         let headerEnd = 8 + Int(n)
         let json: JSON
         do { json = try JSONParser.parse(Array(b[8..<headerEnd])) } catch {
             throw IOError(file, "header is not valid JSON at byte \(8 + error.offset): \(error.message)")
         }
-        guard case .object(let entries) = json else { throw IOError(file, "header JSON is not an object; expected {\"name\": {dtype, shape, data_offsets}, …}") }
+        guard case .object(let entries) = json else {
+            throw IOError(file, "header JSON is not an object; expected {\"name\": {dtype, shape, data_offsets}, …}")
+        }
         let dataSize = b.count - headerEnd
         var tensors: [(String, StoredTensor, Int, Int)] = []
         var metadata: [(String, String)] = []
@@ -57,7 +69,9 @@ public struct SafeTensors: Sendable {
             if name == "__metadata__" {
                 guard case .object(let kv) = v else { throw IOError(file, "__metadata__ is not an object of strings") }
                 for (k, s) in kv {
-                    guard let s = s.string else { throw IOError(file, "__metadata__ value for \"\(inert(k))\" is not a string") }
+                    guard let s = s.string else {
+                        throw IOError(file, "__metadata__ value for \"\(inert(k))\" is not a string")
+                    }
                     metadata.append((k, s))
                 }
                 continue
@@ -67,32 +81,50 @@ public struct SafeTensors: Sendable {
             guard let size = StoredTensor.elementSizes[dtype], StoredTensor.readable.contains(dtype) else {
                 throw IOError(file, "\(what) has unsupported dtype \(inert(dtype)); expected F32, F64 or I64")
             }
-            guard let shapeJ = v["shape"]?.array, shapeJ.count <= 8 else { throw IOError(file, "\(what) has no shape list (at most 8 dims)") }
+            guard let shapeJ = v["shape"]?.array, shapeJ.count <= 8 else {
+                throw IOError(file, "\(what) has no shape list (at most 8 dims)")
+            }
             var shape: [Int] = []
             var count = 1
             for d in shapeJ {
-                guard let x = d.int, x >= 0, x <= Int(Int32.max) else { throw IOError(file, "\(what) has a bad dimension in its shape") }
+                guard let x = d.int, x >= 0, x <= Int(Int32.max) else {
+                    throw IOError(file, "\(what) has a bad dimension in its shape")
+                }
                 shape.append(x)
                 count = count.multipliedReportingOverflow(by: x).partialValue
-                guard count <= dataSize else { throw IOError(file, "\(what) shape \(shape) needs more bytes than the file holds") }
+                guard count <= dataSize else {
+                    throw IOError(file, "\(what) shape \(shape) needs more bytes than the file holds")
+                }
             }
-            guard let offs = v["data_offsets"]?.array, offs.count == 2, let lo = offs[0].int, let hi = offs[1].int, lo >= 0, hi >= lo else {
+            guard let offs = v["data_offsets"]?.array, offs.count == 2, let lo = offs[0].int, let hi = offs[1].int,
+                  lo >= 0, hi >= lo else {
                 throw IOError(file, "\(what) has bad data_offsets; expected [begin, end] with begin ≤ end")
             }
-            guard hi <= dataSize else { throw IOError(file, "\(what) data_offsets [\(lo), \(hi)] run past the end of the data (\(dataSize) bytes)") }
-            guard hi - lo == count * size else {
-                throw IOError(file, "\(what) shape \(shape) of \(dtype) needs \(count * size) bytes; data_offsets give \(hi - lo)")
+            guard hi <= dataSize else {
+                throw IOError(file,
+                              "\(what) data_offsets [\(lo), \(hi)] run past the end of the data (\(dataSize) bytes)")
             }
-            tensors.append((name, StoredTensor(dtype: dtype, shape: shape, bytes: Array(b[(headerEnd + lo)..<(headerEnd + hi)])), lo, hi))
+            guard hi - lo == count * size else {
+                throw IOError(file,
+                              "\(what) shape \(shape) of \(dtype) needs \(count * size) bytes; data_offsets give "
+                              + "\(hi - lo)")
+            }
+            tensors.append((name,
+                            StoredTensor(dtype: dtype, shape: shape,
+                            bytes: Array(b[(headerEnd + lo)..<(headerEnd + hi)])), lo, hi))
         }
         // Offsets must tile the data exactly: no overlaps, no gaps, nothing left over.
         var expected = 0
         for t in tensors.sorted(by: { ($0.2, $0.3) < ($1.2, $1.3) }) {
             if t.2 < expected { throw IOError(file, "tensor \"\(inert(t.0))\" overlaps the previous tensor's bytes") }
-            if t.2 > expected { throw IOError(file, "gap in data before tensor \"\(inert(t.0))\" (bytes \(expected)..<\(t.2))") }
+            if t.2 > expected {
+                throw IOError(file, "gap in data before tensor \"\(inert(t.0))\" (bytes \(expected)..<\(t.2))")
+            }
             expected = t.3
         }
-        if expected != dataSize { throw IOError(file, "\(dataSize - expected) bytes after the last tensor; expected none") }
+        if expected != dataSize {
+            throw IOError(file, "\(dataSize - expected) bytes after the last tensor; expected none")
+        }
         self.tensors = tensors.map { ($0.0, $0.1) }
         self.metadata = metadata
     }

@@ -5,9 +5,14 @@ public struct StoredTensor: Equatable, Sendable {
     public var dtype: String
     public var shape: [Int]
     public var bytes: [UInt8]
-    public init(dtype: String, shape: [Int], bytes: [UInt8]) { self.dtype = dtype; self.shape = shape; self.bytes = bytes }
+    public init(dtype: String, shape: [Int], bytes: [UInt8]) {
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
 
-    public static let elementSizes: [String: Int] = ["F64": 8, "F32": 4, "I64": 8, "I32": 4, "U8": 1, "F16": 2, "BF16": 2, "I8": 1, "I16": 2, "U16": 2, "BOOL": 1]
+    public static let elementSizes: [String: Int] = ["F64": 8, "F32": 4, "I64": 8, "I32": 4, "U8": 1, "F16": 2,
+                                                     "BF16": 2, "I8": 1, "I16": 2, "U16": 2, "BOOL": 1]
     /// The dtypes whose values this tool reads.
     public static let readable: Set<String> = ["F32", "F64", "I64"]
 

@@ -8,7 +8,8 @@ public enum Trace {
     /// trace is row `rows[r]` of the run, so that every tensor whose rows are the minibatch's
     /// (`Engine.batchRows`: X, y, U1, H, U2, G, G', G W2ᵀ and their gradients) is in the order the
     /// user's data gave. Tensors summed over the rows keep the run's values.
-    public static func tensors<T: Real>(_ state: EngineState<T>, engine: Engine<T>, rows: [Int]? = nil) -> [(name: String, tensor: StoredTensor)] {
+    public static func tensors<T: Real>(_ state: EngineState<T>, engine: Engine<T>,
+                                        rows: [Int]? = nil) -> [(name: String, tensor: StoredTensor)] {
         let g = engine.graph
         var out: [(String, StoredTensor)] = []
         func ordered(_ m: Matrix<T>, _ node: Int) -> Matrix<T> {
@@ -17,7 +18,8 @@ public enum Trace {
         }
         func stored(_ m: Matrix<T>, _ node: Int) -> StoredTensor {
             let m = ordered(m, node)
-            return StoredTensor(dtype: T.dtype, shape: m.shape.isScalar ? [] : [m.rows, m.cols], bytes: m.storage.withUnsafeBytes { Array($0) })
+            return StoredTensor(dtype: T.dtype, shape: m.shape.isScalar ? [] : [m.rows, m.cols],
+                                bytes: m.storage.withUnsafeBytes { Array($0) })
         }
         let labelInputs = Set(g.nodes.filter { $0.op == CrossEntropyOp.name }.map { $0.inputs[1] })
         for (i, n) in g.nodes.enumerated() {
@@ -28,12 +30,18 @@ public enum Trace {
                 out.append((n.name, stored(v, i)))
             }
         }
-        for (i, n) in g.nodes.enumerated() { if let gr = state.grads[i] { out.append(("grad_" + n.name, stored(gr, i))) } }
+        for (i, n) in g.nodes.enumerated() {
+            if let gr = state.grads[i] { out.append(("grad_" + n.name, stored(gr, i))) }
+        }
         for q in Quantity.allCases where ![.J, .JMLE, .gradW1, .gradW2].contains(q) {
             // A quantity has the layout of the node it is a value or a gradient of.
             let node: String
-            switch q.source { case .value(let n), .incoming(let n), .grad(let n), .contribution(_, to: let n): node = n }
-            if let v = q.value(in: state, engine: engine), let id = g.id(node) { out.append((q.asciiName, stored(v, id))) }
+            switch q.source {
+                case .value(let n), .incoming(let n), .grad(let n), .contribution(_, to: let n): node = n
+            }
+            if let v = q.value(in: state, engine: engine), let id = g.id(node) {
+                out.append((q.asciiName, stored(v, id)))
+            }
         }
         return out
     }

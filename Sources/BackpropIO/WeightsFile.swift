@@ -27,7 +27,9 @@ public struct WeightsFile<T: Real>: Sendable {
     public static func load(_ path: String, d: Int, hidden: Int, classes: Int) throws(IOError) -> WeightsFile {
         let st = try SafeTensors.load(path)
         func matrix(_ name: String, _ rows: Int, _ cols: Int, _ why: String) throws(IOError) -> Matrix<T> {
-            guard let t = st[name] else { throw IOError(path, "no tensor \(name); expected W1 [d, n_h] and W2 [n_h, k]") }
+            guard let t = st[name] else {
+                throw IOError(path, "no tensor \(name); expected W1 [d, n_h] and W2 [n_h, k]")
+            }
             guard t.dtype == "F32" || t.dtype == "F64", let v = t.doubles() else {
                 throw IOError(path, "\(name) has dtype \(t.dtype); expected F32 or F64")
             }

@@ -8,7 +8,8 @@ final class BlockClaims: @unchecked Sendable {
     /// in one word so that both ends move by one compare-and-exchange.
     private let word = Atomic<Int>(0)
     /// Keeps another thread's claims off this cache line (the owner and a thief both write here).
-    private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0)
 
     /// Makes blocks 0..<count unclaimed (before the job is handed to the threads).
     func reset(_ count: Int) { word.store(count << 32, ordering: .relaxed) }

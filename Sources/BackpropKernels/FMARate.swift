@@ -10,8 +10,10 @@ public enum FMARate {
         var c0 = SIMD16<Float>(repeating: 0), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<iterations {
-            c0 = c0.addingProduct(a, b); c1 = c1.addingProduct(a, b); c2 = c2.addingProduct(a, b); c3 = c3.addingProduct(a, b)
-            c4 = c4.addingProduct(a, b); c5 = c5.addingProduct(a, b); c6 = c6.addingProduct(a, b); c7 = c7.addingProduct(a, b)
+            c0 = c0.addingProduct(a, b); c1 = c1.addingProduct(a, b); c2 = c2.addingProduct(a,
+                b); c3 = c3.addingProduct(a, b)
+            c4 = c4.addingProduct(a, b); c5 = c5.addingProduct(a, b); c6 = c6.addingProduct(a,
+                b); c7 = c7.addingProduct(a, b)
         }
         let ns = DispatchTime.now().uptimeNanoseconds - start
         // Use the result, so that the loop is not dropped.

@@ -2,13 +2,15 @@
 extension GEMM {
     /// `W ← W − ε (g + (2W)·λ)` for one tile of gradients g (row stride nr), as `SGD.update` does.
     @inline(__always)
-    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>, cols: Range<Int>, ldw: Int, n: Int) {
+    static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
+                         cols: Range<Int>, ldw: Int, n: Int) {
         guard case let .sgd(w, lambda, lr, nonFinite, squares) = e else { return }
         let bad = if let squares {
             sgdTile(Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr,
                     sums: squares + (rows.lowerBound / Reduce.blockRows) * n)
         } else {
-            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)   // (sums unused)
+            // (sums unused)
+            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)
         }
         if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
     }
@@ -20,8 +22,10 @@ extension GEMM {
     /// in one block. (A type, not a Bool, so that each variant is compiled without the other's
     /// branches: an optional tested per element became masked loads through it even when nil.)
     @inline(__always)
-    static func sgdTile<S: SquaresMode>(_: S.Type, _ w: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
-                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T, sums: UnsafeMutablePointer<T>) -> Bool {
+    static func sgdTile<S: SquaresMode>(_: S.Type, _ w: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, nr: Int,
+                                        rows: Range<Int>,
+                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T,
+                                        sums: UnsafeMutablePointer<T>) -> Bool {
         // Vectors over whole runs of V.scalarCount columns, the same operations lane by lane (no
         // contraction into FMAs, so the bits equal SGD.update's); a scalar loop for the rest.
         // grad·0 is 0 for a finite gradient and NaN otherwise: one NaN test per tile, not per element.
@@ -63,7 +67,8 @@ extension GEMM {
     }
 
     @inline(__always)
-    static func applyEpilogue(_ e: GEMMEpilogue<T>, c: UnsafeMutablePointer<T>, ldc: Int, rows: Range<Int>, cols: Range<Int>) {
+    static func applyEpilogue(_ e: GEMMEpilogue<T>, c: UnsafeMutablePointer<T>, ldc: Int, rows: Range<Int>,
+                              cols: Range<Int>) {
         switch e {
         case .none: return
         case .reluCopy(let out):

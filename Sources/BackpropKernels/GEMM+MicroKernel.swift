@@ -7,20 +7,26 @@ extension GEMM {
     /// A is a packed panel (row i of term p at `a[p·8 + i]`) or rows (`a[i·lda + p]`): in place, or a
     /// pitched panel, whose `lda` is the constant `pitch`.
     @inline(__always)
-    static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int, _ list: UnsafePointer<Int32>,
+    static func micro<W: TileWidth, S: TermOrder, L: PanelLayout>(_: W.Type, _: S.Type, _: L.Type, _ count: Int,
+                                                                  _ list: UnsafePointer<Int32>,
                                                                   _ a: UnsafePointer<T>, _ lda: Int,
-                                                                  _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+                                                                  _ b: UnsafePointer<T>, _ ldb: Int,
+                                                                  _ c: UnsafeMutablePointer<T>, _ ldc: Int,
+                                                                  _ acc: Bool) {
         let w = V.scalarCount, wide = W.wide, sparse = S.sparse, inPlace = L.inPlace
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
         var c40 = V(), c41 = V(), c50 = V(), c51 = V(), c60 = V(), c61 = V(), c70 = V(), c71 = V()
         if acc {
             c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
             c40 = ld(c + 4 * ldc); c50 = ld(c + 5 * ldc); c60 = ld(c + 6 * ldc); c70 = ld(c + 7 * ldc)
             if wide {
-                c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w)
-                c41 = ld(c + 4 * ldc + w); c51 = ld(c + 5 * ldc + w); c61 = ld(c + 6 * ldc + w); c71 = ld(c + 7 * ldc + w)
+                c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w)
+                c31 = ld(c + 3 * ldc + w); c41 = ld(c + 4 * ldc + w); c51 = ld(c + 5 * ldc + w)
+                c61 = ld(c + 6 * ldc + w); c71 = ld(c + 7 * ldc + w)
             }
         }
         var ap = a, bp = b
@@ -33,15 +39,21 @@ extension GEMM {
             }
             // In place, ap points at row 0's term and the rows are lda apart; packed, they are adjacent.
             let s = inPlace ? lda : 1
-            let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[s]), a2 = V(repeating: ap[2 * s]), a3 = V(repeating: ap[3 * s])
-            let a4 = V(repeating: ap[4 * s]), a5 = V(repeating: ap[5 * s]), a6 = V(repeating: ap[6 * s]), a7 = V(repeating: ap[7 * s])
+            let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[s])
+            let a2 = V(repeating: ap[2 * s]), a3 = V(repeating: ap[3 * s])
+            let a4 = V(repeating: ap[4 * s]), a5 = V(repeating: ap[5 * s])
+            let a6 = V(repeating: ap[6 * s]), a7 = V(repeating: ap[7 * s])
             let b0 = ld(bp)
-            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)
-            c40 = c40.addingProduct(a4, b0); c50 = c50.addingProduct(a5, b0); c60 = c60.addingProduct(a6, b0); c70 = c70.addingProduct(a7, b0)
+            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2,
+                b0); c30 = c30.addingProduct(a3, b0)
+            c40 = c40.addingProduct(a4, b0); c50 = c50.addingProduct(a5, b0); c60 = c60.addingProduct(a6,
+                b0); c70 = c70.addingProduct(a7, b0)
             if wide {
                 let b1 = ld(bp + w)
-                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
-                c41 = c41.addingProduct(a4, b1); c51 = c51.addingProduct(a5, b1); c61 = c61.addingProduct(a6, b1); c71 = c71.addingProduct(a7, b1)
+                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2,
+                    b1); c31 = c31.addingProduct(a3, b1)
+                c41 = c41.addingProduct(a4, b1); c51 = c51.addingProduct(a5, b1); c61 = c61.addingProduct(a6,
+                    b1); c71 = c71.addingProduct(a7, b1)
             }
             if !sparse { bp += ldb; ap += inPlace ? 1 : 8 }
         }
@@ -59,10 +71,13 @@ extension GEMM {
     /// (Eight independent chains still keep the FMA units busy.)
     @inline(__always)
     static func microHalf<W: TileWidth>(_: W.Type, _ list: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
-                                        _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
+                                        _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
+                                        _ acc: Bool) {
         let w = V.scalarCount, wide = W.wide
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
         var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
         if acc {
             c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
@@ -74,10 +89,12 @@ extension GEMM {
             let ap = a + p * mr, bp = b + p * ldb
             let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[1]), a2 = V(repeating: ap[2]), a3 = V(repeating: ap[3])
             let b0 = ld(bp)
-            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2, b0); c30 = c30.addingProduct(a3, b0)
+            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0); c20 = c20.addingProduct(a2,
+                b0); c30 = c30.addingProduct(a3, b0)
             if wide {
                 let b1 = ld(bp + w)
-                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2, b1); c31 = c31.addingProduct(a3, b1)
+                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1); c21 = c21.addingProduct(a2,
+                    b1); c31 = c31.addingProduct(a3, b1)
             }
         }
         st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)

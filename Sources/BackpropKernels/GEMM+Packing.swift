@@ -29,7 +29,8 @@ extension GEMM {
             // This panel's lists of kept slices (see above), when zeros are left out.
             let list = index.map { $0 + panel * listsPerPanel }
             switch operand {
-            case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace, pitched: pitched)
+            case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace,
+                                            pitched: pitched)
             case .bytes(let r): packPanel(r, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list)
             }
             d += mr * (pitched ? pitch : kb)
@@ -47,7 +48,9 @@ extension GEMM {
         } else if pitched {
             // Row-major A (X) with its zeros left out.
             let zero = UnsafeRawPointer(zeroRow).assumingMemoryBound(to: T.self)
-            @inline(__always) func row(_ i: Int) -> UnsafePointer<T> { i < mw ? a.base + (i0 + i) * a.rowStride + k0 : zero }
+            @inline(__always) func row(_ i: Int) -> UnsafePointer<T> {
+                i < mw ? a.base + (i0 + i) * a.rowStride + k0 : zero
+            }
             packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, into: d, list: list)
         } else if a.rowStride == 1 && mw == mr {
             // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
@@ -68,7 +71,8 @@ extension GEMM {
         if !r.transposed {
             let zero = UnsafeRawPointer(zeroRow).assumingMemoryBound(to: UInt8.self)
             @inline(__always) func row(_ i: Int) -> UnsafePointer<UInt8> { i < mw ? r.rows[i0 + i] + k0 : zero }
-            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, scale: r.scale, into: d, list: list)
+            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, scale: r.scale, into: d,
+                        list: list)
         } else if mw == mr {
             copyByteSlices(r.rows + k0, column: i0, kb: kb, scale: r.scale, into: d, lists: list)
         } else {
@@ -92,7 +96,8 @@ extension GEMM {
     /// and on 64-bit words: a copy call per slice and a second, 32-bit scan took Xᵀ G''s packing
     /// ~43 µs a step, this ~31.
     @inline(__always)
-    static func copySlices(_ src: UnsafePointer<T>, stride: Int, kb: Int, into d: UnsafeMutablePointer<T>, lists: UnsafeMutablePointer<Int32>?) {
+    static func copySlices(_ src: UnsafePointer<T>, stride: Int, kb: Int, into d: UnsafeMutablePointer<T>,
+                           lists: UnsafeMutablePointer<Int32>?) {
         let words = mr * MemoryLayout<T>.size / 8   // 64-bit words per slice: 4 (Float) or 8 (Double)
         // The sign bits of every value in a word, cleared so that −0 counts as zero.
         let magnitude: UInt64 = MemoryLayout<T>.size == 4 ? 0x7FFF_FFFF_7FFF_FFFF : 0x7FFF_FFFF_FFFF_FFFF
@@ -132,8 +137,10 @@ extension GEMM {
     /// transposes: X W1's packing took ~27 µs of a two-thread step per thread, pitched ~19.5, and
     /// the product as a whole ~186 → ~181 µs in alternating runs.)
     @inline(__always)
-    static func packPitched(_ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>, _ r3: UnsafePointer<T>,
-                            _ r4: UnsafePointer<T>, _ r5: UnsafePointer<T>, _ r6: UnsafePointer<T>, _ r7: UnsafePointer<T>,
+    static func packPitched(_ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
+                            _ r3: UnsafePointer<T>,
+                            _ r4: UnsafePointer<T>, _ r5: UnsafePointer<T>, _ r6: UnsafePointer<T>,
+                            _ r7: UnsafePointer<T>,
                             kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
         let r = (r0, r1, r2, r3, r4, r5, r6, r7)
         packPitched(r, kb: kb, into: d, list: list,
@@ -144,14 +151,17 @@ extension GEMM {
     /// The same for 8 rows of bytes, each value converted to `T(byte) · scale` as it is stored;
     /// a term is kept when one of its 8 bytes is not 0, found on 64-bit words.
     @inline(__always)
-    static func packPitched(_ r0: UnsafePointer<UInt8>, _ r1: UnsafePointer<UInt8>, _ r2: UnsafePointer<UInt8>, _ r3: UnsafePointer<UInt8>,
-                            _ r4: UnsafePointer<UInt8>, _ r5: UnsafePointer<UInt8>, _ r6: UnsafePointer<UInt8>, _ r7: UnsafePointer<UInt8>,
+    static func packPitched(_ r0: UnsafePointer<UInt8>, _ r1: UnsafePointer<UInt8>, _ r2: UnsafePointer<UInt8>,
+                            _ r3: UnsafePointer<UInt8>,
+                            _ r4: UnsafePointer<UInt8>, _ r5: UnsafePointer<UInt8>, _ r6: UnsafePointer<UInt8>,
+                            _ r7: UnsafePointer<UInt8>,
                             kb: Int, scale: T, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
         let r = (r0, r1, r2, r3, r4, r5, r6, r7)
         packPitched(r, kb: kb, into: d, list: list,
                     load: { r, p in UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) },
                     nonzero: { w in ByteWords.nonzeroMask(w.0 | w.1 | w.2 | w.3 | w.4 | w.5 | w.6 | w.7) },
-                    values: { w in convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self), scale) }, value: { r, p in T(r[p]) * scale })
+                    values: { w in convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self),
+                                           scale) }, value: { r, p in T(r[p]) * scale })
     }
 
     /// The loop of both `packPitched`s: rows of E, read 8 terms at a time as one W (`load(row, p)`)
@@ -163,11 +173,14 @@ extension GEMM {
                                   kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
                                   load: (UnsafePointer<E>, Int) -> W, nonzero: ((W, W, W, W, W, W, W, W)) -> Int,
                                   values: (W) -> SIMD8<T>, value: (UnsafePointer<E>, Int) -> T) {
-        @inline(__always) func put(_ w: W, _ i: Int, _ p: Int) { UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: values(w), as: SIMD8<T>.self) }
+        @inline(__always) func put(_ w: W, _ i: Int, _ p: Int) {
+            UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: values(w), as: SIMD8<T>.self)
+        }
         var n = 0
         var p = 0
         while p + 8 <= kb {
-            let w = (load(r.0, p), load(r.1, p), load(r.2, p), load(r.3, p), load(r.4, p), load(r.5, p), load(r.6, p), load(r.7, p))
+            let w = (load(r.0, p), load(r.1, p), load(r.2, p), load(r.3, p), load(r.4, p), load(r.5, p), load(r.6, p),
+                     load(r.7, p))
             // Bit j: term p + j has a value that is not ±0.
             let kept = list == nil ? 0xFF : nonzero(w)
             if kept != 0 {
@@ -178,7 +191,8 @@ extension GEMM {
             p += 8
         }
         while p < kb {
-            let v = (value(r.0, p), value(r.1, p), value(r.2, p), value(r.3, p), value(r.4, p), value(r.5, p), value(r.6, p), value(r.7, p))
+            let v = (value(r.0, p), value(r.1, p), value(r.2, p), value(r.3, p), value(r.4, p), value(r.5, p),
+                     value(r.6, p), value(r.7, p))
             d[p] = v.0; d[pitch + p] = v.1; d[2 * pitch + p] = v.2; d[3 * pitch + p] = v.3
             d[4 * pitch + p] = v.4; d[5 * pitch + p] = v.5; d[6 * pitch + p] = v.6; d[7 * pitch + p] = v.7
             let zero = v.0 == 0 && v.1 == 0 && v.2 == 0 && v.3 == 0 && v.4 == 0 && v.5 == 0 && v.6 == 0 && v.7 == 0
@@ -205,13 +219,15 @@ extension GEMM {
     /// `copySlices` for rows of bytes: slice p is the 8 bytes from `column` on in row `rows[p]`,
     /// converted to `T(byte) · scale`; a half is kept when its 4 bytes are not all 0.
     @inline(__always)
-    static func copyByteSlices(_ rows: UnsafePointer<UnsafePointer<UInt8>>, column: Int, kb: Int, scale: T, into d: UnsafeMutablePointer<T>,
+    static func copyByteSlices(_ rows: UnsafePointer<UnsafePointer<UInt8>>, column: Int, kb: Int, scale: T,
+                               into d: UnsafeMutablePointer<T>,
                                lists: UnsafeMutablePointer<Int32>?) {
         let top = lists.map { $0 + 1 }, bottom = lists.map { $0 + (kc + 2) }
         var nt = 0, nb = 0
         for p in 0..<kb {
             let v = UnsafeRawPointer(rows[p] + column).loadUnaligned(as: UInt64.self)
-            UnsafeMutableRawPointer(d + p * mr).storeBytes(of: convert(unsafeBitCast(v, to: SIMD8<UInt8>.self), scale), as: SIMD8<T>.self)
+            UnsafeMutableRawPointer(d + p * mr).storeBytes(of: convert(unsafeBitCast(v, to: SIMD8<UInt8>.self), scale),
+                                                           as: SIMD8<T>.self)
             guard let top, let bottom else { continue }
             // Little-endian: the low 4 bytes are the top half's (see `copySlices` for the lists).
             top[nt] = Int32(p); nt += v & 0xFFFF_FFFF != 0 ? 1 : 0
@@ -222,8 +238,10 @@ extension GEMM {
 
     /// Bit j set when lane j of any of the 8 vectors is not ±0 (an OR of their bits, sign cleared).
     @inline(__always)
-    static func nonzeroLanes(_ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>)) -> Int {
-        MemoryLayout<T>.size == 4 ? nonzeroLanes(r, magnitude: UInt32(0x7FFF_FFFF)) : nonzeroLanes(r, magnitude: UInt64(0x7FFF_FFFF_FFFF_FFFF))
+    static func nonzeroLanes(_ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>,
+                                   SIMD8<T>)) -> Int {
+        MemoryLayout<T>.size == 4 ? nonzeroLanes(r, magnitude: UInt32(0x7FFF_FFFF)) : nonzeroLanes(r,
+            magnitude: UInt64(0x7FFF_FFFF_FFFF_FFFF))
     }
 
     /// The same on the bits as U, the unsigned integer of T's size; `magnitude` masks the sign bit off.
@@ -239,7 +257,8 @@ extension GEMM {
 
     /// Packs op(B)[k0..<k0+kb, cols] into micro-panels of `nr` columns, k-major, zero-padded.
     @inline(__always)
-    static func packB(_ b: StridedOperand<T>, k0: Int, kb: Int, cols: Range<Int>, nr: Int, into dst: UnsafeMutablePointer<T>) {
+    static func packB(_ b: StridedOperand<T>, k0: Int, kb: Int, cols: Range<Int>, nr: Int,
+                      into dst: UnsafeMutablePointer<T>) {
         var d = dst
         var j0 = cols.lowerBound
         while j0 < cols.upperBound {

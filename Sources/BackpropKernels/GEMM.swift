@@ -56,7 +56,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         if rows.isEmpty || cols.isEmpty { return }
         if case .sgd(_, _, _, _, .some) = epilogue {
             // Block sums of squares need each block's rows on one thread, in order (see `GEMMEpilogue`).
-            precondition(rows.lowerBound % Reduce.blockRows == 0 && (rows.upperBound == m || rows.upperBound % Reduce.blockRows == 0)
+            precondition(rows.lowerBound % Reduce.blockRows == 0 && (rows.upperBound == m
+                || rows.upperBound % Reduce.blockRows == 0)
                          && mc % Reduce.blockRows == 0)
         }
         if k == 0 {
@@ -68,7 +69,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
         // specialised for its width.
         let skip = skipZeroA && !accumulate
         if tileWidth(n: n) == V.scalarCount {
-            blocked(Narrow.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
+            blocked(Narrow.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate,
+                    epilogue: epilogue,
                     skip: skip, rows: rows, cols: cols, workspace: workspace)
         } else {
             blocked(Wide.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue,
@@ -104,11 +106,13 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 let inPlace = strided?.colStride == 1 && !skip
                 let halves = skip && Self.halves(a)
                 let pitched = Self.pitched(a, skip: skip)
-                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace, pitched: pitched)
+                packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace,
+                      pitched: pitched)
                 var jr = 0
                 while jr < nb {
                     let nw = min(nr, nb - jr)
-                    let bp = bInPlace ? b.base + pc * b.rowStride + cols.lowerBound + jr : UnsafePointer(bPack + jr * kb)
+                    let bp = bInPlace ? b.base + pc * b.rowStride + cols.lowerBound + jr
+                                      : UnsafePointer(bPack + jr * kb)
                     var ir = 0
                     while ir < mb {
                         let mw = min(mr, mb - ir)
@@ -118,16 +122,22 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                         // as a 4-row tile (see `packA`).
                         let list = UnsafePointer(index + (ir / mr) * listsPerPanel)
                         // (Only read in place, which only a strided A is.)
-                        let rowsA = strided.map { $0.base + (ic + ir) * $0.rowStride + pc } ?? ap, lda = strided?.rowStride ?? mr
+                        let rowsA = strided.map { $0.base + (ic + ir) * $0.rowStride + pc }
+                            ?? ap, lda = strided?.rowStride ?? mr
                         @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
                             switch (skip, inPlace && mw == mr) {
                             case (true, _) where halves:
                                 GEMM.microHalf(W.self, list, ap, bp, ldb, c, ldc, acc)
-                                GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, ldb, c + mr / 2 * ldc, ldc, acc)
-                            case (true, _): GEMM.micro(W.self, Sparse.self, Rows.self, Int(list[0]), list + 1, ap, pitch, bp, ldb, c, ldc, acc)
-                            case (false, _) where pitched: GEMM.micro(W.self, Dense.self, Rows.self, kb, list, ap, pitch, bp, ldb, c, ldc, acc)
-                            case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, ldb, c, ldc, acc)
-                            case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, ldb, c, ldc, acc)
+                                GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, ldb, c + mr / 2 * ldc, ldc,
+                                               acc)
+                            case (true, _): GEMM.micro(W.self, Sparse.self, Rows.self, Int(list[0]), list + 1, ap,
+                                                       pitch, bp, ldb, c, ldc, acc)
+                            case (false, _) where pitched: GEMM.micro(W.self, Dense.self, Rows.self, kb, list, ap,
+                                                                      pitch, bp, ldb, c, ldc, acc)
+                            case (false, true): GEMM.micro(W.self, Dense.self, Rows.self, kb, list, rowsA, lda, bp, ldb,
+                                                           c, ldc, acc)
+                            case (false, false): GEMM.micro(W.self, Dense.self, Packed.self, kb, list, ap, mr, bp, ldb,
+                                                            c, ldc, acc)
                             }
                         }
                         let cp = c + (ic + ir) * ldc + cols.lowerBound + jr
@@ -143,7 +153,9 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                             micro(cp, ldc, acc)
                         } else {
                             // Edge tile: compute the padded tile, then keep its valid part.
-                            for i in 0..<mr { for j in 0..<nr { tile[i * nr + j] = (acc && i < mw && j < nw) ? cp[i * ldc + j] : 0 } }
+                            for i in 0..<mr { for j in
+                                0..<nr { tile[i * nr + j] = (acc && i < mw && j < nw) ? cp[i * ldc + j] : 0 }
+                            }
                             micro(tile, nr, true)
                             for i in 0..<mw { for j in 0..<nw { cp[i * ldc + j] = tile[i * nr + j] } }
                         }
@@ -152,7 +164,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                             if epilogue.isSGD {
                                 // Several k-blocks: C holds the finished tile now; gather it and update W.
                                 for i in 0..<mw { for j in 0..<nw { tile[i * nr + j] = c[(r0 + i) * ldc + c0 + j] } }
-                                applySGD(epilogue, tile: tile, nr: nr, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw), ldw: ldc, n: n)
+                                applySGD(epilogue, tile: tile, nr: nr, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw),
+                                         ldw: ldc, n: n)
                             } else {
                                 applyEpilogue(epilogue, c: c, ldc: ldc, rows: r0..<(r0 + mw), cols: c0..<(c0 + nw))
                             }

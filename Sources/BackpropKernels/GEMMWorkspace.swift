@@ -8,7 +8,8 @@ public final class GEMMWorkspace: @unchecked Sendable {
 
     /// Packed-A, packed-B and edge-tile buffers for a product with `n` columns of C, and the
     /// lists of kept k-slices of each A panel (see `GEMM.packA`).
-    func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<Int32>) {
+    func buffers<T>(_: T.Type, n: Int) -> (UnsafeMutablePointer<T>, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>,
+                                           UnsafeMutablePointer<Int32>) {
         // GEMM's blocking (the same for every vector type); a wide tile is two 64-byte vectors.
         typealias G = GEMM<SIMD16<Float>>
         let nr = 64 / MemoryLayout<T>.stride * 2

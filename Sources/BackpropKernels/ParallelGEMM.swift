@@ -57,7 +57,8 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
                      c: UnsafeMutablePointer<T>, cCols: Int? = nil, accumulate: Bool = false,
                      epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic,
                      aShift: Int = 0, bShift: Int = 0, cShift: Int = 0) {
-        gemm(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)), b: b, bCols: bCols, transB: transB,
+        gemm(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)), b: b,
+             bCols: bCols, transB: transB,
              c: c, cCols: cCols, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA, split: split,
              aShift: aShift, bShift: bShift, cShift: cShift)
     }
@@ -66,9 +67,11 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     /// `pool.run` that does more with its rows before the threads meet (U2 = H W2 and its softmax).
     public func gemm(thread t: Int, rows: Range<Int>, m: Int, n: Int, k: Int,
                      a: UnsafePointer<T>, aCols: Int, transA: Bool,
-                     b: UnsafePointer<T>, bCols: Int, transB: Bool, c: UnsafeMutablePointer<T>, accumulate: Bool = false) {
+                     b: UnsafePointer<T>, bCols: Int, transB: Bool, c: UnsafeMutablePointer<T>,
+                     accumulate: Bool = false) {
         T.gemmBlock(m: m, n: n, k: k, a: .strided(StridedOperand(rowMajor: a, cols: aCols, transposed: transA)),
-                    b: StridedOperand(rowMajor: b, cols: bCols, transposed: transB), c: c, ldc: n, accumulate: accumulate,
+                    b: StridedOperand(rowMajor: b, cols: bCols,
+                                      transposed: transB), c: c, ldc: n, accumulate: accumulate,
                     epilogue: .none, skipZeroA: false, rows: rows, cols: 0..<n, workspace: workspaces[t])
     }
 
@@ -79,12 +82,15 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
                      c: UnsafeMutablePointer<T>, cCols: Int? = nil, accumulate: Bool = false,
                      epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false, split: Split = .automatic,
                      aShift: Int = 0, bShift: Int = 0, cShift: Int = 0) {
-        precondition(split != .automatic || (aShift == 0 && bShift == 0 && cShift == 0), "shifts need an explicit split")
+        precondition(split != .automatic || (aShift == 0 && bShift == 0 && cShift == 0),
+                     "shifts need an explicit split")
         let B = StridedOperand(rowMajor: b, cols: bCols, transposed: transB)
         let ldc = cCols ?? n
         let threads = self.threads
         // Thread block t's operands (block 0's are the arguments themselves).
-        func bOf(_ t: Int) -> StridedOperand<T> { StridedOperand(B.base + t * bShift, rowStride: B.rowStride, colStride: B.colStride) }
+        func bOf(_ t: Int) -> StridedOperand<T> {
+            StridedOperand(B.base + t * bShift, rowStride: B.rowStride, colStride: B.colStride)
+        }
         func aOf(_ t: Int) -> AOperand<T> {
             if aShift == 0 || t == 0 { return A }
             guard case .strided(let s) = A else { preconditionFailure("aShift needs a strided A") }
@@ -107,7 +113,8 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
             pool!.run { t in
                 hold?(t)
                 func compute(_ block: Int, of owner: Int) {
-                    T.gemmBlock(m: m, n: n, k: k, a: A, b: bOf(owner), c: c + owner * cShift, ldc: ldc, accumulate: accumulate,
+                    T.gemmBlock(m: m, n: n, k: k, a: A, b: bOf(owner), c: c + owner * cShift, ldc: ldc,
+                                accumulate: accumulate,
                                 epilogue: epilogue.shifted(by: owner * cShift), skipZeroA: skipZeroA,
                                 rows: (block * rb)..<min(m, (block + 1) * rb),
                                 cols: Self.block(owner, of: threads, extent: n, unit: T.tileColumns), workspace: ws[t])
@@ -124,13 +131,16 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
         }
         pool!.run { t in
             // Blocks are whole register tiles so no thread gets a sliver.
-            let r = Self.block(t, of: threads, extent: splitRows ? m : n, unit: splitRows && aShift == 0 ? 8 : T.tileColumns)
+            let r = Self.block(t, of: threads, extent: splitRows ? m : n,
+                               unit: splitRows && aShift == 0 ? 8 : T.tileColumns)
             if splitRows {
-                T.gemmBlock(m: m, n: n, k: k, a: aOf(t), b: B, c: c, ldc: ldc, accumulate: accumulate, epilogue: epilogue, skipZeroA: skipZeroA,
+                T.gemmBlock(m: m, n: n, k: k, a: aOf(t), b: B, c: c, ldc: ldc, accumulate: accumulate,
+                            epilogue: epilogue, skipZeroA: skipZeroA,
                             rows: r, cols: 0..<n, workspace: ws[t])
             } else {
                 T.gemmBlock(m: m, n: n, k: k, a: A, b: bOf(t), c: c + t * cShift, ldc: ldc, accumulate: accumulate,
-                            epilogue: epilogue.shifted(by: t * cShift), skipZeroA: skipZeroA, rows: 0..<m, cols: r, workspace: ws[t])
+                            epilogue: epilogue.shifted(by: t * cShift), skipZeroA: skipZeroA, rows: 0..<m, cols: r,
+                            workspace: ws[t])
             }
         }
     }

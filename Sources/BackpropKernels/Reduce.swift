@@ -17,7 +17,8 @@ public enum Reduce {
     public static var blockRows: Int { 128 }
 
     @inline(__always)
-    static func run<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _ n: Int, _ vectors: Int, _ f: (V) -> V, _ g: (V.Scalar) -> V.Scalar) -> V.Scalar
+    static func run<V: SIMD>(_ p: UnsafePointer<V.Scalar>, _ n: Int, _ vectors: Int, _ f: (V) -> V,
+                             _ g: (V.Scalar) -> V.Scalar) -> V.Scalar
         where V.Scalar: BinaryFloatingPoint {
         let w = V.scalarCount
         let lanes = w * vectors          // 64
@@ -48,7 +49,8 @@ public enum Reduce {
 
     /// `partials[b·cols + c]` = Σ f(p[r·cols + c]) over the rows r of block b, in order from +0.
     @inline(__always)
-    static func blockColumns<V: SIMD>(_ p: UnsafePointer<V.Scalar>, rows: Int, cols: Int, into partials: UnsafeMutablePointer<V.Scalar>,
+    static func blockColumns<V: SIMD>(_ p: UnsafePointer<V.Scalar>, rows: Int, cols: Int,
+                                      into partials: UnsafeMutablePointer<V.Scalar>,
                                       _ f: (V) -> V, _ g: (V.Scalar) -> V.Scalar) where V.Scalar: BinaryFloatingPoint {
         let w = V.scalarCount
         for r in 0..<rows {
@@ -57,7 +59,8 @@ public enum Reduce {
             var c = 0
             while c + w <= cols {
                 let prev = fresh ? V() : UnsafeRawPointer(dst + c).loadUnaligned(as: V.self)
-                UnsafeMutableRawPointer(dst + c).storeBytes(of: prev + f(UnsafeRawPointer(src + c).loadUnaligned(as: V.self)), as: V.self)
+                let v = UnsafeRawPointer(src + c).loadUnaligned(as: V.self)
+                UnsafeMutableRawPointer(dst + c).storeBytes(of: prev + f(v), as: V.self)
                 c += w
             }
             while c < cols { dst[c] = (fresh ? 0 : dst[c]) + g(src[c]); c += 1 }
@@ -67,7 +70,8 @@ public enum Reduce {
     /// The matrix sum from its block sums: each column's blocks in order from +0 (into `totals`,
     /// `cols` long), then the totals as a vector.
     @inline(__always)
-    static func fold<V: SIMD>(_: V.Type, _ partials: UnsafePointer<V.Scalar>, blocks: Int, cols: Int, totals: UnsafeMutablePointer<V.Scalar>,
+    static func fold<V: SIMD>(_: V.Type, _ partials: UnsafePointer<V.Scalar>, blocks: Int, cols: Int,
+                              totals: UnsafeMutablePointer<V.Scalar>,
                               vectors: Int) -> V.Scalar where V.Scalar: BinaryFloatingPoint {
         totals.update(repeating: 0, count: cols)
         for b in 0..<blocks {
@@ -78,21 +82,25 @@ public enum Reduce {
     }
 
     /// Σ of a rows × cols matrix in the matrix order; `scratch` holds `scratchCount(rows:cols:)`.
-    public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+    public static func sum(_ p: UnsafePointer<Float>, rows: Int, cols: Int,
+                           scratch: UnsafeMutablePointer<Float>) -> Float {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD16<Float>) in v }, { $0 })
         return foldBlocks(scratch, rows: rows, cols: cols)
     }
-    public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+    public static func sum(_ p: UnsafePointer<Double>, rows: Int, cols: Int,
+                           scratch: UnsafeMutablePointer<Double>) -> Double {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD8<Double>) in v }, { $0 })
         return foldBlocks(scratch, rows: rows, cols: cols)
     }
 
     /// Σ p², each square rounded before it is added (as sum(sqr(W)) does), in the matrix order.
-    public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
+    public static func sumOfSquares(_ p: UnsafePointer<Float>, rows: Int, cols: Int,
+                                    scratch: UnsafeMutablePointer<Float>) -> Float {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD16<Float>) in v * v }, { $0 * $0 })
         return foldBlocks(scratch, rows: rows, cols: cols)
     }
-    public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int, scratch: UnsafeMutablePointer<Double>) -> Double {
+    public static func sumOfSquares(_ p: UnsafePointer<Double>, rows: Int, cols: Int,
+                                    scratch: UnsafeMutablePointer<Double>) -> Double {
         blockColumns(p, rows: rows, cols: cols, into: scratch, { (v: SIMD8<Double>) in v * v }, { $0 * $0 })
         return foldBlocks(scratch, rows: rows, cols: cols)
     }
@@ -101,9 +109,11 @@ public enum Reduce {
     /// (`scratchCount(rows:cols:)`) holds them in its first `blocks(rows:)` rows of `cols`; its last
     /// row receives the column totals.
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Float>, rows: Int, cols: Int) -> Float {
-        fold(SIMD16<Float>.self, scratch, blocks: blocks(rows: rows), cols: cols, totals: scratch + blocks(rows: rows) * cols, vectors: 4)
+        fold(SIMD16<Float>.self, scratch, blocks: blocks(rows: rows), cols: cols,
+             totals: scratch + blocks(rows: rows) * cols, vectors: 4)
     }
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Double>, rows: Int, cols: Int) -> Double {
-        fold(SIMD8<Double>.self, scratch, blocks: blocks(rows: rows), cols: cols, totals: scratch + blocks(rows: rows) * cols, vectors: 8)
+        fold(SIMD8<Double>.self, scratch, blocks: blocks(rows: rows), cols: cols,
+             totals: scratch + blocks(rows: rows) * cols, vectors: 8)
     }
 }

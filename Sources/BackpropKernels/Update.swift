@@ -27,10 +27,12 @@ public enum Update {
     }
 
     /// Returns false if a gradient entry was NaN or infinite.
-    public static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float, lr: Float) -> Bool {
+    public static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float,
+                           lr: Float) -> Bool {
         run(SIMD16<Float>.self, w, g, n, lambda: lambda, lr: lr)
     }
-    public static func sgd(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double, lr: Double) -> Bool {
+    public static func sgd(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int, lambda: Double,
+                           lr: Double) -> Bool {
         run(SIMD8<Double>.self, w, g, n, lambda: lambda, lr: lr)
     }
 }

@@ -23,15 +23,18 @@ enum FrameBench {
     static func synthetic() -> DataSource {
         var rng = SeededGenerator(seed: 5)
         let n = 2048
-        let train = Dataset(name: "synthetic", features: .bytes((0..<(n * 784)).map { _ in UInt8(rng.nextIndex(below: 256)) }),
-                            labels: (0..<n).map { _ in UInt8(rng.nextIndex(below: 10)) }, count: n, d: 784, classes: 10, imageSide: 28, digest: "synthetic")
+        let train = Dataset(name: "synthetic",
+                            features: .bytes((0..<(n * 784)).map { _ in UInt8(rng.nextIndex(below: 256)) }),
+                            labels: (0..<n).map { _ in UInt8(rng.nextIndex(below: 10)) }, count: n, d: 784, classes: 10,
+                            imageSide: 28, digest: "synthetic")
         return DataSource(train: train, test: nil)
     }
 
     static func measure(_ name: String, data: String?, hidden: Int, batch: Int) {
         let t0 = now()
         let src = data.flatMap { try? DataSource.load($0) } ?? synthetic()
-        let c = ExplorerConfig(data: data ?? "synthetic", dataDigest: src.train.digest, hidden: hidden, batchSize: batch, lr: 0.1, lambda: 1e-3, seed: 1)
+        let c = ExplorerConfig(data: data ?? "synthetic", dataDigest: src.train.digest, hidden: hidden,
+                               batchSize: batch, lr: 0.1, lambda: 1e-3, seed: 1)
         var s = try! ExplorerState(config: c, train: src.train, test: src.test)
         var grid = Screen.render(s, width: 120, height: 40)
         let first = now() - t0
@@ -51,9 +54,13 @@ enum FrameBench {
         }
         times.sort()
         let mean = times.reduce(0, +) / Double(times.count)
-        print(String(format: "  %@: key → frame mean %.2f ms, median %.2f ms, p99 %.2f ms, max %.2f ms over %d keys; first frame %.0f ms after start (data load included)",
-                     name, mean * 1e3, times[times.count / 2] * 1e3, times[times.count * 99 / 100] * 1e3, times.last! * 1e3, times.count, first * 1e3))
+        print(String(format: "  %@: key → frame mean %.2f ms, median %.2f ms, p99 %.2f ms, max %.2f ms over %d keys; "
+                             + "first frame %.0f ms after start (data load included)",
+                     name, mean * 1e3, times[times.count / 2] * 1e3, times[times.count * 99 / 100] * 1e3,
+                     times.last! * 1e3, times.count, first * 1e3))
         _ = grid
-        print("    slowest by key: " + slowest.sorted { $0.value > $1.value }.prefix(4).map { String(format: "%@ %.1f ms", $0.key, $0.value * 1e3) }.joined(separator: ", "))
+        let worst = slowest.sorted { $0.value > $1.value }.prefix(4)
+        let slowestTimes = worst.map { String(format: "%@ %.1f ms", $0.key, $0.value * 1e3) }
+        print("    slowest by key: " + slowestTimes.joined(separator: ", "))
     }
 }

@@ -60,20 +60,24 @@ if let fashion, case .bytes(let b) = fashion.features {
     let t2 = now()
     var h = SHA256(); h.update(b)
     let t3 = now()
-    print(String(format: "start-up: Fashion-MNIST loaded in %.0f ms (gunzip, checks, SHA-256 of the bytes: %.0f ms of it), arrangement keys %.0f ms",
+    print(String(format: "start-up: Fashion-MNIST loaded in %.0f ms (gunzip, checks, SHA-256 of the bytes: %.0f ms of "
+                         + "it), arrangement keys %.0f ms",
                  (t1 - t0) * 1e3, (t3 - t2) * 1e3, (t2 - t1) * 1e3))
 }
 // The minibatch gather: 128 shuffled rows of 784 bytes into floats scaled to [0, 1].
 do {
     let n = 60_000
-    let data = Dataset(name: "bytes", features: .bytes((0..<(n * d)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }),
+    let data = Dataset(name: "bytes",
+                       features: .bytes((0..<(n * d)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }),
                        labels: (0..<n).map { UInt8($0 % 10) }, count: n, d: d, classes: 10, imageSide: 28, digest: "")
     let perm = (0..<n).shuffled(using: &rng)
     var x = [Float](repeating: 0, count: m * d), y = [Float](repeating: 0, count: m)
     var at = 0
     let t = seconds {
         x.withUnsafeMutableBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in data.gather(perm[at..<(at + m)], rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!) }
+            y.withUnsafeMutableBufferPointer { yp in
+                data.gather(perm[at..<(at + m)], rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
+            }
         }
         at = (at + m) % (n - m)
     }
@@ -99,28 +103,34 @@ for threads in [1, 2] {
         var c = [Float](repeating: 0, count: s.m * s.n)
         let t = seconds {
             c.withUnsafeMutableBufferPointer { cp in
-                g.gemm(m: s.m, n: s.n, k: s.k, a: a, aCols: s.tA ? s.m : s.k, transA: s.tA, b: b, bCols: s.tB ? s.k : s.n, transB: s.tB, c: cp.baseAddress!)
+                g.gemm(m: s.m, n: s.n, k: s.k, a: a, aCols: s.tA ? s.m : s.k, transA: s.tA, b: b,
+                       bCols: s.tB ? s.k : s.n, transB: s.tB, c: cp.baseAddress!)
             }
         }
         total += t
-        var line = String(format: "  gemm %@ %4d×%4d×%4d  %7.1f GFLOP/s  %7.1f µs", s.name, s.m, s.n, s.k, 2.0 * Double(s.m * s.n * s.k) / t / 1e9, t * 1e6)
+        var line = String(format: "  gemm %@ %4d×%4d×%4d  %7.1f GFLOP/s  %7.1f µs", s.name, s.m, s.n, s.k,
+                          2.0 * Double(s.m * s.n * s.k) / t / 1e9, t * 1e6)
         // The products that read X, again with a real (arranged) minibatch's X and its zero pixels left out.
         if let fashion, var arrangement, s.m == d || s.k == d {
             var x = [Float](repeating: 0, count: m * d), y = [Float](repeating: 0, count: m)
             x.withUnsafeMutableBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in
-                fashion.gather(arrangement.arrange(Array(0..<m).map { $0 * 397 % fashion.count }[...]), rows: 0..<m, x: xp.baseAddress!, y: yp.baseAddress!)
+                fashion.gather(arrangement.arrange(Array(0..<m).map { $0 * 397 % fashion.count }[...]), rows: 0..<m,
+                               x: xp.baseAddress!, y: yp.baseAddress!)
             } }
             // Split by columns, as training splits them.
             let ts = seconds {
                 c.withUnsafeMutableBufferPointer { cp in
                     if s.tA {
-                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: true, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true, split: .columns)
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: true, b: b, bCols: s.n, transB: false,
+                               c: cp.baseAddress!, skipZeroA: true, split: .columns)
                     } else {
-                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: false, b: b, bCols: s.n, transB: false, c: cp.baseAddress!, skipZeroA: true, split: .columns)
+                        g.gemm(m: s.m, n: s.n, k: s.k, a: x, aCols: d, transA: false, b: b, bCols: s.n, transB: false,
+                               c: cp.baseAddress!, skipZeroA: true, split: .columns)
                     }
                 }
             }
-            line += String(format: "   Fashion-MNIST X, zeros skipped: %7.1f µs (%.1f GFLOP/s dense-equivalent)", ts * 1e6, 2.0 * Double(s.m * s.n * s.k) / ts / 1e9)
+            line += String(format: "   Fashion-MNIST X, zeros skipped: %7.1f µs (%.1f GFLOP/s dense-equivalent)",
+                           ts * 1e6, 2.0 * Double(s.m * s.n * s.k) / ts / 1e9)
         }
         print(line)
     }
@@ -130,7 +140,8 @@ for threads in [1, 2] {
     var r2 = SeededGenerator(seed: 2)
     let W1: Matrix<Float> = Initializer.he.weights(fanIn: d, fanOut: nh, rng: &r2)
     let W2: Matrix<Float> = Initializer.he.weights(fanIn: nh, fanOut: k, rng: &r2)
-    let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.01, lambda: 1e-4, threads: threads)
+    let f = FusedTrainer<Float>(d: d, nh: nh, k: k, maxBatch: m, W1: W1.storage, W2: W2.storage, learningRate: 0.01,
+                                lambda: 1e-4, threads: threads)
     let X = (0..<(m * d)).map { _ in Float(r2.nextUnit()) }
     let y = (0..<m).map { _ in Float(r2.nextIndex(below: k)) }
     // Steady state, as in training: the mean of 5 × 100 consecutive steps, best run kept.
@@ -139,10 +150,13 @@ for threads in [1, 2] {
         var t = Double.infinity
         for _ in 0..<5 {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<100 { _ = f.step(m: m) { x, l in x.update(from: X, count: m * d); l.update(from: y, count: m) } }
+            for _ in 0..<100 {
+                _ = f.step(m: m) { x, l in x.update(from: X, count: m * d); l.update(from: y, count: m) }
+            }
             t = min(t, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 / 100)
         }
-        print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s (skip %@)", total * 1e6, t * 1e6, Double(m) / t, "\(skip)"))
+        print(String(format: "  products %.1f µs; fused step %.1f µs = %.0f samples/s (skip %@)", total * 1e6, t * 1e6,
+                     Double(m) / t, "\(skip)"))
     }
     // The same on real minibatches, when Fashion-MNIST is installed: shuffled rows, arranged as in
     // an epoch, X's zero pixels left out of X W1 and Xᵀ G' (or not), and X either read as bytes by

@@ -24,7 +24,8 @@ final class App {
 
     let term: Terminal
 
-    init(term: Terminal, start: ExplorerState, replay: Replay?, recordPath: String?, title: String?, description: String?) throws(Failure) {
+    init(term: Terminal, start: ExplorerState, replay: Replay?, recordPath: String?, title: String?,
+         description: String?) throws(Failure) {
         self.term = term
         state = start; initial = start
         self.recordPath = recordPath; self.title = title; self.description = description
@@ -45,7 +46,9 @@ final class App {
         Chrome(recording: recorder?.path, replay: player?.indicator)
     }
 
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
 
     func run() throws(Failure) {
         if player == nil, let p = recordPath { startRecording(p, term) }
@@ -54,7 +57,8 @@ final class App {
         var gate = App.fault.flatMap { $0.hasPrefix("pause:") ? String($0.dropFirst(6)) : nil }
         while true {
             if dirty {
-                term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options, chrome: chrome))
+                term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options,
+                                        chrome: chrome))
                 dirty = false
                 // For the terminal-restore test: a Swift trap with the screen taken over.
                 if App.fault == "trap" { fatalError("injected fault (BACKPROP_TUI_FAULT=trap)") }
@@ -112,7 +116,8 @@ final class App {
     }
 
     func startRecording(_ path: String, _ term: Terminal) {
-        let h = Session.Header(config: initial.config, columns: term.width, rows: term.height, title: title, description: description)
+        let h = Session.Header(config: initial.config, columns: term.width, rows: term.height, title: title,
+                               description: description)
         do throws(IOError) {
             recorder = try SessionRecorder(path: path, header: h, log: log)
             state.status = .init("recording to \(path) (r or :record stops)")

@@ -21,7 +21,8 @@ struct BackpropTUI {
                 .replacingOccurrences(of: "Error: ", with: "")
             // A value outside an option's cases, in the form of our own checks (`Options.validate`):
             // `--flag: 'value' is unknown; expected one of …`.
-            if let m = first.wholeMatch(of: /The value '(.*)' is invalid for '(--[a-z-]+)[^']*'\. Please provide one of (.*)\./) {
+            let outsideCases = /The value '(.*)' is invalid for '(--[a-z-]+)[^']*'\. Please provide one of (.*)\./
+            if let m = first.wholeMatch(of: outsideCases) {
                 first = "\(m.2): '\(inert(m.1))' is unknown; expected one of \(m.3)"
             }
             if first.hasSuffix(".") { first.removeLast() }
@@ -52,17 +53,23 @@ struct BackpropTUI {
         guard o.batch else { try Interactive.run(o); return }
         let start = Date()
         let precision = o.arithmetic
-        let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData, precision: precision) }
+        let source = try wrap { () throws(IOError) in
+            try DataSource.load(o.data, testData: o.testData, precision: precision)
+        }
         let loadSeconds = Date().timeIntervalSince(start)
         let batchSize = o.minibatchSize
         if batchSize > source.train.count {
-            throw .usage(flag: "--batch-size", message: "\(batchSize) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
+            throw .usage(flag: "--batch-size",
+                         message: "\(batchSize) is larger than the \(source.train.count) training examples; expected "
+                                  + "at most \(source.train.count)")
         }
         let config = RunConfig(hidden: o.hiddenUnits, batchSize: batchSize, epochs: o.epochCount,
                                steps: o.steps, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
-                               threads: o.threads ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle,
+                               threads: o.threads
+                                   ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle,
                                initScheme: o.initScheme, rng: o.generator,
-                               initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery, resumePath: o.resume,
+                               initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery,
+                               resumePath: o.resume,
                                tracePath: o.trace, traceStep: o.traceStep, logPath: o.log, logEvery: o.logEvery)
         if precision == .float64 {
             try BatchRunner<Double>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()

@@ -29,18 +29,29 @@ struct BatchRunner<T: Real> {
         var sums = (J: 0.0, JMLE: 0.0, batches: 0)
         if let r = c.resumePath {
             let w = try wrap { () throws(IOError) in try WeightsFile<T>.load(r, d: d, hidden: c.hidden, classes: k) }
-            guard w.meta("format") == "backprop-tui checkpoint 1" else { throw .io(IOError(r, "not a backprop-tui checkpoint; expected one written by --save or --checkpoint-every")) }
+            guard w.meta("format") == "backprop-tui checkpoint 1" else {
+                throw .io(IOError(r, "not a backprop-tui checkpoint; "
+                                     + "expected one written by --save or --checkpoint-every"))
+            }
             guard w.meta("data_sha256") == train.digest else {
-                throw .io(IOError(r, "made on data with digest \(w.meta("data_sha256") ?? "?"); expected \(train.digest) (\(train.name))"))
+                throw .io(IOError(r,
+                                  "made on data with digest \(w.meta("data_sha256") ?? "?"); expected \(train.digest) "
+                                  + "(\(train.name))"))
             }
             for (key, value) in c.identity(precision: T.precisionName) {
                 // Checkpoints from before --rng have no "rng": theirs was xoshiro.
                 let recorded = w.meta(key) ?? (key == "rng" ? RandomKind.xoshiro.rawValue : "?")
-                if recorded != value { throw .io(IOError(r, "made with \(key) = \(recorded); this run has \(value) (give the same flags to resume)")) }
+                if recorded != value {
+                    throw .io(IOError(r,
+                                      "made with \(key) = \(recorded); this run has \(value) (give the same flags to "
+                                      + "resume)"))
+                }
             }
-            guard let s = w.meta("step").flatMap(Int.init), let e = w.meta("epoch").flatMap(Int.init), let p = w.meta("position").flatMap(Int.init),
-                  let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }), let orders = c.rng.orders(words: words),
-                  let js = w.meta("epoch_J_sum").flatMap({ UInt64($0, radix: 16) }), let jm = w.meta("epoch_JMLE_sum").flatMap({ UInt64($0, radix: 16) }),
+            func hex(_ key: String) -> UInt64? { w.meta(key).flatMap { UInt64($0, radix: 16) } }
+            guard let s = w.meta("step").flatMap(Int.init), let e = w.meta("epoch").flatMap(Int.init),
+                  let p = w.meta("position").flatMap(Int.init),
+                  let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }),
+                  let orders = c.rng.orders(words: words), let js = hex("epoch_J_sum"), let jm = hex("epoch_JMLE_sum"),
                   let nb = w.meta("epoch_batches").flatMap(Int.init), p <= n else {
                 throw .io(IOError(r, "checkpoint metadata is incomplete; expected step, epoch, position and epoch_rng"))
             }
@@ -75,17 +86,22 @@ struct BatchRunner<T: Real> {
 
         let trainer = FusedTrainer<T>(d: d, nh: c.hidden, k: k, maxBatch: c.batchSize, W1: W1.storage, W2: W2.storage,
                                       learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads)
-        let log = try c.logPath.map { p throws(Failure) in try wrap { () throws(IOError) in try LineAppender(path: p) } }
+        let log = try c.logPath.map { p throws(Failure) in
+            try wrap { () throws(IOError) in try LineAppender(path: p) }
+        }
 
         func checkpoint(_ path: String) throws(Failure) {
-            var meta: [(String, String)] = [("format", "backprop-tui checkpoint 1"), ("data", train.name), ("data_sha256", train.digest),
+            var meta: [(String, String)] = [("format", "backprop-tui checkpoint 1"), ("data", train.name),
+                                            ("data_sha256", train.digest),
                                              ("d", "\(d)"), ("classes", "\(k)")]
             meta += c.identity(precision: T.precisionName)
             meta += [("step", "\(step)"), ("epoch", "\(epoch)"), ("position", "\(position)"),
                      ("epoch_rng", epochRNG.words.map { String($0, radix: 16) }.joined(separator: ",")),
-                     ("epoch_J_sum", String(sums.J.bitPattern, radix: 16)), ("epoch_JMLE_sum", String(sums.JMLE.bitPattern, radix: 16)),
+                     ("epoch_J_sum", String(sums.J.bitPattern, radix: 16)), ("epoch_JMLE_sum",
+                         String(sums.JMLE.bitPattern, radix: 16)),
                      ("epoch_batches", "\(sums.batches)")]
-            let file = WeightsFile<T>(W1: Matrix(rows: d, cols: c.hidden, trainer.W1), W2: Matrix(rows: c.hidden, cols: k, trainer.W2), metadata: meta)
+            let file = WeightsFile<T>(W1: Matrix(rows: d, cols: c.hidden, trainer.W1),
+                                      W2: Matrix(rows: c.hidden, cols: k, trainer.W2), metadata: meta)
             try wrap { () throws(IOError) in try AtomicFile.write(file.encoded(), to: path) }
         }
         let checkpointPath = c.savePath ?? "checkpoint.safetensors"
@@ -97,7 +113,8 @@ struct BatchRunner<T: Real> {
         /// End of an epoch: evaluate, report, and start the next with a fresh order.
         func endEpoch() throws(Failure) {
             last = evaluate(trainer, orders: &arrangement, &testArrangement)
-            try report(epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds, accuracy: last, log: log)
+            try report(epoch: epoch, step: step, sums: sums, samples: epochSamples, seconds: epochSeconds,
+                       accuracy: last, log: log)
             epoch += 1; position = 0; sums = (0, 0, 0); epochSamples = 0; epochSeconds = 0
             epochRNG = rng
             perm = Self.permutation(n, rng: &rng, shuffle: c.shuffle)
@@ -109,7 +126,8 @@ struct BatchRunner<T: Real> {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let rows = arrangement.arrange(perm[position..<(position + m)])
             if step + 1 == traceAt, let t = c.tracePath {
-                try writeTrace(t, trainer, batch: perm[position..<(position + m)], arranged: rows, update: step + 1, epoch: epoch)
+                try writeTrace(t, trainer, batch: perm[position..<(position + m)], arranged: rows, update: step + 1,
+                               epoch: epoch)
             }
             let next = perm[min(n, position + m)..<min(n, position + 2 * m)]
             let result = trainer.step(on: train, rows: rows, next: next)
@@ -123,15 +141,20 @@ struct BatchRunner<T: Real> {
             step += 1; position += m
             sums.J += Double(result.J); sums.JMLE += Double(result.JMLE); sums.batches += 1
             if let every = c.logEvery, step % every == 0, let log {
-                try writeLog(log, epoch: epoch + 1, step: step, J: Double(result.J), JMLE: Double(result.JMLE), train: nil, test: nil,
-                             sps: Double(epochSamples) / max(epochSeconds, 1e-9), seconds: Date().timeIntervalSince(startTime))
+                try writeLog(log, epoch: epoch + 1, step: step, J: Double(result.J), JMLE: Double(result.JMLE),
+                             train: nil, test: nil,
+                             sps: Double(epochSamples) / max(epochSeconds, 1e-9),
+                             seconds: Date().timeIntervalSince(startTime))
             }
             if let every = c.checkpointEvery, step % every == 0 { try checkpoint(checkpointPath) }
             progress.update(step: step, done: step)
             let sig = Signals.pending
             if sig != 0 {
                 progress.finish()
-                if c.savePath != nil || c.checkpointEvery != nil { try checkpoint(checkpointPath); say("checkpoint written to \(checkpointPath) at step \(step)") }
+                if c.savePath != nil || c.checkpointEvery != nil {
+                    try checkpoint(checkpointPath)
+                    say("checkpoint written to \(checkpointPath) at step \(step)")
+                }
                 throw .interrupted(signal: sig)
             }
         }
@@ -143,7 +166,8 @@ struct BatchRunner<T: Real> {
         if step + 1 == traceAt, let t = c.tracePath {   // the update that would come next (e.g. --steps 0)
             let m = min(c.batchSize, n - position)
             let batch = perm[position..<(position + m)]
-            try writeTrace(t, trainer, batch: batch, arranged: arrangement.arrange(batch), update: step + 1, epoch: epoch)
+            try writeTrace(t, trainer, batch: batch, arranged: arrangement.arrange(batch), update: step + 1,
+                           epoch: epoch)
         }
         progress.finish()
         if let s = c.savePath { try checkpoint(s) }
@@ -153,7 +177,8 @@ struct BatchRunner<T: Real> {
     /// Accuracy on the training and the test data. Each chunk of examples is arranged as training
     /// arranges a minibatch, so that X W1 leaves out the zero pixels of whole tiles (a prediction does
     /// not depend on the order; the evaluations of two epochs took 0.53 s instead of 0.63 at one thread).
-    func evaluate(_ t: FusedTrainer<T>, orders trainOrder: inout MinibatchOrder, _ testOrder: inout MinibatchOrder?) -> (acc: Double, test: Double?) {
+    func evaluate(_ t: FusedTrainer<T>, orders trainOrder: inout MinibatchOrder,
+                  _ testOrder: inout MinibatchOrder?) -> (acc: Double, test: Double?) {
         var chunk: [Int] = []
         func accuracy(_ ds: Dataset, _ order: inout MinibatchOrder) -> Double {
             t.evaluate(count: ds.count) { start, m, x, y in
@@ -181,7 +206,8 @@ struct BatchRunner<T: Real> {
                                    seconds: Date().timeIntervalSince(startTime)) }
     }
 
-    func writeLog(_ log: LineAppender, epoch: Int, step: Int, J: Double, JMLE: Double, train: Double?, test: Double?, sps: Double, seconds: Double) throws(Failure) {
+    func writeLog(_ log: LineAppender, epoch: Int, step: Int, J: Double, JMLE: Double, train: Double?, test: Double?,
+                  sps: Double, seconds: Double) throws(Failure) {
         let record = LogRecord(epoch: epoch, step: step, J: J, JMLE: JMLE, trainAccuracy: train, testAccuracy: test,
                                samplesPerSecond: sps, seconds: seconds)
         try wrap { () throws(IOError) in try log.append(record.line) }
@@ -211,26 +237,37 @@ struct BatchRunner<T: Real> {
                 ("minibatch.sum_order", StoredTensor(sumOrder.map { Int64($0) }, shape: [sumOrder.count])),
             ]
             let file = SafeTensors(tensors: Trace.tensors(s, engine: e, rows: back) + rows,
-                                   metadata: [("format", "backprop-tui trace 1"), ("data", train.name), ("data_sha256", train.digest),
+                                   metadata: [("format", "backprop-tui trace 1"), ("data", train.name),
+                                              ("data_sha256", train.digest),
                                               ("update", "\(update)"), ("epoch", "\(epoch + 1)")]
                                        + config.identity(precision: T.precisionName))
             try wrap { () throws(IOError) in try AtomicFile.write(file.encoded(), to: path) }
-        } catch let e as EvalError { throw .eval(e) } catch let f as Failure { throw f } catch { throw .usage(flag: "--trace", message: "\(error)") }
+        } catch let e as EvalError { throw .eval(e) } catch let f as Failure { throw f } catch {
+            throw .usage(flag: "--trace", message: "\(error)")
+        }
     }
 
-    func summary(steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?, last: (acc: Double, test: Double?)) {
+    func summary(steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?,
+                 last: (acc: Double, test: Double?)) {
         let engine = try! Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
         let m = config.batchSize
         let cost = engine.cost(leafShapes: ["X": Shape(m, train.d), "W1": Shape(train.d, config.hidden),
                                             "W2": Shape(config.hidden, train.classes), "y": Shape(m, 1)])!
         let w = train.d * config.hidden + config.hidden * train.classes
-        say("summary: data \(train.name) (\(train.count) examples, d=\(train.d), k=\(train.classes)), model \(train.d)-\(config.hidden)-\(train.classes), \(T.precisionName), \(config.threads) thread\(config.threads == 1 ? "" : "s")")
-        say(String(format: "summary: %d steps, %d samples in %.2f s of training = %.0f samples/s; first step at %.3f s (data loaded in %.3f s)",
-                   steps, samples, trainSeconds, Double(samples) / max(trainSeconds, 1e-9), firstStep ?? 0, loadSeconds))
+        say("summary: data \(train.name) (\(train.count) examples, d=\(train.d), k=\(train.classes)), model "
+            + "\(train.d)-\(config.hidden)-\(train.classes), \(T.precisionName), \(config.threads) "
+              + "thread\(config.threads == 1 ? "" : "s")")
+        say(String(format: "summary: %d steps, %d samples in %.2f s of training = %.0f samples/s; first step at %.3f s "
+                           + "(data loaded in %.3f s)",
+                   steps, samples, trainSeconds, Double(samples) / max(trainSeconds,
+                       1e-9), firstStep ?? 0, loadSeconds))
         if !last.acc.isNaN {
-            say(String(format: "summary: train_acc %.4f  test_acc %@", last.acc, last.test.map { String(format: "%.4f", $0) } ?? "-"))
+            say(String(format: "summary: train_acc %.4f  test_acc %@", last.acc,
+                       last.test.map { String(format: "%.4f", $0) } ?? "-"))
         }
-        say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls \(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(cost.bytesKept) (U1, H, G: O(m·n_h))")
+        say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls "
+            + "\(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(cost.bytesKept) (U1, "
+              + "H, G: O(m·n_h))")
     }
 }
 

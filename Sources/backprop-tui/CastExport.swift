@@ -7,7 +7,8 @@ import BackpropData
 enum CastExport {
     static func write(_ file: Session.File, start: ExplorerState, to path: String) throws(Failure) {
         let h = file.header
-        var header: [String: Any] = ["version": 2, "width": h.columns, "height": h.rows, "env": ["TERM": "xterm-256color"]]
+        var header: [String: Any] = ["version": 2, "width": h.columns, "height": h.rows,
+                                     "env": ["TERM": "xterm-256color"]]
         if let t = h.title { header["title"] = t }
         var out = line(header)
         let options = RenderOptions(unicode: true, color: true, grays: true)
@@ -36,7 +37,8 @@ enum CastExport {
 
     /// One line of the recording: a JSON object or event array (keys sorted, so exports are repeatable).
     static func line(_ value: Any) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
+        let data = (try? JSONSerialization.data(withJSONObject: value,
+                                                options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("null".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

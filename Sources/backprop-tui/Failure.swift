@@ -32,7 +32,9 @@ enum Failure: Error {
         case let .usage(flag, m): "\(flag): \(m)"
         case .io(let e): e.description
         case .eval(let e): "graph: \(e)"
-        case let .diverged(step, tensor): "step \(step): \(tensor) is not finite (NaN or Inf); training diverged, try a smaller --lr"
+        case let .diverged(step,
+                           tensor): "step \(step): \(tensor) is not finite (NaN or Inf); training diverged, try a "
+                                    + "smaller --lr"
         case .interrupted(let s): "interrupted by signal \(s)"
         case .noTerminal(let m): m
         case let .session(f, m), let .mismatch(f, m): "\(inert(f, limit: 4096)): \(m)"

@@ -13,7 +13,9 @@ enum Interactive {
         if let path = o.replay {
             if o.verify || o.exportCast != nil {
                 let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
-                if o.verify { try verify(path, file, start) } else if let out = o.exportCast { try CastExport.write(file, start: start, to: out) }
+                if o.verify { try verify(path, file, start) } else if let out = o.exportCast {
+                    try CastExport.write(file, start: start, to: out)
+                }
                 return
             }
             let term = try Terminal()
@@ -22,7 +24,8 @@ enum Interactive {
             let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
             // A branch recorded from a replay keeps the session's title and description.
             let app = try App(term: term, start: start, replay: Replay(file: file, start: start), recordPath: o.record,
-                              title: o.title ?? file.header.title.map { $0 + " (branch)" }, description: o.description ?? file.header.description)
+                              title: o.title ?? file.header.title.map { $0 + " (branch)" }, description: o.description
+                                  ?? file.header.description)
             try app.run()
             return
         }
@@ -33,20 +36,30 @@ enum Interactive {
         let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
         let batch = o.minibatchSize
         if batch > source.train.count {
-            throw .usage(flag: "--batch-size", message: "\(batch) is larger than the \(source.train.count) training examples; expected at most \(source.train.count)")
+            throw .usage(flag: "--batch-size",
+                         message: "\(batch) is larger than the \(source.train.count) training examples; expected at "
+                                  + "most \(source.train.count)")
         }
         let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hiddenUnits,
-                                    batchSize: batch, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed, graph: graphText)
+                                    batchSize: batch, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
+                                    graph: graphText)
         let start: ExplorerState
-        do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch { throw .eval(error) }
-        try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title, description: o.description).run()
+        do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch {
+            throw .eval(error)
+        }
+        try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title,
+                description: o.description).run()
     }
 
     /// Reads and checks `--graph FILE`: graph text over X, y, W1, W2 (errors give line:column).
     static func loadGraph(_ path: String) throws(Failure) -> String {
         let bytes = try wrap { () throws(IOError) in try FileBytes.read(path, limit: 1 << 20) }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .io(IOError(path, "not UTF-8 text; expected graph text")) }
-        do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch { throw .io(IOError(path, error.message)) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .io(IOError(path, "not UTF-8 text; expected graph text"))
+        }
+        do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch {
+            throw .io(IOError(path, error.message))
+        }
         return text
     }
 
@@ -55,8 +68,14 @@ enum Interactive {
         if let m = Replay.verify(file: file, start: start) {
             func j(_ d: Session.Digest) -> String { d.J.map { "\($0)" } ?? "none" }
             // A session from another version can differ for that reason alone (0.5.0 changed the order of sums).
-            let recordedBy = [Session.toolVersion, "unknown"].contains(file.header.tool) ? "" : "; the session was recorded by \(file.header.tool), this is \(Session.toolVersion)"
-            throw .mismatch(file: path, message: "line \(m.line): digest mismatch: expected \(m.expected.sha256.prefix(16))… (J \(j(m.expected)), step \(m.expected.position), update \(m.expected.updates)), got \(m.actual.sha256.prefix(16))… (J \(j(m.actual)), step \(m.actual.position), update \(m.actual.updates))" + recordedBy)
+            let sameTool = [Session.toolVersion, "unknown"].contains(file.header.tool)
+            let recordedBy = sameTool ? ""
+                : "; the session was recorded by \(file.header.tool), this is \(Session.toolVersion)"
+            throw .mismatch(file: path,
+                            message: "line \(m.line): digest mismatch: expected \(m.expected.sha256.prefix(16))… (J "
+                                     + "\(j(m.expected)), step \(m.expected.position), update \(m.expected.updates)), "
+                                       + "got \(m.actual.sha256.prefix(16))… (J \(j(m.actual)), step "
+                                         + "\(m.actual.position), update \(m.actual.updates))" + recordedBy)
         }
         let digests = file.lines.filter { if case .digest = $0 { return true }; return false }.count
         let actions = file.lines.filter { if case .action = $0 { return true }; return false }.count

@@ -9,10 +9,13 @@ struct Options: ParsableArguments {
     @Flag(help: "Train headless and print results, instead of opening the interactive TUI.")
     var batch = false
 
-    @Option(help: "Training data: spiral (embedded), fashion-mnist (Debian's dataset-fashion-mnist or $FASHION_MNIST_DIR), a folder of IDX files, or a CSV file (label,x1,…,xd).")
+    @Option(help: ArgumentHelp("Training data: spiral (embedded), fashion-mnist (Debian's dataset-fashion-mnist or "
+                               + "$FASHION_MNIST_DIR), a folder of IDX files, or a CSV file (label,x1,…,xd)."))
     var data = "spiral"
 
-    @Option(name: .customLong("test-data"), help: "Held-out data (IDX folder or CSV). Default: t10k-* beside the training IDX files, the embedded test spiral, or none.")
+    @Option(name: .customLong("test-data"),
+            help: ArgumentHelp("Held-out data (IDX folder or CSV). Default: t10k-* beside the training IDX files, "
+                               + "the embedded test spiral, or none."))
     var testData: String?
 
     @Option(help: "Hidden units n_h, 1 to 4096. (default: with --batch 100 for spiral, 256 otherwise; 8 in the TUI)")
@@ -21,7 +24,8 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("batch-size"), help: "Minibatch size m. (default: 128 with --batch, 8 in the TUI)")
     var batchSize: Int?
 
-    @Option(help: "Total epochs to train (a resumed run counts the epochs already done). (default: 500 for spiral, 10 otherwise)")
+    @Option(help: ArgumentHelp("Total epochs to train (a resumed run counts the epochs already done). (default: 500 "
+                               + "for spiral, 10 otherwise)"))
     var epochs: Int?
 
     @Option(help: "Stop after this many updates (0 with --trace writes the trace only).")
@@ -36,16 +40,20 @@ struct Options: ParsableArguments {
     @Option(help: "Seed for initialisation and shuffling.")
     var seed: UInt64 = 1234
 
-    @Option(help: "Threads for the matrix products, 1 to 256 (results are bit-identical for every count). (default: all cores)")
+    @Option(help: ArgumentHelp("Threads for the matrix products, 1 to 256 (results are bit-identical for every "
+                               + "count). (default: all cores)"))
     var threads: Int?
 
-    @Option(help: "Arithmetic, and the precision CSV values are read in. (default: float32 with --batch; the TUI computes in float64)")
+    @Option(help: ArgumentHelp("Arithmetic, and the precision CSV values are read in. (default: float32 with "
+                               + "--batch; the TUI computes in float64)"))
     var precision: Precision?
 
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data order instead of reshuffling each epoch.")
     var noShuffle = false
 
-    @Option(help: "Generator for initialisation and shuffling: numpy (numpy's default_rng: weights from default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro (xoshiro256**, the TUI's). (default: numpy with --batch)")
+    @Option(help: ArgumentHelp("Generator for initialisation and shuffling: numpy (numpy's default_rng: weights from "
+                               + "default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro "
+                               + "(xoshiro256**, the TUI's). (default: numpy with --batch)"))
     var rng: RandomKind?
 
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
@@ -57,16 +65,20 @@ struct Options: ParsableArguments {
     @Option(help: "Write the final weights (and resume state) to this safetensors file.")
     var save: String?
 
-    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N updates (to --save, default checkpoint.safetensors).")
+    @Option(name: .customLong("checkpoint-every"),
+            help: "Write a checkpoint every N updates (to --save, default checkpoint.safetensors).")
     var checkpointEvery: Int?
 
     @Option(help: "Continue a run from a checkpoint written by --save or --checkpoint-every.")
     var resume: String?
 
-    @Option(help: "Write every value and gradient of one update (the first, or --trace-step's) to this safetensors file, rows in the data's order.")
+    @Option(help: ArgumentHelp("Write every value and gradient of one update (the first, or --trace-step's) to this "
+                               + "safetensors file, rows in the data's order."))
     var trace: String?
 
-    @Option(name: .customLong("trace-step"), help: "With --trace: trace the K-th update of the run (counted as the log counts them, across --resume), before its weights change. (default: the run's first)")
+    @Option(name: .customLong("trace-step"),
+            help: ArgumentHelp("With --trace: trace the K-th update of the run (counted as the log counts them, "
+                               + "across --resume), before its weights change. (default: the run's first)"))
     var traceStep: Int?
 
     @Option(help: "Write JSON Lines: one object per epoch (and every --log-every updates).")
@@ -75,7 +87,9 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("log-every"), help: "Also log every N updates.")
     var logEvery: Int?
 
-    @Option(help: "TUI: explore another graph over the same leaves (inputs X, y; parameters W1, W2; constant λ), written one 'name = op(args)' per line, the last line the loss. Default: Figure 6.11.")
+    @Option(help: ArgumentHelp("TUI: explore another graph over the same leaves (inputs X, y; parameters W1, W2; "
+                               + "constant λ), written one 'name = op(args)' per line, the last line the loss. "
+                               + "Default: Figure 6.11."))
     var graph: String?
 
     @Option(help: "Record the interactive session to this JSON Lines file (also: the r key, :record FILE).")
@@ -84,10 +98,12 @@ struct Options: ParsableArguments {
     @Option(help: "Replay a recorded session in the TUI (or check it with --verify, or export it with --export-cast).")
     var replay: String?
 
-    @Flag(help: "With --replay: re-execute the session headlessly and check every recorded digest (exit 0 if all match, 1 otherwise).")
+    @Flag(help: ArgumentHelp("With --replay: re-execute the session headlessly and check every recorded digest (exit "
+                             + "0 if all match, 1 otherwise)."))
     var verify = false
 
-    @Option(name: .customLong("export-cast"), help: "With --replay: write the session as an asciicast v2 screen recording to this file.")
+    @Option(name: .customLong("export-cast"),
+            help: "With --replay: write the session as an asciicast v2 screen recording to this file.")
     var exportCast: String?
 
     @Option(help: "A title for the session being recorded (stored in its header).")
@@ -117,7 +133,8 @@ struct Options: ParsableArguments {
         func bad(_ flag: String, _ message: String) -> ValidationError { ValidationError("\(flag): \(message)") }
         func whole(_ flag: String, _ v: Int?, _ r: ClosedRange<Int>) throws {
             guard let v, !r.contains(v) else { return }
-            let expected = r.upperBound == .max ? "a whole number ≥ \(r.lowerBound)" : "a whole number from \(r.lowerBound) to \(r.upperBound)"
+            let expected = r.upperBound == .max ? "a whole number ≥ \(r.lowerBound)" : "a whole number from "
+                    + "\(r.lowerBound) to \(r.upperBound)"
             throw bad(flag, "\(v) is not allowed; expected \(expected)")
         }
         func rate(_ flag: String, _ v: Double?) throws {
@@ -133,10 +150,15 @@ struct Options: ParsableArguments {
         try whole("--trace-step", traceStep, 1...Int.max)
         try rate("--lr", lr)
         try rate("--lambda", lambda)
-        if traceStep != nil && trace == nil { throw bad("--trace-step", "needs --trace FILE; expected --trace FILE --trace-step K") }
-        if `init` != nil && resume != nil { throw bad("--init", "cannot be combined with --resume; expected one of them") }
+        if traceStep != nil && trace == nil {
+            throw bad("--trace-step", "needs --trace FILE; expected --trace FILE --trace-step K")
+        }
+        if `init` != nil && resume != nil {
+            throw bad("--init", "cannot be combined with --resume; expected one of them")
+        }
         if batch {
-            for (flag, set) in [("--graph", graph != nil), ("--replay", replay != nil), ("--record", record != nil), ("--verify", verify),
+            for (flag, set) in [("--graph", graph != nil), ("--replay", replay != nil), ("--record", record != nil),
+                                ("--verify", verify),
                                 ("--export-cast", exportCast != nil)] where set {
                 throw bad(flag, "is for interactive sessions and cannot be combined with --batch")
             }
@@ -144,14 +166,23 @@ struct Options: ParsableArguments {
         }
         if replay == nil {
             if verify { throw bad("--verify", "needs --replay FILE; expected --replay FILE --verify") }
-            if exportCast != nil { throw bad("--export-cast", "needs --replay FILE; expected --replay FILE --export-cast OUT.cast") }
+            if exportCast != nil {
+                throw bad("--export-cast", "needs --replay FILE; expected --replay FILE --export-cast OUT.cast")
+            }
         } else {
-            if verify && exportCast != nil { throw bad("--verify", "cannot be combined with --export-cast; expected one of them") }
+            if verify && exportCast != nil {
+                throw bad("--verify", "cannot be combined with --export-cast; expected one of them")
+            }
             if graph != nil { throw bad("--graph", "cannot be combined with --replay (a session names its own graph)") }
         }
         // Sessions replay from the seed through xoshiro256** in float64; numpy's stream is for --batch.
-        if let r = rng, r != .xoshiro { throw bad("--rng", "'\(r.rawValue)' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)") }
-        if let p = precision, p != .float64 { throw bad("--precision", "'\(p.rawValue)' is for --batch; the TUI computes in float64") }
+        if let r = rng, r != .xoshiro {
+            throw bad("--rng",
+                      "'\(r.rawValue)' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)")
+        }
+        if let p = precision, p != .float64 {
+            throw bad("--precision", "'\(p.rawValue)' is for --batch; the TUI computes in float64")
+        }
     }
 }
 

@@ -19,7 +19,8 @@ struct Progress {
         let width = 30
         let filled = total > 0 ? min(width, width * done / total) : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write("\r[\(bar)] \(done)/\(total) steps  \(Int(rate)) steps/s  ETA \(Int(eta.rounded()))s \u{1B}[K".data(using: .utf8)!)
+        let line = "\r[\(bar)] \(done)/\(total) steps  \(Int(rate)) steps/s  ETA \(Int(eta.rounded()))s \u{1B}[K"
+        FileHandle.standardError.write(line.data(using: .utf8)!)
     }
 
     func finish() {

@@ -9,9 +9,11 @@ enum RandomKind: String, CaseIterable {
     case xoshiro
 
     /// The initial W1 and W2 for `seed`.
-    func weights<T: Real>(_ scheme: Initializer, d: Int, hidden: Int, classes: Int, seed: UInt64) -> (Matrix<T>, Matrix<T>) {
+    func weights<T: Real>(_ scheme: Initializer, d: Int, hidden: Int, classes: Int, seed: UInt64) -> (Matrix<T>,
+        Matrix<T>) {
         func draw<R: RandomSource>(_ rng: inout R) -> (Matrix<T>, Matrix<T>) {
-            (scheme.weights(fanIn: d, fanOut: hidden, rng: &rng), scheme.weights(fanIn: hidden, fanOut: classes, rng: &rng))
+            (scheme.weights(fanIn: d, fanOut: hidden, rng: &rng),
+             scheme.weights(fanIn: hidden, fanOut: classes, rng: &rng))
         }
         switch self {
         case .numpy: var g = NumpyGenerator(seed: seed); return draw(&g)

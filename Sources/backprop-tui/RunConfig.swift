@@ -8,7 +8,8 @@ import BackpropData
 struct RunConfig {
     var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
     var threads: Int, shuffle: Bool, initScheme: Initializer, rng: RandomKind
-    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?, tracePath: String?, traceStep: Int?
+    var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?
+    var tracePath: String?, traceStep: Int?
     var logPath: String?, logEvery: Int?
 
     /// Hyperparameters that must agree between a checkpoint and the run that resumes it.

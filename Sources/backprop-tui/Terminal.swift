@@ -16,17 +16,20 @@ final class Terminal {
     init() throws(Failure) {
         setlocale(LC_ALL, "")
         guard isatty(0) == 1, isatty(1) == 1 else {
-            throw .noTerminal("terminal: standard input and output must be a terminal for the interactive TUI; use --batch to train headless")
+            throw .noTerminal("terminal: standard input and output must be a terminal for the interactive TUI; use "
+                              + "--batch to train headless")
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         // The shell's modes, read before ncurses changes anything: what a crash handler restores.
         Terminal.saveShellModes()
         guard !term.isEmpty, let scr = newterm(nil, bp_stdout(), bp_stdin()) else {
-            throw .noTerminal("terminal: TERM='\(term)' is not a terminal type ncurses knows; set TERM (e.g. xterm-256color) or use --batch")
+            throw .noTerminal("terminal: TERM='\(term)' is not a terminal type ncurses knows; set TERM (e.g. "
+                              + "xterm-256color) or use --batch")
         }
         guard bp_cursor_addressable() == 1 else {
             endwin(); delscreen(scr)
-            throw .noTerminal("terminal: TERM='\(term)' cannot move the cursor, which the TUI needs; use --batch to train headless")
+            throw .noTerminal("terminal: TERM='\(term)' cannot move the cursor, which the TUI needs; use --batch to "
+                              + "train headless")
         }
         screen = scr
         let utf8 = bp_is_utf8() == 1

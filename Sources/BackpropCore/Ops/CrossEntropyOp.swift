@@ -15,17 +15,21 @@ public enum CrossEntropyOp: OpRule {
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         var scratch = x[0].storage
         let total = scratch.withUnsafeMutableBufferPointer { u in
-            x[1].storage.withUnsafeBufferPointer { y in softmaxRows(u.baseAddress!, labels: y.baseAddress!, rows: x[0].rows, cols: x[0].cols) }
+            x[1].storage.withUnsafeBufferPointer { y in
+                softmaxRows(u.baseAddress!, labels: y.baseAddress!, rows: x[0].rows, cols: x[0].cols)
+            }
         }
         return Matrix(scalar: total / T(x[0].rows))
     }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         guard needs[0] else { return [nil, nil] }
         var out = x[0]
         out.storage.withUnsafeMutableBufferPointer { u in
             x[1].storage.withUnsafeBufferPointer { l in
                 _ = softmaxRows(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols)
-                gradientFromSoftmax(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols, scale: g.scalar / T(x[0].rows))
+                gradientFromSoftmax(u.baseAddress!, labels: l.baseAddress!, rows: x[0].rows, cols: x[0].cols,
+                                    scale: g.scalar / T(x[0].rows))
             }
         }
         return [out, nil]    // labels get no gradient
@@ -33,7 +37,8 @@ public enum CrossEntropyOp: OpRule {
     /// In place, row by row: logits → exp(u − rowmax); returns Σ over rows of −log softmax(u)[label],
     /// added in row order. Shared with the fused trainer.
     @inline(__always)
-    public static func softmaxRows<T: Real>(_ u: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int) -> T {
+    public static func softmaxRows<T: Real>(_ u: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int,
+                                            cols k: Int) -> T {
         var total: T = 0
         for i in 0..<rows { total += softmaxRow(u + i * k, label: Int(labels[i]), cols: k) }
         return total
@@ -51,7 +56,8 @@ public enum CrossEntropyOp: OpRule {
     }
     /// In place, from `softmaxRows`' output: `scale · (softmax − onehot(y))`, i.e. G with scale = 1/m.
     @inline(__always)
-    public static func gradientFromSoftmax<T: Real>(_ e: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int, cols k: Int, scale: T) {
+    public static func gradientFromSoftmax<T: Real>(_ e: UnsafeMutablePointer<T>, labels: UnsafePointer<T>, rows: Int,
+                                                    cols k: Int, scale: T) {
         for i in 0..<rows {
             let r = e + i * k
             var s: T = 0
@@ -61,7 +67,8 @@ public enum CrossEntropyOp: OpRule {
         }
     }
     public static func formula(_ n: FormulaNames) -> [String] {
-        ["\(n.grad(0)) += (softmax(\(n.inputs[0])) − onehot(\(n.inputs[1]))) / m", "(no gradient for labels \(n.inputs[1]))"]
+        ["\(n.grad(0)) += (softmax(\(n.inputs[0])) − onehot(\(n.inputs[1]))) / m",
+         "(no gradient for labels \(n.inputs[1]))"]
     }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]

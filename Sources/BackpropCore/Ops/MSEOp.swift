@@ -8,15 +8,19 @@ public enum MSEOp: OpRule {
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         Matrix(scalar: x[0].zip(x[1]) { a, b in (a - b) * (a - b) }.sum() / T(x[0].count))
     }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         let s = 2 * g.scalar / T(x[0].count)
         return [needs[0] ? x[0].zip(x[1]) { a, b in s * (a - b) } : nil,
                 needs[1] ? x[0].zip(x[1]) { a, b in s * (b - a) } : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] {
-        ["\(n.grad(0)) += 2 (\(n.inputs[0]) − \(n.inputs[1])) \(n.outputGrad) / N", "\(n.grad(1)) += 2 (\(n.inputs[1]) − \(n.inputs[0])) \(n.outputGrad) / N"]
+        ["\(n.grad(0)) += 2 (\(n.inputs[0]) − \(n.inputs[1])) \(n.outputGrad) / N",
+         "\(n.grad(1)) += 2 (\(n.inputs[1]) − \(n.inputs[0])) \(n.outputGrad) / N"]
     }
-    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, s[0].count) }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
+        (s[0].count, s[0].count)
+    }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over all elements
 }

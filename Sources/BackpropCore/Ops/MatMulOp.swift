@@ -6,7 +6,8 @@ public enum MatMulOp: OpRule {
     public static let shapeRule = "the columns of A must equal the rows of B"
     public static func shape(_ s: [Shape]) -> Shape? { s[0].cols == s[1].rows ? Shape(s[0].rows, s[1].cols) : nil }
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].matmul(x[1]) }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.matmul(x[1], transposeOther: true) : nil,   // ∇A J = G Bᵀ
          needs[1] ? x[0].matmul(g, transposeSelf: true) : nil]    // ∇B J = Aᵀ G
     }

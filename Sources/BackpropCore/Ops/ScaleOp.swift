@@ -6,11 +6,14 @@ public enum ScaleOp: OpRule {
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] }
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { c[0] * $0 } }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.map { c[0] * $0 } : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.constants[0]) \(n.outputGrad)"] }
-    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (s[0].count, needs[0] ? s[0].count : 0) }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
+        (s[0].count, needs[0] ? s[0].count : 0)
+    }
     public static let saves: [SavedTensor] = []
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }

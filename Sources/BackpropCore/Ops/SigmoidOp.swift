@@ -9,11 +9,16 @@ public enum SigmoidOp: OpRule {
         // Two branches so that exp never overflows.
         x[0].map { a in a >= 0 ? 1 / (1 + T.exp(-a)) : T.exp(a) / (1 + T.exp(a)) }
     }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.zip(y) { gv, s in gv * s * (1 - s) } : nil]
     }
-    public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) ⊙ \(n.output) ⊙ (1 − \(n.output))"] }
-    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, needs[0] ? 2 * s[0].count : 0) }
+    public static func formula(_ n: FormulaNames) -> [String] {
+        ["\(n.grad(0)) += \(n.outputGrad) ⊙ \(n.output) ⊙ (1 − \(n.output))"]
+    }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
+        (0, needs[0] ? 2 * s[0].count : 0)
+    }
     public static let saves: [SavedTensor] = [.output]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }

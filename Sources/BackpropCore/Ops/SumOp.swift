@@ -6,7 +6,8 @@ public enum SumOp: OpRule {
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { Shape(1, 1) }
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { Matrix(scalar: x[0].sum()) }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? Matrix(rows: x[0].rows, cols: x[0].cols, repeating: g.scalar) : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) · 1"] }

@@ -6,11 +6,16 @@ public enum TanhOp: OpRule {
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] }
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { T.tanh($0) } }
-    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] {
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.zip(y) { gv, t in gv * (1 - t * t) } : nil]
     }
-    public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) ⊙ (1 − \(n.output)²)"] }
-    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, needs[0] ? s[0].count : 0) }
+    public static func formula(_ n: FormulaNames) -> [String] {
+        ["\(n.grad(0)) += \(n.outputGrad) ⊙ (1 − \(n.output)²)"]
+    }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
+        (0, needs[0] ? s[0].count : 0)
+    }
     public static let saves: [SavedTensor] = [.output]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }
 }
