@@ -13,17 +13,11 @@ import BackpropKernels
 /// - that epilogue also sums the squares of the new W1 by blocks, which is ΣW1² for the next step's J.
 /// What it keeps between forward and backward is U1, H and G: O(m·n_h).
 ///
-/// With several threads, every product that touches W1 or the hidden units splits the hidden units:
-/// each thread reads, updates and keeps in its own cache the same columns of W1, U1, H and G'.
-/// (Xᵀ G' split by W1's rows packs half of Xᵀ per thread and was faster alone, 231 vs 254 µs,
-/// but in training each step then moved half of W1 between the cores: 260 → 225 µs for X W1 and
-/// 260 → 225 µs for Xᵀ G' at two threads once both split alike.) Every buffer starts on a cache
-/// line, so no split puts two threads' writes on one line. With several threads, W1, U1, H and G'
-/// keep one unused cache line after each thread's block of hidden units (`gap`): where one
-/// thread's lines met the other's, each core's prefetchers pulled in lines the other was writing.
-/// When the host put our two vCPUs on two dies (~165 ns apart) that cost ~8% of a step (alternating
-/// runs, 30 on two dies: 520 → 480 µs a step, faster in all 30; no difference in 56 on one die);
-/// two single-thread runs side by side on the same two dies ran as fast as on one.
+/// With several threads, every product that touches W1 or the hidden units splits the hidden units,
+/// so each thread keeps its own columns of W1, U1, H and G' in its cache (a split by W1's rows moved
+/// half of W1 between the cores every step). Every buffer starts on a cache line, and W1, U1, H and
+/// G' keep an unused line after each thread's block of hidden units (`gap`), so that one core's
+/// prefetchers do not pull in lines the other is writing. (Measurements: docs/performance-log.md.)
 /// X's zero pixels are left out of X W1 and Xᵀ G' (`skipZeros`). Images are read by those two
 /// products as the data set stores them, bytes, converted as they are packed (`step(m:images:…)`).
 public final class FusedTrainer<T: Real>: @unchecked Sendable {
@@ -59,9 +53,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     public var learningRate: T
     public var lambda: T
     /// Leave X's exact zeros out of X W1 and Xᵀ G' (the same bits, see `GEMM`); off only to measure.
-    /// In X W1 a pixel is left out when all 8 examples of a tile are 0 there: 13% of Fashion-MNIST's
-    /// terms in shuffled order, 33% when the minibatch is arranged (`MinibatchOrder`); in Xᵀ G',
-    /// an example for each half of a tile when its 4 pixels there are 0: 38%.
+    /// In X W1 a pixel goes when all 8 examples of a tile are 0 there; in Xᵀ G', an example for each
+    /// half of a tile when its 4 pixels there are 0.
     public var skipZeros = true
     /// The products, on the trainer's own threads (`threads` of them, the caller's included).
     let gemm: ParallelGEMM<T>
@@ -80,19 +73,16 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// Stored columns of W1: nh and a gap per block.
     let ldw: Int
     let X: AlignedBuffer<T>, labels: AlignedBuffer<T>
-    /// A second X, used by every other step when X is filled as floats: both cores read all of X in the products, so
-    /// refilling the same buffer at once meant taking its lines back from the other core (233k → 244k and 243k → 251k
-    /// samples/s at two threads in alternating runs; no change at one thread).
+    /// A second X, used by every other step when X is filled as floats: both cores read all of X, so
+    /// refilling the same buffer at once would take its lines back from the other core.
     let otherX: AlignedBuffer<T>
     var useOtherX = false
     /// Where each row of X starts when it is read from the data set's bytes (see `step(m:images:…)`).
     let rowTable: UnsafeMutablePointer<UnsafePointer<UInt8>>
     let U1: AlignedBuffer<T>, H: AlignedBuffer<T>, G: AlignedBuffer<T>, GPrime: AlignedBuffer<T>
     /// Stored columns of U1, H and G' (nh and a little room; `AlignedBuffer.paddedColumns`): Xᵀ G'
-    /// reads G' down its rows, which at 256 Floats a row all fell in 8 of L1's 64 sets. With 272,
-    /// two-thread steps took 4–30 µs less in 15 of 16 runs alternating both in one process (Xᵀ G'
-    /// alone on a real minibatch at one thread: 339–354 → 320–322 µs; whole one-thread steps: no
-    /// difference). G W2ᵀ's mask U1 is laid out as G', and H as U1, whose product writes both.
+    /// reads G' down its rows, which at 256 Floats a row all fell in 8 of L1's 64 sets. G W2ᵀ's mask
+    /// U1 is laid out as G', and H as U1, whose product writes both.
     /// With several threads: nh and a `gap` per block, padded the same way.
     let ldh: Int
     let dW1: AlignedBuffer<T>, dW2: AlignedBuffer<T>
@@ -101,8 +91,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     let flagsW2: Int
     /// ΣW1²'s block sums (`Reduce`'s matrix order), then room for its column totals: made by the
     /// epilogue of the product that updates W1, for the next step's J, so no thread reads the other's
-    /// columns of W1 to sum them. (As a pass over all of W1 on one thread, the sum had cost 2-thread
-    /// epochs 7% against none at all, 9 of 10 paired runs; from the epilogue it costs about nothing.)
+    /// columns of W1 to sum them (as a pass over W1 on one thread it cost a two-thread epoch ~7%).
     let w1Squares: AlignedBuffer<T>
     /// Whether `w1Squares` holds the block sums of W1 as it is (not after W1 is set from outside).
     var w1SquaresCurrent = false
@@ -199,8 +188,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// `T(images[examples[i]·d + j]) · scale` for j < d (pass the data set's own scale, so that the
     /// values are those `fillRows` would write). Both products convert the bytes as they pack X, so
     /// no float X is written, and the cores share 100 KB of read-only rows instead of 400 KB of X
-    /// that the other core has just written (in-process timers, two threads, 8 alternating runs:
-    /// 454–499 µs a step with the fill, 428–438 without, the fast runs of each).
+    /// that the other core has just written.
     /// `labels(y)` writes the m labels; `prefetch` as above.
     public func step(m: Int, images: UnsafePointer<UInt8>, examples: some Collection<Int>, scale: T,
                      labels fillLabels: (UnsafeMutablePointer<T>) -> Void,
@@ -260,12 +248,11 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         gemm.gemm(m: nh, n: k, k: m, a: h, aCols: ldh, transA: true, b: g, bCols: k, transB: false, c: dw2,
                   epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows, aShift: gap)
         // Start loading the next minibatch now, so that its rows are still in cache when the next
-        // step reads them (issued after the forward products, Xᵀ G' pushed them out again: the
-        // float fill took 24 µs instead of 20).
+        // step reads them (issued right after the forward products, they were pushed out again by Xᵀ G').
         if let prefetch { byRows(m, parallel: true, prefetch) }
         // Split by W1's columns as X W1 is, but a thread done early takes over blocks of 128 rows
-        // of W1 that the other has not started: when this host slows one core down, a fixed split
-        // waited for it (Xᵀ G' then took ~290 µs instead of 320–370 in the same slow phases).
+        // of W1 that the other has not started: when the host slows one core down, a fixed split
+        // would wait for it.
         gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1, cCols: ldw,
                   epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1,
                                  squares: squares), skipZeroA: skipZeros, split: .balancedColumns,

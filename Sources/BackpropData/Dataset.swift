@@ -54,8 +54,7 @@ public struct Dataset: Sendable {
         gatherLabels(indices.dropFirst(rows.lowerBound).prefix(rows.count), y: y + rows.lowerBound)
         // The rows lie scattered over tens of MB: while one row is converted, the row
         // `gatherAhead` further on is already being fetched, so that several rows' cache misses are
-        // in flight at once, not one row's (a cold gather of 128 rows: 32 → 17 µs; in training,
-        // where the rows were also prefetched during the step before, 23 → 16 µs at one thread).
+        // in flight at once, not one row's.
         @inline(__always) func copyRows<S>(_ p: UnsafePointer<S>, _ convert: (S) -> T) {
             let ahead = Self.gatherAhead, bytes = d * MemoryLayout<S>.stride
             for r in rows.prefix(ahead) { Self.prefetchRow(p + example(r) * d, bytes: bytes) }
@@ -85,7 +84,7 @@ public struct Dataset: Sendable {
     }
 
     /// Starts loading examples `indices` into the cache (the next minibatch: its rows are
-    /// scattered over tens of MB, and a gather waiting for each line cost ~30 µs of a 1 ms step).
+    /// scattered over tens of MB, and a gather that waits for each line is a few percent of a step).
     public func prefetch(_ indices: some Sequence<Int>) {
         guard case .bytes(let b) = features else { return }
         b.withUnsafeBufferPointer { p in

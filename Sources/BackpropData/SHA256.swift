@@ -2,8 +2,8 @@ import CSupport
 
 /// SHA-256 (FIPS 180-4), used to identify data sets by the digest of their decompressed bytes.
 ///
-/// Whole blocks go through the CPU's SHA instructions when it has them (Fashion-MNIST's 55 MB:
-/// ~0.15 s in Swift, a fifth of the time to the first step); the Swift rounds are the fallback.
+/// Whole blocks go through the CPU's SHA instructions when it has them (the Swift rounds, the
+/// fallback, take a large part of the time to the first step; docs/hardening.md).
 public struct SHA256: Sendable {
     private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
                                0x5be0cd19]

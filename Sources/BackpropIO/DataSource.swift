@@ -83,8 +83,8 @@ public struct DataSource: Sendable {
             return DataSource(train: try pair(images: ti, labels: tl, name: name), test: nil)
         }
         // The test files are read on a second thread while this one reads the training files:
-        // inflating is serial within a file, and the second core is idle before training starts
-        // (Fashion-MNIST's t10k: ~50 ms off the time to the first step). Errors are reported as
+        // inflating is serial within a file, and the second core is idle before training starts.
+        // Errors are reported as
         // in a serial read: the training files' first.
         final class Box: @unchecked Sendable { var test: Result<Dataset, IOError>? }
         let box = Box(), done = DispatchSemaphore(value: 0)

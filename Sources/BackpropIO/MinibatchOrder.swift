@@ -6,9 +6,8 @@ import BackpropData
 /// of zero features.
 ///
 /// Why: the trainer's X W1 leaves out a pixel for a tile of 8 examples when all 8 are 0 there
-/// (the same bits, see `GEMM`). In shuffled order that holds for 13% of Fashion-MNIST's terms; by
-/// label and zero count for 25%; by the images' extent as here for 33% (a greedy clustering of the
-/// zero masks did no better, 34%), which takes X W1 from ~490 to ~355 µs at one thread. Only the
+/// (the same bits, see `GEMM`); alike examples side by side share many more such zeros than a
+/// shuffled minibatch (docs/performance.md). Only the
 /// order inside a minibatch changes, not which examples it holds, so the gradient is the same up to
 /// the order of its sums. It depends on nothing but the data, so a resumed run arranges alike; it
 /// is the trainer's alone: a trace puts the rows back in the epoch's order (`Trace`), and the TUI,
@@ -33,8 +32,7 @@ public struct MinibatchOrder: Sendable {
                     let z = UInt64(min(zeros, 0xFFFF)) << 32
                     if let side {
                         // The bounding box of the nonzero pixels: its width and top row.
-                        // (Each row scanned from both ends only up to its first nonzero: a full
-                        // scan of 47 MB for this cost ~80 ms before the first step.)
+                        // (Each row scanned from both ends only up to its first nonzero, not whole.)
                         var top = side, left = side, right = -1
                         for r in 0..<side {
                             let row = x + r * side
@@ -55,7 +53,7 @@ public struct MinibatchOrder: Sendable {
         }
         switch data.features {
         case .bytes(let b) where side != nil:
-            // Word by word: the same keys as `count`, in 12–25 ms instead of 65 for Fashion-MNIST.
+            // Word by word: the same keys as `count`, several times faster.
             b.withUnsafeBytes { p in
                 withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (side! + 7) / 8) { occupied in
                     for i in 0..<data.count {

@@ -19,8 +19,7 @@ final class BlockClaims: @unchecked Sendable {
 
     /// The last unclaimed block, for a thread that has finished its own, as long as the owner has
     /// another one left: when the owner is about to finish anyway, moving its block to another
-    /// core's cache costs more than the wait (at 1.2 blocks moved a step, Xᵀ G' took 187–194 µs
-    /// instead of 183–186).
+    /// core's cache costs more than the wait.
     func takeLast() -> Int? { take(leaving: 1) { front, end in (end - 1, (end - 1) << 32 | front) } }
 
     @inline(__always)

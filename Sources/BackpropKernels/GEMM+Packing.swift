@@ -2,10 +2,9 @@
 /// terms) and of B into the layouts the micro-kernel reads.
 extension GEMM {
     /// Whether skipping lists A's kept terms for each half of a panel, not for the whole panel: for
-    /// a transposed A (Xᵀ in Xᵀ G'), whose panels are 8 neighbouring pixels, halves keep out 38% of
-    /// Fashion-MNIST's terms instead of 28% (Xᵀ G' ~350 → ~315 µs at one thread). For a row-major A
-    /// (X in X W1, panels of 8 examples) it is 38% instead of 34%, too little for the doubled
-    /// per-term work: X W1 ran ~3% slower.
+    /// a transposed A (Xᵀ in Xᵀ G'), whose panels are 8 neighbouring pixels, halves keep out many
+    /// more of Fashion-MNIST's terms; for a row-major A (X in X W1, panels of 8 examples) too few
+    /// more to pay for the doubled per-term work.
     @inline(__always)
     static func halves(_ a: AOperand<T>) -> Bool { a.transposed }
 
@@ -93,8 +92,7 @@ extension GEMM {
 
     /// Copies kb slices of 8 contiguous values (`stride` apart) into a panel and, with `lists`,
     /// lists each half's kept terms (those whose 4 values there are not all ±0), in the same pass
-    /// and on 64-bit words: a copy call per slice and a second, 32-bit scan took Xᵀ G''s packing
-    /// ~43 µs a step, this ~31.
+    /// and on 64-bit words (a copy call per slice and a second, 32-bit scan were slower).
     @inline(__always)
     static func copySlices(_ src: UnsafePointer<T>, stride: Int, kb: Int, into d: UnsafeMutablePointer<T>,
                            lists: UnsafeMutablePointer<Int32>?) {
@@ -134,8 +132,7 @@ extension GEMM {
     /// With a `list`, the terms where any of the 8 values is not ±0 are listed (list[0] = how many,
     /// then their offsets, increasing), and 8 terms whose 64 values are all ±0 are not copied at all.
     /// (A panel with term p's 8 values side by side had to be transposed, by 8×8 register
-    /// transposes: X W1's packing took ~27 µs of a two-thread step per thread, pitched ~19.5, and
-    /// the product as a whole ~186 → ~181 µs in alternating runs.)
+    /// transposes, which took longer.)
     @inline(__always)
     static func packPitched(_ r0: UnsafePointer<T>, _ r1: UnsafePointer<T>, _ r2: UnsafePointer<T>,
                             _ r3: UnsafePointer<T>,

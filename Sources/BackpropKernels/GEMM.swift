@@ -100,7 +100,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             while ic < rows.upperBound {
                 let mb = min(mc, rows.upperBound - ic)
                 // Row-major A (X, H) is read where it lies, 8 rows at a time: packing it meant a
-                // transposing copy (compiled to scatters, ~5% of a step). Partial panels are packed.
+                // transposing copy (compiled to scatters). Partial panels are packed.
                 // With skipping, or as bytes, it is copied as it lies into pitched panels.
                 let strided: StridedOperand<T>? = if case .strided(let s) = a { s } else { nil }
                 let inPlace = strided?.colStride == 1 && !skip

@@ -30,8 +30,7 @@ public final class ParallelGEMM<T: KernelScalar>: @unchecked Sendable {
     /// - `balancedColumns`: columns as `.columns`, each thread's share in blocks of `rowBlock` rows,
     ///   and a thread that has finished its share takes the blocks that another has not started,
     ///   from the last one. This host sometimes runs one core far slower than the other for
-    ///   minutes (Xᵀ G' at two threads: 322–373 µs on one thread against 227–234 on the other);
-    ///   a fixed split then waits for the slow core.
+    ///   minutes; a fixed split then waits for the slow core.
     public enum Split: Sendable { case automatic, rows, columns, balancedColumns }
 
     /// Thread t's share of `extent` rows or columns, in whole register tiles (`unit`).

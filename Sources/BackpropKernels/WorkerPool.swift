@@ -7,7 +7,7 @@ import Glibc
 /// A fixed set of persistent threads that run one job at a time, each thread taking one index.
 ///
 /// Workers wait by spinning on an atomic generation counter (backing off to short sleeps when
-/// idle): handing work to a Dispatch worker cost 50–100 µs here, as much as a whole product.
+/// idle): handing work to a Dispatch worker costs as much as a whole product here.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads taking part in a job, the calling thread included.
     public let count: Int

@@ -3,7 +3,7 @@ import BackpropCore
 import Testing
 
 /// The TUI gives the terminal back however it ends. Each catchable path runs
-/// BACKPROP_RESTORE_RUNS times (3 by default; the figure in the README used 20).
+/// BACKPROP_RESTORE_RUNS times (3 by default; the figure in docs/hardening.md used 20).
 @Suite(.serialized, .enabled(if: Tmux.available, "tmux is needed"))
 struct TerminalRestoreTests {
     static let runs = Int(ProcessInfo.processInfo.environment["BACKPROP_RESTORE_RUNS"] ?? "") ?? 3
