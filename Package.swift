@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "PlainLoopOracle", path: "Tests/PlainLoopOracle"),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
-        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropIO", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropIO", "CZlib", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "BackpropData", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]

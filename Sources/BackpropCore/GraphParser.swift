@@ -77,23 +77,32 @@ extension Graph {
                 throw GraphParseError(line: lineNumbers[i], column: col, kind: .constantIsNode(c))
             }
         }
-        // Depth-first search in listing order: post-order is the evaluation order; a grey node seen again is a cycle.
+        // Depth-first search in listing order, with an explicit stack (a graph of tens of thousands of
+        // nodes must not overflow the call stack): post-order is the evaluation order; a grey node
+        // seen again is a cycle.
         var colour = [UInt8](repeating: 0, count: nodes.count)   // 0 white, 1 grey, 2 black
         var order: [Int] = []
-        var stack: [Int] = []
-        func visit(_ v: Int) throws(GraphParseError) {
-            colour[v] = 1; stack.append(v)
-            for (k, name) in nodes[v].inputs.enumerated() {
-                let u = index[name]!
+        order.reserveCapacity(nodes.count)
+        for root in nodes.indices where colour[root] == 0 {
+            var stack: [(node: Int, next: Int)] = [(root, 0)]
+            colour[root] = 1
+            while let top = stack.last {
+                let v = top.node, inputs = nodes[v].inputs
+                guard top.next < inputs.count else {
+                    colour[v] = 2; order.append(v); stack.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].next += 1
+                let k = top.next, name = inputs[k]
+                guard let u = index[name] else { continue }   // every name was checked above
                 if colour[u] == 1 {
-                    let path = stack[stack.lastIndex(of: u)!...].map { nodes[$0].name } + [name]
+                    let from = stack.lastIndex { $0.node == u } ?? 0
+                    let path = stack[from...].map { nodes[$0.node].name } + [name]
                     throw GraphParseError(line: lineNumbers[v], column: useSites[v][k].col, kind: .cycle(path))
                 }
-                if colour[u] == 0 { try visit(u) }
+                if colour[u] == 0 { colour[u] = 1; stack.append((u, 0)) }
             }
-            colour[v] = 2; stack.removeLast(); order.append(v)
         }
-        for v in nodes.indices where colour[v] == 0 { try visit(v) }
         self.init(checked: nodes, order: order)
     }
 }

@@ -1,3 +1,5 @@
+import BackpropCore
+
 /// A strict JSON parser over bytes, with a depth limit and byte offsets in its errors.
 public struct JSONParser {
     public struct Failure: Error, Equatable { public var offset: Int; public var message: String }

@@ -25,16 +25,17 @@ public struct ExplorerConfig: Equatable, Sendable {
         let g: Graph
         do { g = try Graph(parsing: text) } catch { throw .badValue(error.description) }
         let inputs = Set(g.names(of: .input)), params = Set(g.names(of: .param))
+        func shown(_ names: Set<String>) -> String { inert(names.sorted().prefix(6).joined(separator: ", "), limit: 80) }
         guard inputs == ["X", "y"] else {
-            throw .badValue("inputs are \(inputs.sorted().joined(separator: ", ")); expected X and y (the minibatch "
-                            + "and its labels)")
+            throw .badValue("inputs are \(shown(inputs)); expected X and y (the minibatch and its labels)")
         }
         guard params == ["W1", "W2"] else {
-            throw .badValue("parameters are \(params.sorted().joined(separator: ", ")); expected W1 and W2")
+            throw .badValue("parameters are \(shown(params)); expected W1 and W2")
         }
         if let c = g.constantNames.first(where: { $0 != "λ" }) {
-            throw .badValue("constant '\(c)' is unknown; expected λ")
+            throw .badValue("constant '\(inert(c, limit: 40))' is unknown; expected λ")
         }
+        if let problem = g.trainingProblem { throw .badValue(problem) }
         return g
     }
 

@@ -80,5 +80,5 @@ public enum REPL {
     }
 
     /// Control characters made visible, so untrusted text cannot drive the terminal.
-    public static func inert(_ s: String) -> String { BackpropData.inert(s, limit: 4096) }
+    public static func inert(_ s: String) -> String { BackpropCore.inert(s, limit: 4096) }
 }

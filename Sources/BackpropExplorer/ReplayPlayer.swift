@@ -1,3 +1,4 @@
+import BackpropCore
 import BackpropData
 
 /// A replay being watched: the session's position, playing or paused, the speed, and what the

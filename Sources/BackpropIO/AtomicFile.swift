@@ -14,6 +14,7 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
             throw IOError(path, "folder \(dir) does not exist; expected an existing folder", kind: .cannotCreate)
         }
+        try FileKind.checkWritable(path)
         let tmp = "\(path).tmp-\(getpid())"
         removeStaleTemporaries(of: path, in: dir)
         let fd = ops.open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -49,16 +49,20 @@ public struct DataSource: Sendable {
             guard FileManager.default.fileExists(atPath: t, isDirectory: &isDir) else {
                 throw IOError(t, "no such file or folder; expected test data (IDX folder or CSV)", kind: .missing)
             }
-            let test = isDir.boolValue ? try idxDirectory(t, name: "test").train : try csv(t, precision: precision)
-            guard test.d == src.train.d else {
-                throw IOError(t,
-                              "test examples have \(test.d) features; expected \(src.train.d) like the training data")
-            }
-            src.test = test
+            src.test = isDir.boolValue ? try idxDirectory(t, name: "test").train : try csv(t, precision: precision)
+        }
+        // One check for training data of every kind, and for test data wherever they came from
+        // (--test-data, or t10k-* found beside the training files).
+        guard src.train.classes >= 2 else {
+            throw IOError(spec, "only one class (label 0); expected at least two")
         }
         if let t = src.test {
+            let where_ = testData ?? "\(spec)/t10k-*"
+            guard t.d == src.train.d else {
+                throw IOError(where_, "test examples have \(t.d) features; expected \(src.train.d) like the training data")
+            }
             if t.classes > src.train.classes {
-                throw IOError(testData ?? spec,
+                throw IOError(where_,
                               "test labels go up to \(t.classes - 1); expected classes 0..<\(src.train.classes) as in "
                               + "the training data")
             }
@@ -100,12 +104,17 @@ public struct DataSource: Sendable {
     }
 
     static func pair(images: String, labels: String, name: String) throws(IOError) -> Dataset {
-        let im = try IDXArray.load(images), lb = try IDXArray.load(labels)
-        guard im.dims.count >= 2 else {
-            throw IOError(images, "images have dims \(im.dims); expected count × rows × cols")
-        }
+        // The labels first (small): the images' header is then checked against them before the
+        // images are inflated, so a file that declares the wrong size costs nothing.
+        let lb = try IDXArray.load(labels)
         guard lb.dims.count == 1 else {
             throw IOError(labels, "labels have dims \(lb.dims); expected a single dimension")
+        }
+        let im = try IDXArray.load(images) { (dims: [Int]) throws(IOError) in
+            guard dims.count >= 2 else { throw IOError(images, "images have dims \(dims); expected count × rows × cols") }
+            guard dims[0] == lb.dims[0] else {
+                throw IOError(labels, "\(lb.dims[0]) labels for \(dims[0]) images in \(images); expected equal counts")
+            }
         }
         guard im.dims[0] == lb.dims[0] else {
             throw IOError(labels, "\(lb.dims[0]) labels for \(im.dims[0]) images in \(images); expected equal counts")
@@ -132,7 +141,6 @@ public struct DataSource: Sendable {
         let bytes = try FileBytes.read(path)
         let p = try CSV.parse(bytes, file: path, precision: precision)
         let classes = (p.labels.max() ?? 0) + 1
-        guard classes >= 2 else { throw IOError(path, "only one class (label 0); expected at least two") }
         // Labels are kept as bytes: more than 256 classes would be silently clamped.
         guard classes <= 256 else {
             throw IOError(path, "labels go up to \(classes - 1); expected at most 256 classes (0 to 255)")

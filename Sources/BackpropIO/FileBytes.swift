@@ -9,12 +9,16 @@ public enum FileBytes {
             throw IOError(path, "no such file; expected an existing file", kind: .missing)
         }
         if isDir.boolValue { throw IOError(path, "is a directory; expected a file", kind: .badData) }
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that a FIFO or a device cannot hold the open; only regular files are read.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw IOError(path, "cannot open: \(String(cString: strerror(errno)))", kind: .missing) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             throw IOError(path, "cannot stat: \(String(cString: strerror(errno)))", kind: .io)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw IOError(path, "is \(FileKind(st.st_mode)), not a regular file; expected a file")
         }
         let size = Int(st.st_size)
         guard size <= limit else { throw IOError(path, "file is \(size) bytes; expected at most \(limit)") }

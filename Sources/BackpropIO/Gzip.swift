@@ -11,10 +11,12 @@ public enum Gzip {
     }
 
     /// Inflates, asking `limit` after every chunk how much output the bytes so far allow
-    /// (an IDX header, once read, says exactly how large the data can be).
-    public static func decompress(_ input: [UInt8], file: String, limit: ([UInt8]) -> Int) throws(IOError) -> [UInt8] {
+    /// (an IDX header, once read, says exactly how large the data can be); `limit` may also refuse
+    /// the file outright from those first bytes, before the rest is inflated.
+    public static func decompress(_ input: [UInt8], file: String,
+                                  limit: ([UInt8]) throws(IOError) -> Int) throws(IOError) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(min(limit([]), input.count * 8))
+        out.reserveCapacity(min(try limit([]), input.count * 8))
         var strm = z_stream()
         guard bp_inflate_init_gzip(&strm) == Z_OK else { throw IOError(file, "zlib could not start", kind: .io) }
         defer { inflateEnd(&strm) }
@@ -30,7 +32,8 @@ public enum Gzip {
                 }
                 let produced = chunk.count - Int(strm.avail_out)
                 out.append(contentsOf: chunk[0..<produced])
-                let cap = limit(out)
+                let cap: Int
+                do throws(IOError) { cap = try limit(out) } catch { failure = error; return }
                 if out.count > cap {
                     failure = IOError(file,
                                       "decompresses to more than \(cap) bytes; expected no more than its header "

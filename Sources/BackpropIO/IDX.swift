@@ -6,7 +6,8 @@ public struct IDXArray: Sendable, Equatable {
     public init(dims: [Int], bytes: [UInt8]) { self.dims = dims; self.bytes = bytes }
 
     /// Most elements any IDX file may declare (the largest data sets of this kind are far below).
-    public static let maxElements = 1 << 31
+    /// The most elements (bytes) an IDX file may declare: 1 GiB, stated in `--help`.
+    public static let maxElements = 1 << 30
 
     /// Parses an IDX file's bytes (already decompressed); only the unsigned-byte type (0x08) is read.
     /// The bytes are taken over: the data are the file's bytes with the header removed in place, so
@@ -62,28 +63,50 @@ public struct IDXArray: Sendable, Equatable {
     /// How many bytes the inflated file may have, given its first bytes: what a valid header declares
     /// plus slack for a better message (1 MiB until the header is complete or when it is invalid).
     public static func inflateLimit(_ prefix: [UInt8]) -> Int {
-        guard prefix.count >= 4 else { return 1 << 20 }
+        guard let dims = declaredDims(prefix) else { return 1 << 20 }
+        return 4 + 4 * dims.count + min(maxElements, elements(dims)) + 4096
+    }
+
+    /// The dims a complete header declares, or nil while the header is incomplete or invalid.
+    static func declaredDims(_ prefix: [UInt8]) -> [Int]? {
+        guard prefix.count >= 4, prefix[0] == 0, prefix[1] == 0 else { return nil }
         let rank = Int(prefix[3])
-        guard (1...4).contains(rank), prefix.count >= 4 + 4 * rank else { return 1 << 20 }
-        var total = 1
-        for i in 0..<rank {
+        guard (1...4).contains(rank), prefix.count >= 4 + 4 * rank else { return nil }
+        return (0..<rank).map { i in
             let o = 4 + 4 * i
-            let dim = Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])
-            total = min(maxElements, total * dim)
+            return Int(prefix[o]) << 24 | Int(prefix[o + 1]) << 16 | Int(prefix[o + 2]) << 8 | Int(prefix[o + 3])
         }
-        return 4 + 4 * rank + total + 4096
+    }
+
+    /// The product of the dims, saturating at Int.max.
+    static func elements(_ dims: [Int]) -> Int {
+        dims.reduce(1) { t, d in let (p, o) = t.multipliedReportingOverflow(by: d); return o ? .max : p }
     }
 
     /// Reads `path`, gunzipping when it is gzip; the output may not exceed what a valid header allows.
-    public static func load(_ path: String) throws(IOError) -> IDXArray {
+    /// `check(dims)` runs as soon as the header is read, before the data are inflated: a file whose
+    /// header is refused costs no more than its first bytes.
+    public static func load(_ path: String, check: ([Int]) throws(IOError) -> Void = { _ in }) throws(IOError) -> IDXArray {
         var raw = try FileBytes.read(path)
         if Gzip.isGzip(raw) {
             // Inflate no further than the header, once read, allows (plus slack for a better message).
-            let data = try Gzip.decompress(raw, file: path, limit: inflateLimit)
+            var checked = false
+            let data = try Gzip.decompress(raw, file: path) { (prefix: [UInt8]) throws(IOError) -> Int in
+                if !checked, let dims = declaredDims(prefix) {
+                    checked = true
+                    if elements(dims) > maxElements {
+                        throw IOError(path, "IDX dims \(dims) declare \(elements(dims)) elements; expected at most \(maxElements)")
+                    }
+                    try check(dims)
+                }
+                return inflateLimit(prefix)
+            }
             raw = []   // the compressed bytes are not needed while the data are checked
             return try IDXArray(parsing: consume data, file: path)
         }
-        return try IDXArray(parsing: consume raw, file: path)
+        let array = try IDXArray(parsing: consume raw, file: path)
+        try check(array.dims)
+        return array
     }
 }
 

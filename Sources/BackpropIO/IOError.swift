@@ -1,3 +1,6 @@
+import BackpropCore
+import BackpropData
+
 /// Everything that can go wrong reading or writing a user's file, with the file and what was expected.
 ///
 /// Rendered in one place (`description`); the exit codes are sysexits(3): 65 bad data, 66 missing
@@ -15,5 +18,6 @@ public struct IOError: Error, Equatable, Sendable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch kind { case .badData: 65; case .missing: 66; case .cannotCreate: 73; case .io: 74 }
     }
-    public var description: String { "\(file): \(message)" }
+    /// `file: message`, the path shown escaped and shortened (it is the user's, and may be anything).
+    public var description: String { "\(inert(file, limit: 120)): \(message)" }
 }

@@ -8,6 +8,7 @@ public final class LineAppender: @unchecked Sendable {
 
     public init(path: String, truncate: Bool = true) throws(IOError) {
         self.path = path
+        try FileKind.checkWritable(path)
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0o644)
         guard fd >= 0 else {
             throw IOError(path, "cannot create: \(String(cString: strerror(errno)))", kind: .cannotCreate)

@@ -1,3 +1,4 @@
+import BackpropCore
 import BackpropData
 
 /// The safetensors format: 8-byte little-endian header length, a JSON header, then the data.

@@ -43,11 +43,33 @@ struct BackpropTUI {
         exit(0)
     }
 
+    /// The one place errors are printed: one line of at most 300 characters, whatever the user's
+    /// strings in it hold (control characters escaped, long text cut with an ellipsis).
     static func fail(_ f: Failure) -> Never {
         fflush(nil)
-        FileHandle.standardError.write("backprop-tui: error: \(f.message)\n".data(using: .utf8)!)
+        FileHandle.standardError.write("\(errorLine(f))\n".data(using: .utf8)!)
         exit(f.exitCode)
     }
+
+    static func errorLine(_ f: Failure) -> String {
+        let prefix = "backprop-tui: error: "
+        return prefix + inert(f.message, limit: maxErrorLine - prefix.count - 1)
+    }
+
+    /// Threads for the products: as asked, but no more than the cores (workers beyond them would
+    /// only take turns spinning), with one line saying so; every count gives the same bits.
+    static func threadCount(_ asked: Int?) -> Int {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let asked else { return cores }
+        if asked > cores {
+            FileHandle.standardError.write("backprop-tui: note: --threads \(asked) is more than the \(cores) cores here; using \(cores) (the same results)\n".data(using: .utf8)!)
+            return cores
+        }
+        return asked
+    }
+
+    /// The longest error line, in characters.
+    static let maxErrorLine = 300
 
     static func run(_ o: Options) throws(Failure) {
         guard o.batch else { try Interactive.run(o); return }
@@ -65,8 +87,7 @@ struct BackpropTUI {
         }
         let config = RunConfig(hidden: o.hiddenUnits, batchSize: batchSize, epochs: o.epochCount,
                                steps: o.steps, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
-                               threads: o.threads
-                                   ?? ProcessInfo.processInfo.activeProcessorCount, shuffle: !o.noShuffle,
+                               threads: threadCount(o.threads), shuffle: !o.noShuffle,
                                initScheme: o.initScheme, rng: o.generator,
                                initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery,
                                resumePath: o.resume,

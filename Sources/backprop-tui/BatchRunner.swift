@@ -52,8 +52,14 @@ struct BatchRunner<T: Real> {
                   let p = w.meta("position").flatMap(Int.init),
                   let words = w.meta("epoch_rng")?.split(separator: ",").compactMap({ UInt64($0, radix: 16) }),
                   let orders = c.rng.orders(words: words), let js = hex("epoch_J_sum"), let jm = hex("epoch_JMLE_sum"),
-                  let nb = w.meta("epoch_batches").flatMap(Int.init), p <= n else {
+                  let nb = w.meta("epoch_batches").flatMap(Int.init) else {
                 throw .io(IOError(r, "checkpoint metadata is incomplete; expected step, epoch, position and epoch_rng"))
+            }
+            // Every counter in range before it is used (a file may say anything).
+            let most = 1 << 52
+            for (key, value, range) in [("step", s, 0...most), ("epoch", e, 0...most), ("position", p, 0...n),
+                                        ("epoch_batches", nb, 0...most)] where !range.contains(value) {
+                throw .io(IOError(r, "checkpoint \(key) is \(value); expected \(range.lowerBound) to \(range.upperBound)"))
             }
             (W1, W2, step, epoch, position) = (w.W1, w.W2, s, e, p)
             epochRNG = orders

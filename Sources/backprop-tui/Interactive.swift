@@ -29,10 +29,15 @@ enum Interactive {
             try app.run()
             return
         }
-        // The first frame comes at once; loading (Fashion-MNIST takes about half a second) follows.
-        let term = try Terminal()
-        defer { term.close() }
-        term.notice("loading \(o.data) …")
+        // The first frame comes at once and loading (Fashion-MNIST takes about half a second) follows;
+        // with a graph file the data are loaded first, so that every error in the graph (a loss that
+        // is not 1×1 for these data, shapes that do not fit) shows before a terminal is needed.
+        var term: Terminal? = nil
+        defer { term?.close() }
+        if graphText == nil {
+            term = try Terminal()
+            term?.notice("loading \(o.data) …")
+        }
         let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
         let batch = o.minibatchSize
         if batch > source.train.count {
@@ -47,7 +52,9 @@ enum Interactive {
         do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch {
             throw .eval(error)
         }
-        try App(term: term, start: start, replay: nil, recordPath: o.record, title: o.title,
+        let screen: Terminal
+        if let term { screen = term } else { screen = try Terminal(); term = screen }
+        try App(term: screen, start: start, replay: nil, recordPath: o.record, title: o.title,
                 description: o.description).run()
     }
 

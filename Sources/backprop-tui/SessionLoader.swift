@@ -1,3 +1,4 @@
+import BackpropCore
 import BackpropExplorer
 import BackpropIO
 import Foundation

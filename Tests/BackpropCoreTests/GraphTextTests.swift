@@ -75,4 +75,19 @@ struct GraphTextTests {
             #expect(error.description.contains(message), "\(what): \(error)")
         }
     }
+
+    /// A graph of tens of thousands of nodes, listed in reverse (each line uses the next), parses
+    /// without recursion and evaluates in order; its structural checks run without recursion too.
+    @Test func aDeepGraphParsesWithoutRecursion() throws {
+        let depth = 50_000
+        var lines = ["J = sum(t\(depth))"]
+        for i in stride(from: depth, through: 1, by: -1) { lines.append("t\(i) = relu(t\(i - 1))") }
+        lines.append("t0 = param()")
+        let g = try Graph(parsing: lines.reversed().joined(separator: "\n"))
+        #expect(g.nodes.count == depth + 2 && g.order.count == depth + 2)
+        #expect(g.order.first == 0 && g.order.last == g.nodes.count - 1)
+        #expect(g.trainingProblem == nil)
+        let looped = try? Graph(parsing: (lines.dropLast() + ["t0 = relu(t\(depth))"]).joined(separator: "\n"))
+        #expect(looped == nil, "a cycle through all of them is found")
+    }
 }

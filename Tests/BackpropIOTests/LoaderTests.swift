@@ -61,7 +61,9 @@ struct IDXTests {
         expectIOError("no such file", kind: .missing) { _ = try IDXArray.load(dir + "/nope") }
         // A header declaring 2^31 bytes in a tiny file fails without allocating for it.
         write([0, 0, 8, 1, 0x7F, 0xFF, 0xFF, 0xFF, 1, 2], dir + "/huge")
-        expectIOError("truncated") { _ = try IDXArray.load(dir + "/huge") }
+        expectIOError("declare too many elements") { _ = try IDXArray.load(dir + "/huge") }
+        write([0, 0, 8, 1, 0, 0, 0, 1] + [UInt8](repeating: 1, count: 9), dir + "/long")
+        expectIOError("has trailing bytes") { _ = try IDXArray.load(dir + "/long") }
         // gzip output is capped at what the header implies: 12 declared, 1 MB of zeros follow.
         write(gzipped(IDXArray(dims: [12], bytes: Array(repeating: 0, count: 12)).encoded + [UInt8](repeating: 0, count: 1 << 20)), dir + "/bomb.gz")
         expectIOError("decompresses to more than") { _ = try IDXArray.load(dir + "/bomb.gz") }
