@@ -58,14 +58,25 @@ struct BackpropTUI {
 
     /// Threads for the products: as asked, but no more than the cores (workers beyond them would
     /// only take turns spinning), with one line saying so; every count gives the same bits.
-    static func threadCount(_ asked: Int?) -> Int {
+    static func threadCount(_ asked: Int?, quiet: Bool = false) -> Int {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
         guard let asked else { return cores }
         if asked > cores {
+            if quiet { return cores }
             FileHandle.standardError.write("backprop-tui: note: --threads \(asked) is more than the \(cores) cores here; using \(cores) (the same results)\n".data(using: .utf8)!)
             return cores
         }
         return asked
+    }
+
+    /// Refuses, in one line and before allocating, a run whose estimated memory is over the limit.
+    static func checkMemory(_ bytes: Double, _ o: Options, what: String) throws(Failure) {
+        guard bytes > o.memoryBytes else { return }
+        func gib(_ b: Double) -> String {
+            b >= 1_073_741_824 ? String(format: "%.1f GiB", b / 1_073_741_824) : String(format: "%.1f MiB", b / 1_048_576)
+        }
+        let limit = o.memoryLimit == nil ? "physical memory; --memory-limit GiB to change" : "--memory-limit"
+        throw .usage(flag: "memory", message: "\(what) needs about \(gib(bytes)); the limit is \(gib(o.memoryBytes)) (\(limit))")
     }
 
     /// The longest error line, in characters.
@@ -85,6 +96,13 @@ struct BackpropTUI {
                          message: "\(batchSize) is larger than the \(source.train.count) training examples; expected "
                                   + "at most \(source.train.count)")
         }
+        let (d, k) = (source.train.d, source.train.classes)
+        let trainer = precision == .float64
+            ? FusedTrainer<Double>.bytesNeeded(d: d, nh: o.hiddenUnits, k: k, maxBatch: batchSize, threads: threadCount(o.threads, quiet: true))
+            : FusedTrainer<Float>.bytesNeeded(d: d, nh: o.hiddenUnits, k: k, maxBatch: batchSize, threads: threadCount(o.threads, quiet: true))
+        // A trace runs the stepping engine once: every node's value and gradient, in float64 at most.
+        let trace = o.trace == nil ? 0 : 8 * 10 * Double(d * o.hiddenUnits + batchSize * (o.hiddenUnits + d))
+        try checkMemory(trainer + trace + 8 * Double(source.train.count), o, what: "\(d)-\(o.hiddenUnits)-\(k), m = \(batchSize)")
         let config = RunConfig(hidden: o.hiddenUnits, batchSize: batchSize, epochs: o.epochCount,
                                steps: o.steps, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
                                threads: threadCount(o.threads), shuffle: !o.noShuffle,

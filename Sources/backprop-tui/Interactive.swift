@@ -45,6 +45,9 @@ enum Interactive {
                          message: "\(batch) is larger than the \(source.train.count) training examples; expected at "
                                   + "most \(source.train.count)")
         }
+        let (d, k) = (source.train.d, source.train.classes)
+        try BackpropTUI.checkMemory(ExplorerState.bytesNeeded(d: d, hidden: o.hiddenUnits, classes: k, batch: batch), o,
+                                    what: "\(d)-\(o.hiddenUnits)-\(k), m = \(batch)")
         let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hiddenUnits,
                                     batchSize: batch, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
                                     graph: graphText)

@@ -2,7 +2,7 @@ import ArgumentParser
 import BackpropCore
 import BackpropData
 import BackpropExplorer
-import BackpropData
+import Foundation
 
 /// The command line, shared by the TUI and `--batch` (headless is a switch, not a fork).
 struct Options: ParsableArguments {
@@ -55,6 +55,10 @@ struct Options: ParsableArguments {
                                + "default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro "
                                + "(xoshiro256**, the TUI's). (default: numpy with --batch)"))
     var rng: RandomKind?
+
+    @Option(name: .customLong("memory-limit"),
+            help: "GiB the run may take; refused up front, in one line, if the estimate is larger. (default: physical memory)")
+    var memoryLimit: Double?
 
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
     var initScheme: Initializer = .he
@@ -126,6 +130,8 @@ struct Options: ParsableArguments {
     var epochCount: Int { epochs ?? (isSpiral ? 500 : 10) }
     var arithmetic: Precision { precision ?? (batch ? .float32 : .float64) }
     var generator: RandomKind { rng ?? (batch ? .numpy : .xoshiro) }
+    /// Bytes a run may take: --memory-limit, or the machine's physical memory.
+    var memoryBytes: Double { memoryLimit.map { $0 * 1_073_741_824 } ?? Double(ProcessInfo.processInfo.physicalMemory) }
 
     /// Checks every flag against its range and the others, before any file is read: one line
     /// `--flag: what; expected …` for the first that is wrong.
@@ -149,6 +155,9 @@ struct Options: ParsableArguments {
         try whole("--log-every", logEvery, 1...Int.max)
         try whole("--trace-step", traceStep, 1...Int.max)
         try rate("--lr", lr)
+        if let g = memoryLimit, !(g > 0 && g.isFinite) {
+            throw bad("--memory-limit", "\(g) is not allowed; expected a positive number of GiB")
+        }
         try rate("--lambda", lambda)
         if traceStep != nil && trace == nil {
             throw bad("--trace-step", "needs --trace FILE; expected --trace FILE --trace-step K")

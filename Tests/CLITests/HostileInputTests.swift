@@ -127,6 +127,11 @@ struct HostileInputTests {
             batch("IDX images of another count than the labels", ["--data", idx("count", images: images(5, side: 2), labels: labels(4))], 65,
                   "4 labels for 5 images"),
             batch("hidden far past the limit", ["--hidden", "100000000"], 64, "--hidden: 100000000 is not allowed; expected a whole number from 1 to 4096"),
+            batch("a model over the memory limit", ["--hidden", "4096", "--batch-size", "600", "--memory-limit", "0.01"], 64,
+                  "memory: 3-4096-3, m = 600 needs about"),
+            batch("wide images over the memory limit", ["--hidden", "4096", "--batch-size", "8", "--data", idx("wide", images: images(8, side: 400), labels: labels(8)),
+                                                        "--memory-limit", "1"], 64, "memory: 160000-4096-3, m = 8 needs about"),
+            batch("a memory limit of nothing", ["--memory-limit=0"], 64, "--memory-limit: 0.0 is not allowed"),
         ]),
         ("control bytes and marks in CSV", [
             batch("NUL inside a number", ["--data", text("nul.csv", "0,1\u{0}5,2\n1,3,4\n")], 65, "line 1, column 2: control byte 0x0"),
