@@ -41,10 +41,12 @@ public struct Replay: Sendable {
         file.lines.enumerated().compactMap { i, l in if case .marker(_, let m) = l { return (i, m) }; return nil }
     }
 
-    /// Checks every digest in order; returns the first mismatch.
-    public static func verify(file: Session.File, start: ExplorerState) -> Mismatch? {
+    /// Checks every digest in order; returns the first mismatch. `proceed(i)` is asked before line i
+    /// (progress, and a way to stop: false ends the check there, with no mismatch found so far).
+    public static func verify(file: Session.File, start: ExplorerState, proceed: (Int) -> Bool = { _ in true }) -> Mismatch? {
         var s = start
         for (i, line) in file.lines.enumerated() {
+            guard proceed(i) else { return nil }
             switch line {
             case .action(_, let a): Explorer.reduce(into: &s, a)
             case .digest(_, let expected):

@@ -8,6 +8,19 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, `chunk` bytes per write(2).
     public static func write(_ bytes: [UInt8], to path: String, ops: FileOps = .system,
                              chunk: Int = 1 << 20) throws(IOError) {
+        try write(to: path, ops: ops, chunk: chunk) { (emit: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Bool in
+            try emit(bytes)
+            return true
+        }
+    }
+
+    /// Writes what `produce` emits to `path` atomically, as it is emitted (`chunk` bytes per write(2)
+    /// at most): a long export never holds the whole file in memory. If `produce` returns false the
+    /// file is abandoned: the temporary one is removed and `path` is left as it was. Returns whether
+    /// the file was written.
+    @discardableResult
+    public static func write(to path: String, ops: FileOps = .system, chunk: Int = 1 << 20,
+                             produce: (_ emit: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Bool) throws(IOError) -> Bool {
         let parent = (path as NSString).deletingLastPathComponent
         let dir = parent.isEmpty ? "." : parent
         var isDir: ObjCBool = false
@@ -21,24 +34,25 @@ public enum AtomicFile {
         guard fd >= 0 else {
             throw IOError(path, "cannot create \(tmp): \(String(cString: strerror(errno)))", kind: .cannotCreate)
         }
-        var ok = false
-        defer { if !ok { _ = ops.unlink(tmp) } }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { ops.write(fd, $0.baseAddress! + done, min(chunk, bytes.count - done)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let e = String(cString: strerror(errno))
-                _ = ops.close(fd)
-                throw IOError(path, "write failed: \(e)", kind: .io)
+        var ok = false, open = true
+        defer {
+            if open { _ = ops.close(fd) }
+            if !ok { _ = ops.unlink(tmp) }
+        }
+        func emit(_ bytes: [UInt8]) throws(IOError) {
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeBytes { ops.write(fd, $0.baseAddress! + done, min(chunk, bytes.count - done)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw IOError(path, "write failed: \(String(cString: strerror(errno)))", kind: .io) }
+                done += n
             }
-            done += n
         }
+        guard try produce(emit) else { return false }
         guard ops.fsync(fd) == 0 else {
-            let e = String(cString: strerror(errno))
-            _ = ops.close(fd)
-            throw IOError(path, "fsync failed: \(e)", kind: .io)
+            throw IOError(path, "fsync failed: \(String(cString: strerror(errno)))", kind: .io)
         }
+        open = false
         guard ops.close(fd) == 0 else {
             throw IOError(path, "close failed: \(String(cString: strerror(errno)))", kind: .io)
         }
@@ -48,6 +62,7 @@ public enum AtomicFile {
         ok = true
         let dfd = ops.open(dir, O_RDONLY | O_DIRECTORY, 0)
         if dfd >= 0 { _ = ops.fsync(dfd); _ = ops.close(dfd) }
+        return true
     }
 }
 

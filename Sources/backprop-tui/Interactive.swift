@@ -75,7 +75,15 @@ enum Interactive {
 
     /// Re-executes a session headlessly and checks every digest.
     static func verify(_ path: String, _ file: Session.File, _ start: ExplorerState) throws(Failure) {
-        if let m = Replay.verify(file: file, start: start) {
+        Signals.install()
+        var progress = Progress(total: file.lines.count, unit: "lines")
+        let mismatch = Replay.verify(file: file, start: start) { i in
+            progress.update(step: i, done: i)
+            return Signals.pending == 0
+        }
+        progress.finish()
+        if Signals.pending != 0 { throw .interrupted(signal: Signals.pending) }
+        if let m = mismatch {
             func j(_ d: Session.Digest) -> String { d.J.map { "\($0)" } ?? "none" }
             // A session from another version can differ for that reason alone (0.5.0 changed the order of sums).
             let sameTool = [Session.toolVersion, "unknown"].contains(file.header.tool)

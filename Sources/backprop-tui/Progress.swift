@@ -4,10 +4,12 @@ import Foundation
 struct Progress {
     let enabled = isatty(2) == 1
     let total: Int
+    /// What is counted (`steps`, `lines`).
+    let unit: String
     var lastDraw = 0.0
     let start = Date()
 
-    init(total: Int) { self.total = total }
+    init(total: Int, unit: String = "steps") { self.total = total; self.unit = unit }
 
     mutating func update(step: Int, done: Int) {
         guard enabled else { return }
@@ -19,7 +21,7 @@ struct Progress {
         let width = 30
         let filled = total > 0 ? min(width, width * done / total) : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = "\r[\(bar)] \(done)/\(total) steps  \(Int(rate)) steps/s  ETA \(Int(eta.rounded()))s \u{1B}[K"
+        let line = "\r[\(bar)] \(done)/\(total) \(unit)  \(Int(rate)) \(unit)/s  ETA \(Int(eta.rounded()))s \u{1B}[K"
         FileHandle.standardError.write(line.data(using: .utf8)!)
     }
 

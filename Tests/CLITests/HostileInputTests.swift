@@ -151,6 +151,25 @@ struct HostileInputTests {
         #expect(r.stdout.isEmpty, "\(c.name): \(r.stdout.prefix(300))")
     }
 
+    /// A long export streams to its file and stops cleanly on SIGINT, sent once the file is being
+    /// written (its temporary name appears): exit 130, one line, and no file left behind.
+    @Test func aLongExportStopsOnSIGINTAndLeavesNothing() throws {
+        let dir = tempDir()
+        let lines = (0..<30_000).map { i in "{\"t\":\(i),\"action\":\"\(i % 2 == 0 ? "stepForward" : "stepBackward")\"}" }
+        let session = dir + "/long.jsonl"
+        writeFixture(session, Array((BadInputTests.header + "\n" + lines.joined(separator: "\n") + "\n").utf8))
+        let (p, o, e) = Binary.start(["--replay", session, "--export-cast", dir + "/out.cast"])
+        let end = TestTime.deadline(30)
+        func writing() -> Bool { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.hasPrefix("out.cast.tmp-") } }
+        while !writing() && p.isRunning && Date() < end { usleep(2_000) }
+        #expect(writing(), "the export was being written")
+        p.interrupt()
+        let r = Binary.finish(p, o, e)
+        #expect(r.status == 130, "exit \(r.status): \(r.stderr)")
+        #expect(r.stderr == "backprop-tui: error: interrupted by signal 2\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["long.jsonl"], "no export, no temporary file")
+    }
+
     /// Products of flags saturate instead of overflowing; more threads than cores are capped with a notice.
     @Test func extremeFlagsRunOrStopCleanly() throws {
         let huge = Binary.run(["--batch", "--epochs", "9223372036854775807", "--steps", "2"])
