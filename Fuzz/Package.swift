@@ -5,7 +5,7 @@
 // The `backprop-tui` symlink points at the main package, so its identity is the same in any checkout.
 import PackageDescription
 
-let targets = ["idx", "idx-gzip", "csv", "safetensors", "session", "graph", "repl"]
+let targets = ["idx", "idx-gzip", "csv", "safetensors", "session", "graph", "repl", "cli"]
 let package = Package(
     name: "backprop-fuzz",
     dependencies: [.package(path: "backprop-tui")],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds each libFuzzer target with the address sanitizer and runs it on a copy of its seeds.
-#   Fuzz/run.sh                 # 1,000,000 executions per target; 20 s for the slow ones (idx-gzip, session, repl)
+#   Fuzz/run.sh                 # 1,000,000 executions per target; 20 s for the slow ones (idx-gzip, session, repl, cli)
 #   RUNS=10000000 SLOW_SECONDS=300 Fuzz/run.sh    # longer
 # Fails on any crash, timeout, OOM (no single allocation may exceed 64 MB) or leak; a finding is
 # saved as Fuzz/findings/<target>-crash-… and must become a fixture and a regression test.
@@ -12,7 +12,10 @@ export SWIFT_BACKTRACE=enable=no
 mkdir -p findings
 status=0
 printf "%-14s %12s %9s %s\n" target executions seconds result
-for t in idx idx-gzip csv safetensors graph session repl; do
+# fuzz-cli runs the real binary (flags and small files together): build it first.
+export BACKPROP_BINARY=${BACKPROP_BINARY:-$PWD/../.build/release/backprop-tui}
+[ -x "$BACKPROP_BINARY" ] || (cd .. && swift build -c release --product backprop-tui >/dev/null)
+for t in idx idx-gzip csv safetensors graph session repl cli; do
     # SwiftPM passes -sanitize=fuzzer to the harness only, so the code under test gets no coverage
     # ("no interesting inputs" from libFuzzer); inline 8-bit counters are added to every module here.
     if ! swift build -c release --product "fuzz-$t" --sanitize=fuzzer --sanitize=address \
@@ -21,7 +24,7 @@ for t in idx idx-gzip csv safetensors graph session repl; do
     fi
     corpus=$(mktemp -d)
     cp -r "Seeds/$t/." "$corpus/"
-    case $t in idx-gzip|session|repl) limit=(-max_total_time="$SLOW_SECONDS") ;; *) limit=(-runs="$RUNS") ;; esac
+    case $t in idx-gzip|session|repl|cli) limit=(-max_total_time="$SLOW_SECONDS") ;; *) limit=(-runs="$RUNS") ;; esac
     log="findings/$t.log"
     start=$(date +%s.%N)
     ".build/release/fuzz-$t" "$corpus" "${limit[@]}" -malloc_limit_mb=64 -rss_limit_mb=2048 -timeout=10 \
