@@ -25,7 +25,9 @@ public struct ExplorerConfig: Equatable, Sendable {
         let g: Graph
         do { g = try Graph(parsing: text) } catch { throw .badValue(error.description) }
         let inputs = Set(g.names(of: .input)), params = Set(g.names(of: .param))
-        func shown(_ names: Set<String>) -> String { inert(names.sorted().prefix(6).joined(separator: ", "), limit: 80) }
+        func shown(_ names: Set<String>) -> String {
+            inert(names.sorted().prefix(6).joined(separator: ", "), limit: 80)
+        }
         guard inputs == ["X", "y"] else {
             throw .badValue("inputs are \(shown(inputs)); expected X and y (the minibatch and its labels)")
         }

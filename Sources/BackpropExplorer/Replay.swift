@@ -43,7 +43,8 @@ public struct Replay: Sendable {
 
     /// Checks every digest in order; returns the first mismatch. `proceed(i)` is asked before line i
     /// (progress, and a way to stop: false ends the check there, with no mismatch found so far).
-    public static func verify(file: Session.File, start: ExplorerState, proceed: (Int) -> Bool = { _ in true }) -> Mismatch? {
+    public static func verify(file: Session.File, start: ExplorerState,
+                              proceed: (Int) -> Bool = { _ in true }) -> Mismatch? {
         var s = start
         for (i, line) in file.lines.enumerated() {
             guard proceed(i) else { return nil }

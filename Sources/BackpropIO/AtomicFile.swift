@@ -5,10 +5,13 @@ import BackpropData
 ///
 /// A crash at any moment leaves either the old file or the new one, never a mix.
 public enum AtomicFile {
+    /// Writes bytes to the file being made (`write(to:produce:)`).
+    public typealias Emit = ([UInt8]) throws(IOError) -> Void
+
     /// Writes `bytes` to `path` atomically, `chunk` bytes per write(2).
     public static func write(_ bytes: [UInt8], to path: String, ops: FileOps = .system,
                              chunk: Int = 1 << 20) throws(IOError) {
-        try write(to: path, ops: ops, chunk: chunk) { (emit: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Bool in
+        try write(to: path, ops: ops, chunk: chunk) { (emit: Emit) throws(IOError) -> Bool in
             try emit(bytes)
             return true
         }
@@ -20,7 +23,7 @@ public enum AtomicFile {
     /// the file was written.
     @discardableResult
     public static func write(to path: String, ops: FileOps = .system, chunk: Int = 1 << 20,
-                             produce: (_ emit: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Bool) throws(IOError) -> Bool {
+                             produce: (_ emit: Emit) throws(IOError) -> Bool) throws(IOError) -> Bool {
         let parent = (path as NSString).deletingLastPathComponent
         let dir = parent.isEmpty ? "." : parent
         var isDir: ObjCBool = false

@@ -59,7 +59,8 @@ public struct DataSource: Sendable {
         if let t = src.test {
             let where_ = testData ?? "\(spec)/t10k-*"
             guard t.d == src.train.d else {
-                throw IOError(where_, "test examples have \(t.d) features; expected \(src.train.d) like the training data")
+                throw IOError(where_, "test examples have \(t.d) features; "
+                                      + "expected \(src.train.d) like the training data")
             }
             if t.classes > src.train.classes {
                 throw IOError(where_,
@@ -111,7 +112,9 @@ public struct DataSource: Sendable {
             throw IOError(labels, "labels have dims \(lb.dims); expected a single dimension")
         }
         let im = try IDXArray.load(images) { (dims: [Int]) throws(IOError) in
-            guard dims.count >= 2 else { throw IOError(images, "images have dims \(dims); expected count × rows × cols") }
+            guard dims.count >= 2 else {
+                throw IOError(images, "images have dims \(dims); expected count × rows × cols")
+            }
             guard dims[0] == lb.dims[0] else {
                 throw IOError(labels, "\(lb.dims[0]) labels for \(dims[0]) images in \(images); expected equal counts")
             }

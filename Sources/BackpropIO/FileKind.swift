@@ -24,7 +24,8 @@ struct FileKind: CustomStringConvertible {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw IOError(path, "is \(FileKind(st.st_mode)), not a regular file; expected a file to write", kind: .cannotCreate)
+            throw IOError(path, "is \(FileKind(st.st_mode)), not a regular file; expected a file to write",
+                          kind: .cannotCreate)
         }
     }
 }

@@ -86,7 +86,8 @@ public struct IDXArray: Sendable, Equatable {
     /// Reads `path`, gunzipping when it is gzip; the output may not exceed what a valid header allows.
     /// `check(dims)` runs as soon as the header is read, before the data are inflated: a file whose
     /// header is refused costs no more than its first bytes.
-    public static func load(_ path: String, check: ([Int]) throws(IOError) -> Void = { _ in }) throws(IOError) -> IDXArray {
+    public static func load(_ path: String,
+                            check: ([Int]) throws(IOError) -> Void = { _ in }) throws(IOError) -> IDXArray {
         var raw = try FileBytes.read(path)
         if Gzip.isGzip(raw) {
             // Inflate no further than the header, once read, allows (plus slack for a better message).
@@ -95,7 +96,8 @@ public struct IDXArray: Sendable, Equatable {
                 if !checked, let dims = declaredDims(prefix) {
                     checked = true
                     if elements(dims) > maxElements {
-                        throw IOError(path, "IDX dims \(dims) declare \(elements(dims)) elements; expected at most \(maxElements)")
+                        throw IOError(path, "IDX dims \(dims) declare \(elements(dims)) elements; "
+                                            + "expected at most \(maxElements)")
                     }
                     try check(dims)
                 }

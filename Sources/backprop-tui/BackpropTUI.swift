@@ -63,7 +63,9 @@ struct BackpropTUI {
         guard let asked else { return cores }
         if asked > cores {
             if quiet { return cores }
-            FileHandle.standardError.write("backprop-tui: note: --threads \(asked) is more than the \(cores) cores here; using \(cores) (the same results)\n".data(using: .utf8)!)
+            let note = "backprop-tui: note: --threads \(asked) is more than the \(cores) cores here; "
+                + "using \(cores) (the same results)\n"
+            FileHandle.standardError.write(note.data(using: .utf8)!)
             return cores
         }
         return asked
@@ -73,10 +75,12 @@ struct BackpropTUI {
     static func checkMemory(_ bytes: Double, _ o: Options, what: String) throws(Failure) {
         guard bytes > o.memoryBytes else { return }
         func gib(_ b: Double) -> String {
-            b >= 1_073_741_824 ? String(format: "%.1f GiB", b / 1_073_741_824) : String(format: "%.1f MiB", b / 1_048_576)
+            b >= 1_073_741_824 ? String(format: "%.1f GiB", b / 1_073_741_824)
+                : String(format: "%.1f MiB", b / 1_048_576)
         }
         let limit = o.memoryLimit == nil ? "physical memory; --memory-limit GiB to change" : "--memory-limit"
-        throw .usage(flag: "memory", message: "\(what) needs about \(gib(bytes)); the limit is \(gib(o.memoryBytes)) (\(limit))")
+        throw .usage(flag: "memory",
+                     message: "\(what) needs about \(gib(bytes)); the limit is \(gib(o.memoryBytes)) (\(limit))")
     }
 
     /// The longest error line, in characters.
@@ -97,12 +101,13 @@ struct BackpropTUI {
                                   + "at most \(source.train.count)")
         }
         let (d, k) = (source.train.d, source.train.classes)
+        let (h, threads) = (o.hiddenUnits, threadCount(o.threads, quiet: true))
         let trainer = precision == .float64
-            ? FusedTrainer<Double>.bytesNeeded(d: d, nh: o.hiddenUnits, k: k, maxBatch: batchSize, threads: threadCount(o.threads, quiet: true))
-            : FusedTrainer<Float>.bytesNeeded(d: d, nh: o.hiddenUnits, k: k, maxBatch: batchSize, threads: threadCount(o.threads, quiet: true))
+            ? FusedTrainer<Double>.bytesNeeded(d: d, nh: h, k: k, maxBatch: batchSize, threads: threads)
+            : FusedTrainer<Float>.bytesNeeded(d: d, nh: h, k: k, maxBatch: batchSize, threads: threads)
         // A trace runs the stepping engine once: every node's value and gradient, in float64 at most.
         let trace = o.trace == nil ? 0 : 8 * 10 * Double(d * o.hiddenUnits + batchSize * (o.hiddenUnits + d))
-        try checkMemory(trainer + trace + 8 * Double(source.train.count), o, what: "\(d)-\(o.hiddenUnits)-\(k), m = \(batchSize)")
+        try checkMemory(trainer + trace + 8 * Double(source.train.count), o, what: "\(d)-\(h)-\(k), m = \(batchSize)")
         let config = RunConfig(hidden: o.hiddenUnits, batchSize: batchSize, epochs: o.epochCount,
                                steps: o.steps, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
                                threads: threadCount(o.threads), shuffle: !o.noShuffle,

@@ -59,7 +59,8 @@ struct BatchRunner<T: Real> {
             let most = 1 << 52
             for (key, value, range) in [("step", s, 0...most), ("epoch", e, 0...most), ("position", p, 0...n),
                                         ("epoch_batches", nb, 0...most)] where !range.contains(value) {
-                throw .io(IOError(r, "checkpoint \(key) is \(value); expected \(range.lowerBound) to \(range.upperBound)"))
+                throw .io(IOError(r, "checkpoint \(key) is \(value); "
+                                     + "expected \(range.lowerBound) to \(range.upperBound)"))
             }
             (W1, W2, step, epoch, position) = (w.W1, w.W2, s, e, p)
             epochRNG = orders

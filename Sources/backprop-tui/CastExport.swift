@@ -18,7 +18,7 @@ enum CastExport {
         var progress = Progress(total: file.lines.count, unit: "lines")
         let written: Bool
         do throws(IOError) {
-            written = try AtomicFile.write(to: path) { (emit: ([UInt8]) throws(IOError) -> Void) throws(IOError) -> Bool in
+            written = try AtomicFile.write(to: path) { (emit: AtomicFile.Emit) throws(IOError) -> Bool in
                 func out(_ value: Any) throws(IOError) { try emit(Array(line(value).utf8)) }
                 func frame(_ t: Double) throws(IOError) {
                     let grid = Screen.render(s, width: h.columns, height: h.rows, options: options)

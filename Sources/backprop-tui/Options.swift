@@ -10,7 +10,8 @@ struct Options: ParsableArguments {
     var batch = false
 
     @Option(help: ArgumentHelp("Training data: spiral (embedded), fashion-mnist (Debian's dataset-fashion-mnist or "
-                               + "$FASHION_MNIST_DIR), a folder of IDX files, or a CSV file (label,x1,…,xd)."))
+                               + "$FASHION_MNIST_DIR), a folder of IDX files (up to 2^30 bytes each, gzipped or not), "
+                               + "or a CSV file (label,x1,…,xd; up to 4096 columns)."))
     var data = "spiral"
 
     @Option(name: .customLong("test-data"),
@@ -57,7 +58,8 @@ struct Options: ParsableArguments {
     var rng: RandomKind?
 
     @Option(name: .customLong("memory-limit"),
-            help: "GiB the run may take; refused up front, in one line, if the estimate is larger. (default: physical memory)")
+            help: ArgumentHelp("GiB the run may take; refused up front, in one line, if the estimate is larger. "
+                               + "(default: physical memory)"))
     var memoryLimit: Double?
 
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
