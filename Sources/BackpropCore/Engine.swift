@@ -25,18 +25,19 @@ public struct Engine<T: Real>: Sendable {
         var reachesLoss = [Bool](repeating: false, count: graph.nodes.count)
         for v in graph.order {
             let n = graph.nodes[v]
-            needs[v] = n.leaf == .param || n.inputs.contains { needs[graph.id($0)!] }
+            needs[v] = n.leaf == .param || graph.inputIndices[v].contains { needs[$0] }
         }
         reachesLoss[graph.loss] = true
         for v in graph.order.reversed() where reachesLoss[v] {
-            for i in graph.nodes[v].inputs { reachesLoss[graph.id(i)!] = true }
+            for i in graph.inputIndices[v] { reachesLoss[i] = true }
         }
         let wanted = zip(needs, reachesLoss).map { $0 && $1 }
         var rows = [Bool](repeating: false, count: graph.nodes.count)
         for v in graph.order {
             let n = graph.nodes[v]
             if let leaf = n.leaf { rows[v] = leaf == .input; continue }
-            rows[v] = rules[n.op]!.keepsBatchRows(n.inputs.map { rows[graph.id($0)!] })
+            guard let rule = rules[n.op] else { throw .unknownOp(node: n.name, op: n.op) }
+            rows[v] = rule.keepsBatchRows(graph.inputIndices[v].map { rows[$0] })
         }
         batchRows = rows
         needsGrad = wanted
@@ -61,7 +62,7 @@ public struct Engine<T: Real>: Sendable {
 
     func rule(_ v: Int) -> any OpRule.Type { rules[graph.nodes[v].op]! }
     func constantValues(_ v: Int) -> [T] { graph.nodes[v].constants.map { constants[$0]! } }
-    func inputIDs(_ v: Int) -> [Int] { graph.nodes[v].inputs.map { graph.id($0)! } }
+    func inputIDs(_ v: Int) -> [Int] { graph.inputIndices[v] }
 
     /// Evaluates node v from its inputs, checking shapes and values first.
     func evaluate(_ v: Int, _ values: [Matrix<T>?]) throws(EvalError) -> Matrix<T> {

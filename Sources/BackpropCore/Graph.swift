@@ -7,12 +7,16 @@ public struct Graph: Hashable, Sendable, CustomStringConvertible {
     /// Evaluation order: node indices, inputs before the nodes that use them (stable in listing order).
     public private(set) var order: [Int]
     private var index: [String: Int]
+    /// Each node's inputs as node indices, in order (resolved once, so no lookup can fail later).
+    public private(set) var inputIndices: [[Int]]
 
     /// Builds a graph from nodes already known to be well-formed (the parser checks text input).
     init(checked nodes: [Node], order: [Int]) {
         self.nodes = nodes
         self.order = order
-        index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
+        let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
+        self.index = index
+        inputIndices = nodes.map { $0.inputs.compactMap { index[$0] } }
     }
 
     public func id(_ name: String) -> Int? { index[name] }

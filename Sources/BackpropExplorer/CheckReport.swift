@@ -21,13 +21,15 @@ public struct CheckReport: Equatable, Sendable {
         let engine = state.engine, g = engine.graph
         let (X, y): (Matrix<Double>, Matrix<Double>) = state.train.matrix(rows: state.batch)
         let bindings = ["X": X, "y": y, "W1": state.W1, "W2": state.W2]
-        let target = g.id(wrt)!, scalar = g.id(of)!
+        guard let target = g.id(wrt), let scalar = g.id(of) else {
+            throw .missingBinding(name: g.id(wrt) == nil ? wrt : of, kind: "node")
+        }
         // The forward values once; each probe recomputes only what depends on `wrt`.
         var base = try engine.start(bindings)
         try engine.run(&base, to: engine.forwardNodes.count)
         var depends = [Bool](repeating: false, count: g.nodes.count)
         depends[target] = true
-        for v in g.order { if g.nodes[v].inputs.contains(where: { depends[g.id($0)!] }) { depends[v] = true } }
+        for v in g.order where g.inputIndices[v].contains(where: { depends[$0] }) { depends[v] = true }
         /// The scalar node's value with entry (i, j) of `wrt` moved by `delta`, downstream recomputed.
         func value(_ i: Int, _ j: Int, _ delta: Double) throws(EvalError) -> Double {
             var s = base

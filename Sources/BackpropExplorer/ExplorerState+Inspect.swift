@@ -67,7 +67,7 @@ extension ExplorerState {
             let input = g.nodes[c.input].name
             lines.append("\(c.formula)   \(shapeText(of: c, step: step))")
             let rhs = c.formula.components(separatedBy: "+= ").last ?? c.formula
-            let mask = n.op == ReluOp.name ? s.values[g.id(n.inputs[0])!] : nil
+            let mask = n.op == ReluOp.name ? g.inputIndices[step.node].first.flatMap { s.values[$0] } : nil
             // The book's names (Hᵀ G, G W2ᵀ, 2λW1) where the formula gives one, else the gradient it adds to.
             let plain = rhs == names.outputGrad || step.contributions.filter({ $0.formula.hasSuffix(rhs) }).count > 1
             let title = mask != nil || plain ? "→" + engine.gradientName(input) : rhs

@@ -62,8 +62,13 @@ extension ExplorerState {
         var s = stepper.state
         try engine.run(&s)
         let g = engine.graph
-        let J = s.values[g.loss]!.scalar
-        let g1 = s.grads[g.id("W1")!]!, g2 = s.grads[g.id("W2")!]!
+        // The checks at load time make these present (W1 and W2 on a path to a computed loss); a
+        // graph that slipped past them is refused here, not trapped on.
+        guard let J = s.values[g.loss]?.scalar, let w1 = g.id("W1"), let w2 = g.id("W2"),
+              let g1 = s.grads[w1], let g2 = s.grads[w2] else {
+            return "update \(updates + 1): the graph gives no loss or no gradient for W1 and W2; "
+                + "expected both on a path to the loss"
+        }
         for (name, ok) in [("J", J.isFinite), ("∇W1 J", g1.isFinite), ("∇W2 J", g2.isFinite)] where !ok {
             return "update \(updates + 1): \(name) is not finite (NaN or Inf); training diverged, try :set lr with a "
                    + "smaller value"
