@@ -15,6 +15,9 @@ enum CastExport {
         // Streamed to the file frame by frame (a long session is never held in memory whole), with
         // progress on a terminal; SIGINT or SIGTERM stops it between lines and leaves no file.
         Signals.install()
+        // Inside one long action the loop below cannot look: the temporary file goes, and so do we.
+        let temporary = "\(path).tmp-\(getpid())"
+        Signals.endWithin(1) { unlink(temporary) }
         var progress = Progress(total: file.lines.count, unit: "lines")
         let written: Bool
         do throws(IOError) {

@@ -76,6 +76,7 @@ enum Interactive {
     /// Re-executes a session headlessly and checks every digest.
     static func verify(_ path: String, _ file: Session.File, _ start: ExplorerState) throws(Failure) {
         Signals.install()
+        Signals.endWithin(1) {}
         var progress = Progress(total: file.lines.count, unit: "lines")
         let mismatch = Replay.verify(file: file, start: start) { i in
             progress.update(step: i, done: i)

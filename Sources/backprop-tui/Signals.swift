@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -20,4 +21,20 @@ enum Signals {
     }
 
     static var pending: Int32 { received.load(ordering: .relaxed) }
+
+    /// For work that checks `pending` only between long steps (a replayed action may train for
+    /// minutes): once a signal has arrived and the work has not ended within `grace` seconds,
+    /// `cleanup` runs and the process exits 128 + the signal, with the one error line.
+    static func endWithin(_ grace: Double, cleanup: @escaping @Sendable () -> Void) {
+        let watcher = Thread {
+            while pending == 0 { usleep(20_000) }
+            usleep(UInt32(grace * 1_000_000))
+            let sig = pending
+            cleanup()
+            let line = "backprop-tui: error: interrupted by signal \(sig)\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            _exit(128 + sig)
+        }
+        watcher.start()
+    }
 }

@@ -153,14 +153,23 @@ struct HostileInputTests {
 
     /// A long export streams to its file and stops cleanly on SIGINT, sent once the file is being
     /// written (its temporary name appears): exit 130, one line, and no file left behind.
-    @Test func aLongExportStopsOnSIGINTAndLeavesNothing() throws {
+    /// The same inside one action that trains for minutes (a session may ask for a million updates).
+    @Test(arguments: [false, true])
+    func aLongExportStopsOnSIGINTAndLeavesNothing(oneLongAction: Bool) throws {
         let dir = tempDir()
-        let lines = (0..<30_000).map { i in "{\"t\":\(i),\"action\":\"\(i % 2 == 0 ? "stepForward" : "stepBackward")\"}" }
+        let lines = oneLongAction ? ["{\"t\":0,\"action\":\"stepForward\"}", "{\"t\":1,\"action\":\"train\",\"steps\":1000000}"]
+            : (0..<30_000).map { i in "{\"t\":\(i),\"action\":\"\(i % 2 == 0 ? "stepForward" : "stepBackward")\"}" }
         let session = dir + "/long.jsonl"
         writeFixture(session, Array((BadInputTests.header + "\n" + lines.joined(separator: "\n") + "\n").utf8))
         let (p, o, e) = Binary.start(["--replay", session, "--export-cast", dir + "/out.cast"])
         let end = TestTime.deadline(30)
-        func writing() -> Bool { ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).contains { $0.hasPrefix("out.cast.tmp-") } }
+        // Being written: the temporary file is there (with the first action's frame, when the next
+        // action is the long one: the export is then inside it, or about to be).
+        func writing() -> Bool {
+            guard let tmp = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).first(where: { $0.hasPrefix("out.cast.tmp-") })
+            else { return false }
+            return !oneLongAction || bytes(dir + "/" + tmp).filter { $0 == 0x0A }.count >= 4
+        }
         while !writing() && p.isRunning && Date() < end { usleep(2_000) }
         #expect(writing(), "the export was being written")
         p.interrupt()
