@@ -18,7 +18,7 @@ let package = Package(
     products: [
         .executable(name: "backprop-tui", targets: ["backprop-tui"]),
         /// The core, I/O and explorer as a library (for the fuzz targets in Fuzz/).
-        .library(name: "BackpropLibrary", targets: ["BackpropCore", "BackpropData", "BackpropIO", "BackpropExplorer"]),
+        .library(name: "BackpropLibrary", targets: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropIO", "BackpropExplorer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -28,24 +28,25 @@ let package = Package(
         .target(name: "BackpropKernels", dependencies: ["CSupport"], exclude: ["README.md"], swiftSettings: kernelFlags),
         .target(name: "BackpropCore", dependencies: ["BackpropKernels"], exclude: ["README.md"], swiftSettings: generic),
         .target(name: "BackpropData", dependencies: ["BackpropCore", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropTraining", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
-        .target(name: "BackpropIO", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
-        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropData"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropIO", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropKernels", "CZlib", "CSupport"], exclude: ["README.md"], swiftSettings: generic),
+        .target(name: "BackpropExplorer", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining"], exclude: ["README.md"], swiftSettings: generic),
         .systemLibrary(name: "CNcurses"),
         .executableTarget(
             name: "backprop-tui",
             dependencies: [
-                "BackpropCore", "BackpropData", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
+                "BackpropCore", "BackpropData", "BackpropTraining", "BackpropIO", "BackpropKernels", "BackpropExplorer", "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
             swiftSettings: generic),
         /// The plain-loop oracle (no code shared with the engine), for the core's and the CLI's tests.
         .target(name: "PlainLoopOracle", path: "Tests/PlainLoopOracle"),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
-        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropData", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
-        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropIO", "CZlib", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
+        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropTraining", "BackpropIO", "CZlib", "BackpropExplorer", "backprop-tui", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropTraining", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
         .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "BackpropData", "CZlib"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]
 )

@@ -101,7 +101,12 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     let rowLoss: AlignedBuffer<T>
 
     /// J and J_MLE of the last step (before its update), and where a NaN/Inf first appeared.
-    public struct StepResult: Sendable { public var J: T; public var JMLE: T; public var nonFinite: String? }
+    public struct StepResult: Sendable {
+        public var J: T
+        public var JMLE: T
+        public var nonFinite: String?
+        public init(J: T, JMLE: T, nonFinite: String?) { self.J = J; self.JMLE = JMLE; self.nonFinite = nonFinite }
+    }
 
     /// A trainer on `threads` threads (1: the caller's alone); results are the same bits for every count.
     public init(d: Int, nh: Int, k: Int, maxBatch: Int, W1: [T], W2: [T], learningRate: T, lambda: T, threads: Int) {
@@ -283,6 +288,11 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// puts alike examples together is faster).
     public func evaluate(count: Int,
                          fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> Double {
+        Double(hits(count: count, fill: fill)) / Double(max(count, 1))
+    }
+
+    /// How many of `count` examples the model classifies right (`evaluate`'s count).
+    public func hits(count: Int, fill: (Int, Int, UnsafeMutablePointer<T>, UnsafeMutablePointer<T>) -> Void) -> Int {
         var hits = 0
         var start = 0
         let (x, y, u1, h, g) = (X.base, labels.base, U1.base, H.base, G.base)
@@ -300,7 +310,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             }
             start += m
         }
-        return Double(hits) / Double(max(count, 1))
+        return hits
     }
 }
 

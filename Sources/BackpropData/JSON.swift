@@ -21,6 +21,7 @@ public indirect enum JSON: Equatable, Sendable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var number: Double? { if case .number(let d) = self { return d }; return nil }
     public var int: Int? { number.flatMap { $0 == $0.rounded() && abs($0) < 9e15 ? Int($0) : nil } }
+    public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
     public var array: [JSON]? { if case .array(let a) = self { return a }; return nil }
     public var object: [(String, JSON)]? { if case .object(let o) = self { return o }; return nil }
 

@@ -8,6 +8,8 @@ public enum Action: Equatable, Sendable {
     // Training.
     case trainStep
     case train(steps: Int)
+    /// The updates a training made before it was stopped (Esc, Ctrl-C, quit): no measurement after.
+    case trainStopped(steps: Int)
     case trainEpoch
     case set(Setting, Double)
     case reset
@@ -22,11 +24,16 @@ public enum Action: Equatable, Sendable {
     case mark(String)
     case quit
 
+    /// Whether the action trains (the live TUI runs it in slices between frames).
+    public var trains: Bool {
+        switch self { case .trainStep, .train, .trainStopped, .trainEpoch: true; default: false }
+    }
+
     /// Whether the action changes the model or the step cursor (what a replay must re-execute to agree).
     public var changesModel: Bool {
         switch self {
         case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto,
-             .trainStep, .train, .trainEpoch, .set, .reset: true
+             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset: true
         default: false
         }
     }

@@ -1,8 +1,13 @@
-/// What the shell around the reducer adds to the screen: recording and replay indicators.
+/// What the shell around the reducer adds to the screen: recording and replay indicators, and the
+/// rate of a training under way (the shell has the clock; the state has none).
 public struct Chrome: Equatable, Sendable {
     /// The session file being recorded to, if any.
     public var recording: String?
     /// Replay position and speed, e.g. `replay 12/80 ×2 paused`.
     public var replay: String?
-    public init(recording: String? = nil, replay: String? = nil) { self.recording = recording; self.replay = replay }
+    /// Examples trained per second by the training under way, once measured.
+    public var samplesPerSecond: Double?
+    public init(recording: String? = nil, replay: String? = nil, samplesPerSecond: Double? = nil) {
+        self.recording = recording; self.replay = replay; self.samplesPerSecond = samplesPerSecond
+    }
 }

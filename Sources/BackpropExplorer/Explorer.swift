@@ -6,7 +6,11 @@ public enum Explorer {
     /// What a key led to: an action that was applied (the shell records it), or an effect for the shell.
     public enum Outcome: Equatable, Sendable {
         case applied(Action)
+        /// A training began (`ExplorerState.training`): the live shell runs it between frames.
+        case training(Action)
         case record(path: String?)
+        /// `:save FILE`: a checkpoint of the loop, for the shell to write.
+        case save(path: String)
     }
 
     /// Applies one action.
@@ -49,11 +53,10 @@ public enum Explorer {
             case .success(let p): try s.stepper.seek(to: p); s.status = .init(s.engine.describe(step: p - 1))
             case .failure(let e): s.status = .init(e.message, isError: true)
             }
-        case .trainStep: try train(1, &s)
-        case .train(let n): try train(max(0, n), &s)
-        case .trainEpoch:
-            let left = (s.train.count - s.cursor) / s.config.batchSize + 1
-            try train(left, &s)
+        case .trainStep, .train, .trainStopped, .trainEpoch:
+            s.beginTraining(action)
+            while s.continueTraining() {}
+            s.finishTraining(stopped: false)
         case let .set(setting, value):
             if let problem = setting.validate(value, examples: s.train.count) {
                 s.status = .init(problem, isError: true)
@@ -68,25 +71,22 @@ public enum Explorer {
             case .seed: c.seed = UInt64(value)
             }
             if setting.resetsModel {
-                let keep = (s.history, s.lastMark)
-                s = try ExplorerState(config: c, train: s.train, test: s.test)
-                (s.history, s.lastMark) = keep
-            } else if setting == .batch {
-                s.config = c
-                s.cursor = max(0, s.cursor - s.batch.count)   // take the new size from the same place
-                try s.startBatch()
+                let keep = (s.history, s.lastMark, s.run.settings.threads)
+                s = try ExplorerState(config: c, train: s.train, test: s.test, threads: keep.2)
+                (s.history, s.lastMark) = (keep.0, keep.1)
             } else {
                 let p = s.position
                 s.config = c
-                try s.restartStepper()
-                try s.stepper.seek(to: p)
+                s.run.change(lr: c.lr, lambda: c.lambda, batchSize: c.batchSize)
+                try s.followLoop()
+                if setting != .batch { try s.stepper.seek(to: p) }
             }
             let note = setting.resetsModel ? ": new model" : ""
             s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + note)
         case .reset:
-            let keep = (s.history, s.lastMark)
-            s = try ExplorerState(config: s.config, train: s.train, test: s.test)
-            (s.history, s.lastMark) = keep
+            let keep = (s.history, s.lastMark, s.run.settings.threads)
+            s = try ExplorerState(config: s.config, train: s.train, test: s.test, threads: keep.2)
+            (s.history, s.lastMark) = (keep.0, keep.1)
             s.status = .init("reset: new weights from seed \(s.config.seed)")
         case .inspect(let name):
             if name.isEmpty { s.pinned = nil; s.status = .init("inspector follows the step"); return }
@@ -134,23 +134,6 @@ public enum Explorer {
         }
     }
 
-    static func train(_ n: Int, _ s: inout ExplorerState) throws(EvalError) {
-        for _ in 0..<n {
-            if let problem = try s.update() {
-                s.status = .init(problem, isError: true)
-                s.measureAccuracy(force: n > 1)
-                return
-            }
-        }
-        s.measureAccuracy(force: n > 1)
-        let j = s.losses.last.map { "J = \(formatNumber($0))" } ?? ""
-        let acc = s.accuracyAt == s.updates
-            ? ", train acc \(formatPercent(s.trainAccuracy))"
-                + (s.testAccuracy.map { ", test acc \(formatPercent($0))" } ?? "")
-            : ""
-        s.status = .init("\(n == 1 ? "1 update" : "\(n) updates"): \(j)\(acc); new minibatch at step 0")
-    }
-
     /// The position just after a node's forward step, or after its backward step for grad_NODE / ∇NODE / a quantity.
     static func gotoPosition(_ name: String, _ s: ExplorerState) -> Result<Int, ExplorerError> {
         let e = s.engine, g = e.graph, f = e.forwardNodes.count
@@ -179,8 +162,19 @@ public enum Explorer {
         return .success(i + 1)
     }
 
-    /// Handles a key: the command line while it is open, the key table otherwise.
-    public static func handle(_ key: Key, _ s: inout ExplorerState) -> [Outcome] {
+    /// Handles a key: the command line while it is open, the key table otherwise. `live`: training
+    /// actions only begin (`Outcome.training`), for the shell to run in slices.
+    public static func handle(_ key: Key, _ s: inout ExplorerState, live: Bool = false) -> [Outcome] {
+        func apply(_ a: Action) -> [Outcome] {
+            if live && a.trains {
+                s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0
+                s.beginTraining(a)
+                s.status = .init("training: Esc stops after the current update, q quits")
+                return [.training(a)]
+            }
+            reduce(into: &s, a)
+            return [.applied(a)]
+        }
         if var p = s.prompt {
             switch key {
             case .escape: s.prompt = nil; return []
@@ -192,7 +186,8 @@ public enum Explorer {
                 switch REPL.parse(line) {
                 case .failure(let e): s.status = .init(e.message, isError: true); return []
                 case .success(.record(let path)): return [.record(path: path)]
-                case .success(.action(let a)): reduce(into: &s, a); return [.applied(a)]
+                case .success(.save(let path)): return [.save(path: path)]
+                case .success(.action(let a)): return apply(a)
                 }
             case .backspace: if p.text.isEmpty { s.prompt = nil; return [] }; p.backspace()
             case .up: p.up(s.history)
@@ -210,8 +205,7 @@ public enum Explorer {
         if key == Keymap.record { return [.record(path: nil)] }
         if s.showHelp, key != .char("?"), key != .char("q") { s.showHelp = false; return [.applied(.dismiss)] }
         guard let a = Keymap.action(for: key) else { return [] }
-        reduce(into: &s, a)
-        return [.applied(a)]
+        return apply(a)
     }
 }
 

@@ -1,4 +1,6 @@
 import BackpropCore
+import BackpropData
+import BackpropTraining
 
 /// The model and training settings an exploration runs with (what a session header records).
 public struct ExplorerConfig: Equatable, Sendable {
@@ -12,11 +14,24 @@ public struct ExplorerConfig: Equatable, Sendable {
     public var seed: UInt64
     /// Graph text of another model over the same leaves (`--graph FILE`); nil is Figure 6.11.
     public var graph: String?
+    /// The training loop's arithmetic and generator (as `--batch`'s: the same flags give the same bits).
+    public var precision: Precision
+    public var rng: RandomKind
+    public var shuffle: Bool
+    public var initScheme: Initializer
 
     public init(data: String, dataDigest: String, hidden: Int, batchSize: Int, lr: Double, lambda: Double, seed: UInt64,
-                graph: String? = nil) {
+                graph: String? = nil, precision: Precision = .float64, rng: RandomKind = .numpy, shuffle: Bool = true,
+                initScheme: Initializer = .he) {
         self.data = data; self.dataDigest = dataDigest; self.hidden = hidden; self.batchSize = batchSize
         self.lr = lr; self.lambda = lambda; self.seed = seed; self.graph = graph
+        self.precision = precision; self.rng = rng; self.shuffle = shuffle; self.initScheme = initScheme
+    }
+
+    /// The loop's settings for these (the threads are the machine's business, not the model's).
+    public func settings(threads: Int) -> LoopSettings {
+        LoopSettings(hidden: hidden, batchSize: batchSize, lr: lr, lambda: lambda, seed: seed, rng: rng,
+                     shuffle: shuffle, initScheme: initScheme, threads: threads)
     }
 
     /// Parses and checks graph text for the explorer: the leaves must be the example's (inputs X

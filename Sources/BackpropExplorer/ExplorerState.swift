@@ -1,8 +1,10 @@
 import BackpropCore
 import BackpropData
+import BackpropTraining
 
-/// Everything the explorer shows, as a value: the model, the minibatch being stepped through,
-/// the step cursor (a `Stepper`, so stepping back restores a kept state) and the view settings.
+/// Everything the explorer shows, as a value: the training loop (the one `--batch` drives), the
+/// minibatch being stepped through, the step cursor (a `Stepper`, so stepping back restores a
+/// kept state) and the view settings.
 public struct ExplorerState: Sendable {
     public var config: ExplorerConfig
     /// Figure 6.11, or the graph of `config.graph`.
@@ -10,26 +12,19 @@ public struct ExplorerState: Sendable {
     public let train: Dataset
     public let test: Dataset?
 
-    // Model and training progress.
+    /// The training loop, in the run's precision: weights, epoch order, streams, accuracy.
+    public var run: AnyTrainingLoop
+    /// The loop's weights in float64, for stepping and showing (refreshed when training ends).
     public var W1: Matrix<Double>
     public var W2: Matrix<Double>
-    /// Shuffles the data each epoch; its state is part of the model's state (replays agree).
-    public var rng: SeededGenerator
-    public var order: [Int]
-    /// Position of the next minibatch in `order`.
-    public var cursor: Int
-    public var epoch: Int
-    public var updates: Int
-    /// Example indices of the minibatch being stepped through.
+    /// Example indices of the minibatch being stepped through: the loop's next.
     public var batch: [Int]
     /// The step-through of `batch` with the current weights.
     public var stepper: Stepper<Double>
     /// J of each update's minibatch (the loss curve).
     public var losses: [Double]
-    public var trainAccuracy: Double?
-    public var testAccuracy: Double?
-    /// The update count the accuracies were measured at (nil: not yet measured).
-    public var accuracyAt: Int?
+    /// A training under way (the live TUI runs it in slices between frames; replay at once).
+    public var training: TrainingJob?
 
     // View.
     /// A pinned selection (`inspect NAME`); nil follows the current step.
@@ -59,8 +54,16 @@ public struct ExplorerState: Sendable {
     public var engineState: EngineState<Double> { stepper.state }
     public var position: Int { stepper.position }
     public var stepCount: Int { engine.stepCount }
-    /// Minibatches per epoch (the last partial one is dropped, as in --batch).
-    public var batchesPerEpoch: Int { max(1, train.count / config.batchSize) }
+    /// Updates made, epochs completed, and the position of the next minibatch in the epoch's order.
+    public var updates: Int { run.updates }
+    public var epoch: Int { run.epochsDone }
+    public var cursor: Int { run.position }
+    /// Minibatches per epoch (the last may be partial, as in --batch).
+    public var batchesPerEpoch: Int { run.updatesPerEpoch }
     public var features: Int { train.d }
     public var classes: Int { train.classes }
+    public var trainAccuracy: Double? { run.accuracy?.train }
+    public var testAccuracy: Double? { run.accuracy?.test }
+    /// The update count the accuracies were measured at (nil: not yet measured).
+    public var accuracyAt: Int? { run.accuracy?.step }
 }

@@ -53,3 +53,12 @@ struct CellFormat {
 
     func pad(_ s: String) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
 }
+
+/// A duration for an ETA: `42s`, `3m05s`, `2h07m`.
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "–" }
+    let s = Int(seconds.rounded())
+    if s < 60 { return "\(s)s" }
+    if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
+    return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
+}

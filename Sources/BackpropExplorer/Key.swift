@@ -4,4 +4,6 @@ public enum Key: Hashable, Sendable {
     case left, right, up, down, home, end, pageUp, pageDown
     case enter, backspace, delete, tab, backTab, escape
     case resize
+    /// Ctrl-C (the terminal is raw: it is a key, not SIGINT).
+    case interrupt
 }

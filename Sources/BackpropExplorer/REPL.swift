@@ -7,6 +7,8 @@ public enum REPL {
     public enum Command: Equatable, Sendable {
         case action(Action)
         case record(path: String?)
+        /// Write a checkpoint of the training loop (the --batch format: `--resume FILE` continues it).
+        case save(path: String)
     }
 
     /// Commands with their usage, for `help` and completion.
@@ -20,6 +22,7 @@ public enum REPL {
         ("check", "check", "finite-difference check of the selected gradient"),
         ("mark", "mark TEXT", "put a marker in the recorded session"),
         ("record", "record [FILE]", "start recording to FILE, or stop recording"),
+        ("save", "save FILE", "write a checkpoint (weights and resume state; --batch --resume FILE continues it)"),
         ("help", "help", "every key and command"),
         ("quit", "quit", "leave (also q)"),
     ]
@@ -53,6 +56,7 @@ public enum REPL {
                 return .success(.action(.train(steps: k)))
             }
         case "goto": return arg("goto NODE").map { .action(.goto($0)) }
+        case "save": return arg("save FILE").map { .save(path: $0) }
         case "inspect": return .success(.action(.inspect(rest.joined(separator: " "))))
         case "check": return rest.isEmpty ? .success(.action(.check)) : .failure(.usage("check"))
         case "mark":

@@ -40,7 +40,7 @@ public enum Screen {
         }
         drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector),
                       options)
-        drawStatus(s, &g, y: bottom)
+        drawStatus(s, &g, y: bottom, chrome: chrome)
         if keysLine { drawKeys(s, &g, y: height - 1, chrome: chrome) }
         if s.showHelp { drawHelp(&g) }
         return g
@@ -54,7 +54,7 @@ public enum Screen {
             : s.position <= s.engine.forwardNodes.count ? "forward" : ""
         var left = " \(REPL.inert(c.data)) \(s.features)→\(c.hidden)→\(s.classes) m=\(c.batchSize) "
                    + "ε=\(formatSetting(c.lr)) λ=\(formatSetting(c.lambda))"
-        left += " · step \(s.position)/\(s.stepCount) \(phase) · update \(s.updates) epoch \(s.epoch)"
+        left += " · step \(s.position)/\(s.stepCount) \(phase) · update \(s.updates) epoch \(s.epoch + 1)"
         if g.width >= 110 {
             left = " backprop-tui · " + (s.graph == Figure611.graph ? "Figure 6.11" : "own graph") + " ·" + left
         } else if g.width >= 96 {
@@ -147,7 +147,11 @@ public enum Screen {
         }
     }
 
-    static func drawStatus(_ s: ExplorerState, _ g: inout CellGrid, y: Int) {
+    static func drawStatus(_ s: ExplorerState, _ g: inout CellGrid, y: Int, chrome: Chrome) {
+        if let job = s.training {
+            g.put(0, y, progress(job, s, chrome: chrome, width: g.width), .heading, maxWidth: g.width)
+            return
+        }
         if let p = s.prompt {
             g.put(0, y, ":" + REPL.inert(p.text), .plain, maxWidth: g.width)
             g.put(min(g.width - 1, 1 + p.text.count), y, "_", Style(reverse: true))
@@ -156,9 +160,27 @@ public enum Screen {
         g.put(0, y, REPL.inert(s.status.text), s.status.isError ? .error : .plain, maxWidth: g.width)
     }
 
+    /// The training line: a bar of the updates done of those asked for, the rate and what is left.
+    static func progress(_ job: TrainingJob, _ s: ExplorerState, chrome: Chrome, width: Int) -> String {
+        let total = max(job.target, 1), done = min(job.done, job.target)
+        let barWidth = max(10, min(30, width / 5))
+        let filled = barWidth * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
+        var text = "training [\(bar)] \(formatCount(done))/\(formatCount(job.target)) updates"
+        if let rate = chrome.samplesPerSecond, rate > 0 {
+            text += " · \(formatCount(Int(rate))) samples/s"
+            let left = Double(job.target - done) * Double(s.config.batchSize) / rate
+            text += " · ETA " + formatDuration(left)
+        }
+        if done >= job.target && job.measure { text += " · measuring accuracy" }
+        text += " · epoch \(s.epoch + 1)"
+        return text
+    }
+
     static func drawKeys(_ s: ExplorerState, _ g: inout CellGrid, y: Int, chrome: Chrome) {
         let keys = chrome.replay != nil ? "space play/pause  ←→ one action  +/- speed  [ ] markers  other keys take "
                                           + "over  q quit"
+            : s.training != nil ? "Esc or Ctrl-C stops after the current update  q quits"
             : s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
             : "→ step ← back  n update  t train  Tab matrix  c check  : command  ? help  q quit"
         g.put(0, y, keys, .faint, maxWidth: g.width)

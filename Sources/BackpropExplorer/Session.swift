@@ -1,5 +1,6 @@
 import BackpropCore
 import BackpropData
+import BackpropTraining
 
 /// A recorded session: a header line, then one JSON Lines record per action, digest or marker.
 ///
@@ -10,7 +11,9 @@ public enum Session {
     public static let version = 1
     /// Written in each header. 0.5.0 sums matrices in a new fixed order (`Reduce`): J can differ
     /// in its last digit from a session recorded by 0.4.0, the weights cannot.
-    public static let toolVersion = "backprop-tui 0.5.0"
+    /// 0.6.0 trains on the loop `--batch` uses (its generator, the partial last minibatch): sessions
+    /// recorded before replay other numbers.
+    public static let toolVersion = "backprop-tui 0.6.0"
     /// Longer lines are refused before parsing (an untrusted file cannot make us allocate more).
     public static let maxLineBytes = 1 << 20
 
@@ -53,7 +56,7 @@ public enum Session {
             add(s.W1.storage.map(\.bitPattern)); add(s.W2.storage.map(\.bitPattern))
             add([UInt64(s.position), UInt64(s.updates), UInt64(s.cursor), UInt64(s.epoch),
                  (s.currentJ ?? .nan).bitPattern])
-            add(s.rng.words)
+            add(s.run.streamWords)
             sha256 = SHA256.hex(h.finalize())
             J = s.currentJ; position = s.position; updates = s.updates
         }
@@ -74,7 +77,9 @@ public enum Session {
                 ("data", .string(c.data)), ("data_sha256", .string(c.dataDigest)), ("hidden",
                     .number(Double(c.hidden))),
                 ("batch", .number(Double(c.batchSize))), ("lr", .number(c.lr)), ("lambda", .number(c.lambda)),
-                ("seed", .string(String(c.seed))),
+                ("seed", .string(String(c.seed))), ("precision", .string(c.precision.rawValue)),
+                ("rng", .string(c.rng.rawValue)), ("shuffle", .bool(c.shuffle)),
+                ("init_scheme", .string(c.initScheme.rawValue)),
             ])),
             ("terminal", .object([("cols", .number(Double(h.columns))), ("rows", .number(Double(h.rows)))])),
         ]
@@ -111,6 +116,7 @@ public enum Session {
         case .goto(let n): return name("goto", [("node", .string(n))])
         case .trainStep: return name("trainStep")
         case .train(let n): return name("train", [("steps", .number(Double(n)))])
+        case .trainStopped(let n): return name("train", [("steps", .number(Double(n))), ("stopped", .bool(true))])
         case .trainEpoch: return name("trainEpoch")
         case let .set(s, v): return name("set", [("setting", .string(s.rawValue)), ("value", .number(v))])
         case .reset: return name("reset")
@@ -153,10 +159,34 @@ public enum Session {
             return d
         }
         guard let seed = UInt64(try str("seed")) else { throw .bad(line: 1, "config.seed must be a decimal string") }
+        // Sessions from before 0.6.0 name neither: theirs was float64, and the new default generator
+        // cannot reproduce them anyway (--verify says which tool recorded them).
+        let precision = try c["precision"].map { p throws(SessionError) in
+            guard let v = p.string.flatMap(Precision.init(rawValue:)) else {
+                throw .bad(line: 1, "config.precision must be float32 or float64")
+            }
+            return v
+        } ?? .float64
+        let rng = try c["rng"].map { p throws(SessionError) in
+            guard let v = p.string.flatMap(RandomKind.init(rawValue:)) else {
+                throw .bad(line: 1, "config.rng must be numpy or xoshiro")
+            }
+            return v
+        } ?? .numpy
+        guard c["shuffle"] == nil || c["shuffle"]?.bool != nil else {
+            throw .bad(line: 1, "config.shuffle must be true or false")
+        }
+        let scheme = try c["init_scheme"].map { p throws(SessionError) in
+            guard let v = p.string.flatMap(Initializer.init(rawValue:)) else {
+                throw .bad(line: 1, "config.init_scheme must be he or glorot")
+            }
+            return v
+        } ?? .he
         let config = ExplorerConfig(data: try str("data"), dataDigest: try str("data_sha256"),
                                     hidden: try whole("hidden", Limits.hidden),
                                     batchSize: try whole("batch", 1...1_000_000), lr: try num("lr"),
-                                    lambda: try num("lambda"), seed: seed)
+                                    lambda: try num("lambda"), seed: seed, precision: precision, rng: rng,
+                                    shuffle: c["shuffle"]?.bool ?? true, initScheme: scheme)
         guard config.lr >= 0, config.lambda >= 0 else { throw .bad(line: 1, "config.lr and config.lambda must be ≥ 0") }
         var withGraph = config
         if let g = j["graph"] {
@@ -222,7 +252,9 @@ public enum Session {
         case "backwardPhase": return .backwardPhase
         case "goto": return .goto(try str("node"))
         case "trainStep": return .trainStep
-        case "train": return .train(steps: try int("steps", 1...1_000_000))
+        case "train":
+            if j["stopped"]?.bool == true { return .trainStopped(steps: try int("steps", 0...Int(Int32.max))) }
+            return .train(steps: try int("steps", 1...1_000_000))
         case "trainEpoch": return .trainEpoch
         case "set":
             let s = try str("setting")

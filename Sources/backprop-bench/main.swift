@@ -1,5 +1,6 @@
 import BackpropCore
 import BackpropIO
+import BackpropTraining
 import BackpropKernels
 import Foundation
 import BackpropData
@@ -41,6 +42,12 @@ if CommandLine.arguments.dropFirst().first == "cores" {
     let ns = HostProbe.oneWayNanoseconds(pool), fma = HostProbe.fmaRates(pool)
     pool.shutdown()
     print(String(format: "%.0fns %@G", ns, fma.map { String(format: "%.0f", $0) }.joined(separator: "/")))
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "tui-epoch" {
+    // backprop-bench tui-epoch [THREADS] [ROUNDS]
+    let a = CommandLine.arguments
+    TrainBench.run(threads: a.count > 2 ? Int(a[2]) ?? 2 : 2, rounds: a.count > 3 ? Int(a[3]) ?? 3 : 3)
     exit(0)
 }
 if CommandLine.arguments.dropFirst().first == "frames" {

@@ -1,9 +1,10 @@
 import BackpropExplorer
 import BackpropIO
+import BackpropTraining
+import BackpropData
 import Foundation
 #if canImport(Glibc)
 import Glibc
-import BackpropData
 #endif
 
 /// The interactive loop: keys in, actions through the reducer, frames out; recording and replay
@@ -42,20 +43,31 @@ final class App {
     /// test types into that window, then makes the file.
     static let fault = ProcessInfo.processInfo.environment["BACKPROP_TUI_FAULT"]
 
-    var chrome: Chrome {
-        Chrome(recording: recorder?.path, replay: player?.indicator)
-    }
-
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
+    /// The state before the training under way began (its action is logged against it).
+    var trainingBefore: ExplorerState?
+    /// Keys typed while a training ran, applied once it has ended.
+    var typedAhead: [Key] = []
+    /// Examples per second the slices of the training under way have run at.
+    var samplesPerSecond: Double?
+    static let sliceSeconds = 0.04
+
+    var chrome: Chrome {
+        Chrome(recording: recorder?.path, replay: player?.indicator, samplesPerSecond: samplesPerSecond)
+    }
+
     func run() throws(Failure) {
         if player == nil, let p = recordPath { startRecording(p, term) }
+        // A signal ends the program within a second even if a slice of training were to take longer.
+        Signals.endWithin(1) { Terminal.restoreFromSignal() }
         var dirty = true
         var quickErrors = 0
         var gate = App.fault.flatMap { $0.hasPrefix("pause:") ? String($0.dropFirst(6)) : nil }
-        while true {
+        var interruptKey = false
+        loop: while true {
             if dirty {
                 term.draw(Screen.render(state, width: term.width, height: term.height, options: term.options,
                                         chrome: chrome))
@@ -68,8 +80,25 @@ final class App {
                 }
             }
             if Signals.pending != 0 { break }
+            if state.training != nil {
+                trainSlice()
+                dirty = true
+                // Keys between slices, without waiting: Esc or Ctrl-C stop, q stops and quits; others
+                // wait until the training ends (typed ahead, none is lost).
+                while state.training != nil, let key = term.readKey(milliseconds: 0) {
+                    switch key {
+                    case .escape, .interrupt: endTraining(stopped: true); typedAhead.removeAll()
+                    case .char("q") where state.prompt == nil:
+                        endTraining(stopped: true); break loop
+                    case .resize: break
+                    default: if typedAhead.count < 256 { typedAhead.append(key) }
+                    }
+                }
+                continue
+            }
             let wait = ContinuousClock.now
-            let key = term.readKey(milliseconds: player?.playing == true ? 20 : 200)
+            let key = typedAhead.isEmpty ? term.readKey(milliseconds: player?.playing == true ? 20 : 200)
+                : typedAhead.removeFirst()
             guard let key else {
                 // A blocking read that fails at once, again and again, means the terminal is gone.
                 quickErrors = ContinuousClock.now - wait < .milliseconds(5) ? quickErrors + 1 : 0
@@ -80,6 +109,8 @@ final class App {
             quickErrors = 0
             dirty = true
             if key == .resize { continue }
+            // Ctrl-C (the terminal is raw, so it is a key): what SIGINT would do.
+            if key == .interrupt { interruptKey = true; break }
             if var p = player {
                 if let (status, quit) = p.handle(key, now: elapsed) {
                     if quit { break }
@@ -90,19 +121,68 @@ final class App {
                 takeOver(term)
             }
             let before = state
-            for outcome in Explorer.handle(key, &state) {
+            for outcome in Explorer.handle(key, &state, live: true) {
                 switch outcome {
                 case .applied(.quit): break   // not part of the session: a replay should not end itself
                 case .applied(let a): logApplied(a, before: before)
+                case .training: trainingBefore = before; samplesPerSecond = nil
                 case .record(let path): toggleRecording(path, term)
+                case .save(let path): save(path)
                 }
             }
             if state.quit { break }
         }
+        // A training a signal cut short is recorded with the updates it made.
+        if state.training != nil { endTraining(stopped: true) }
         term.close()
         let sig = Signals.pending
         if sig != 0 { throw .interrupted(signal: sig) }
+        if interruptKey { throw .interrupted(signal: SIGINT) }
     }
+
+    /// One slice of the training under way: units until `sliceSeconds` have passed.
+    func trainSlice() {
+        let start = ContinuousClock.now, before = state.training?.done ?? 0
+        let end = start + .milliseconds(Int(App.sliceSeconds * 1000))
+        let more = state.continueTraining { ContinuousClock.now < end }
+        let dt = App.seconds(ContinuousClock.now - start)
+        let made = (state.training?.done ?? before) - before
+        if made > 0 && dt > 0 {
+            let rate = Double(made * state.config.batchSize) / dt
+            samplesPerSecond = samplesPerSecond.map { 0.7 * $0 + 0.3 * rate } ?? rate
+        }
+        if !more { endTraining(stopped: false) }
+    }
+
+    /// Ends the training under way and logs the action that reproduces it.
+    func endTraining(stopped: Bool) {
+        guard let before = trainingBefore else { state.training = nil; return }
+        trainingBefore = nil; samplesPerSecond = nil
+        guard let a = state.finishTraining(stopped: stopped) else { return }
+        if case .trainStopped(0) = a { return }   // nothing happened
+        logApplied(a, before: before)
+    }
+
+    /// `:save FILE`: the loop as a checkpoint in --batch's format.
+    func save(_ path: String) {
+        let bytes: [UInt8]
+        switch state.run {
+        case .float32(let l): bytes = Checkpoint.encoded(l)
+        case .float64(let l): bytes = Checkpoint.encoded(l)
+        }
+        do throws(IOError) {
+            try AtomicFile.write(bytes, to: path)
+            let c = state.config
+            let flags = "--hidden \(c.hidden) --batch-size \(c.batchSize) --lr \(formatted(c.lr)) --lambda "
+                + "\(formatted(c.lambda)) --seed \(c.seed) --rng \(c.rng.rawValue) --precision \(c.precision.rawValue)"
+            state.status = .init("saved update \(state.updates) to \(path); continue with --batch --resume \(path) "
+                                 + flags)
+        } catch {
+            state.status = .init("cannot save: \(error)", isError: true)
+        }
+    }
+
+    func formatted(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)" }
 
     /// Adds an applied action's lines to the log and to the recording.
     func logApplied(_ a: Action, before: ExplorerState) {

@@ -3,6 +3,7 @@ import BackpropCore
 import BackpropIO
 import Foundation
 import BackpropData
+import BackpropTraining
 
 /// Entry point: parses the command line, runs a mode, and renders any failure as one line.
 @main
@@ -72,6 +73,14 @@ struct BackpropTUI {
     }
 
     /// Refuses, in one line and before allocating, a run whose estimated memory is over the limit.
+    /// Bytes the training loop's fused trainer takes for these flags (either face).
+    static func trainerBytes(_ o: Options, d: Int, k: Int, threads: Int) -> Double {
+        let (h, m) = (o.hiddenUnits, o.minibatchSize)
+        return o.arithmetic == .float64
+            ? FusedTrainer<Double>.bytesNeeded(d: d, nh: h, k: k, maxBatch: m, threads: threads)
+            : FusedTrainer<Float>.bytesNeeded(d: d, nh: h, k: k, maxBatch: m, threads: threads)
+    }
+
     static func checkMemory(_ bytes: Double, _ o: Options, what: String) throws(Failure) {
         guard bytes > o.memoryBytes else { return }
         func gib(_ b: Double) -> String {
@@ -102,9 +111,7 @@ struct BackpropTUI {
         }
         let (d, k) = (source.train.d, source.train.classes)
         let (h, threads) = (o.hiddenUnits, threadCount(o.threads, quiet: true))
-        let trainer = precision == .float64
-            ? FusedTrainer<Double>.bytesNeeded(d: d, nh: h, k: k, maxBatch: batchSize, threads: threads)
-            : FusedTrainer<Float>.bytesNeeded(d: d, nh: h, k: k, maxBatch: batchSize, threads: threads)
+        let trainer = trainerBytes(o, d: d, k: k, threads: threads)
         // A trace runs the stepping engine once: every node's value and gradient, in float64 at most.
         let trace = o.trace == nil ? 0 : 8 * 10 * Double(d * o.hiddenUnits + batchSize * (o.hiddenUnits + d))
         try checkMemory(trainer + trace + 8 * Double(source.train.count), o, what: "\(d)-\(h)-\(k), m = \(batchSize)")

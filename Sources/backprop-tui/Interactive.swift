@@ -3,6 +3,7 @@ import BackpropExplorer
 import BackpropIO
 import Foundation
 import BackpropData
+import BackpropTraining
 
 /// The interactive modes: a live exploration (optionally recorded), a replay, and the headless
 /// session tools (--verify, --export-cast), which need no terminal.
@@ -12,7 +13,8 @@ enum Interactive {
         let graphText = try o.graph.map { path throws(Failure) in try loadGraph(path) }
         if let path = o.replay {
             if o.verify || o.exportCast != nil {
-                let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
+                let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data,
+                                                          threads: BackpropTUI.threadCount(o.threads, quiet: true))
                 if o.verify { try verify(path, file, start) } else if let out = o.exportCast {
                     try CastExport.write(file, start: start, to: out)
                 }
@@ -21,7 +23,8 @@ enum Interactive {
             let term = try Terminal()
             defer { term.close() }
             term.notice("loading \(path) …")
-            let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data)
+            let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data,
+                                                      threads: BackpropTUI.threadCount(o.threads, quiet: true))
             // A branch recorded from a replay keeps the session's title and description.
             let app = try App(term: term, start: start, replay: Replay(file: file, start: start), recordPath: o.record,
                               title: o.title ?? file.header.title.map { $0 + " (branch)" }, description: o.description
@@ -31,14 +34,17 @@ enum Interactive {
         }
         // The first frame comes at once and loading (Fashion-MNIST takes about half a second) follows;
         // with a graph file the data are loaded first, so that every error in the graph (a loss that
-        // is not 1×1 for these data, shapes that do not fit) shows before a terminal is needed.
+        // is not 1×1 for these data, shapes that do not fit) shows before a terminal is needed; so
+        // with a checkpoint or weights to start from.
         var term: Terminal? = nil
         defer { term?.close() }
-        if graphText == nil {
+        if graphText == nil && o.resume == nil && o.`init` == nil {
             term = try Terminal()
             term?.notice("loading \(o.data) …")
         }
-        let source = try wrap { () throws(IOError) in try DataSource.load(o.data, testData: o.testData) }
+        let source = try wrap { () throws(IOError) in
+            try DataSource.load(o.data, testData: o.testData, precision: o.arithmetic)
+        }
         let batch = o.minibatchSize
         if batch > source.train.count {
             throw .usage(flag: "--batch-size",
@@ -46,19 +52,52 @@ enum Interactive {
                                   + "most \(source.train.count)")
         }
         let (d, k) = (source.train.d, source.train.classes)
-        try BackpropTUI.checkMemory(ExplorerState.bytesNeeded(d: d, hidden: o.hiddenUnits, classes: k, batch: batch), o,
+        let threads = BackpropTUI.threadCount(o.threads, quiet: true)
+        try BackpropTUI.checkMemory(ExplorerState.bytesNeeded(d: d, hidden: o.hiddenUnits, classes: k, batch: batch)
+                                    + BackpropTUI.trainerBytes(o, d: d, k: k, threads: threads), o,
                                     what: "\(d)-\(o.hiddenUnits)-\(k), m = \(batch)")
         let config = ExplorerConfig(data: o.data, dataDigest: source.train.digest, hidden: o.hiddenUnits,
                                     batchSize: batch, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
-                                    graph: graphText)
+                                    graph: graphText, precision: o.arithmetic, rng: o.generator,
+                                    shuffle: !o.noShuffle, initScheme: o.initScheme)
+        let begin = try startingLoop(o, config: config, source: source, threads: threads)
         let start: ExplorerState
-        do { start = try ExplorerState(config: config, train: source.train, test: source.test) } catch {
+        do {
+            start = try ExplorerState(config: config, train: source.train, test: source.test, threads: threads,
+                                      start: begin)
+        } catch {
             throw .eval(error)
         }
         let screen: Terminal
         if let term { screen = term } else { screen = try Terminal(); term = screen }
         try App(term: screen, start: start, replay: nil, recordPath: o.record, title: o.title,
                 description: o.description).run()
+    }
+
+    /// The loop of `--resume FILE` (a checkpoint) or `--init FILE` (weights), in the run's precision; nil
+    /// for a fresh one.
+    static func startingLoop(_ o: Options, config c: ExplorerConfig, source: DataSource,
+                             threads: Int) throws(Failure) -> AnyTrainingLoop? {
+        guard o.resume != nil || o.`init` != nil else { return nil }
+        let graph: Graph
+        if let text = c.graph {
+            do throws(ExplorerError) { graph = try ExplorerConfig.graph(from: text) } catch {
+                throw .usage(flag: "--graph", message: error.message)
+            }
+        } else { graph = Figure611.graph }
+        let settings = c.settings(threads: threads)
+        func loop<T: Real>(_: T.Type) throws(Failure) -> TrainingLoop<T> {
+            let state: LoopState<T> = try wrap { () throws(IOError) in
+                if let r = o.resume { return try Checkpoint.load(r, train: source.train, settings: settings) }
+                return try Checkpoint.weights(o.`init`!, train: source.train, settings: settings)
+            }
+            do { return try TrainingLoop(graph: graph, train: source.train, test: source.test, settings: settings,
+                                         start: state) } catch { throw .eval(error) }
+        }
+        switch c.precision {
+        case .float32: return .float32(try loop(Float.self))
+        case .float64: return .float64(try loop(Double.self))
+        }
     }
 
     /// Reads and checks `--graph FILE`: graph text over X, y, W1, W2 (errors give line:column).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BackpropCore
 import BackpropData
+import BackpropTraining
 import BackpropExplorer
 import Foundation
 
@@ -45,8 +46,8 @@ struct Options: ParsableArguments {
                                + "count). (default: all cores)"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Arithmetic, and the precision CSV values are read in. (default: float32 with "
-                               + "--batch; the TUI computes in float64)"))
+    @Option(help: ArgumentHelp("Arithmetic of training, and the precision CSV values are read in. (default: "
+                               + "float32 with --batch, float64 in the TUI)"))
     var precision: Precision?
 
     @Flag(name: .customLong("no-shuffle"), help: "Keep the data order instead of reshuffling each epoch.")
@@ -54,7 +55,7 @@ struct Options: ParsableArguments {
 
     @Option(help: ArgumentHelp("Generator for initialisation and shuffling: numpy (numpy's default_rng: weights from "
                                + "default_rng(seed), epoch orders from default_rng(seed + 1)) or xoshiro "
-                               + "(xoshiro256**, the TUI's). (default: numpy with --batch)"))
+                               + "(xoshiro256**). (default: numpy)"))
     var rng: RandomKind?
 
     @Option(name: .customLong("memory-limit"),
@@ -65,7 +66,7 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
     var initScheme: Initializer = .he
 
-    @Option(help: "Start from the weights in this safetensors file (W1 [d, n_h], W2 [n_h, k]).")
+    @Option(help: "Start from the weights in this safetensors file (W1 [d, n_h], W2 [n_h, k]); also in the TUI.")
     var `init`: String?
 
     @Option(help: "Write the final weights (and resume state) to this safetensors file.")
@@ -75,7 +76,8 @@ struct Options: ParsableArguments {
             help: "Write a checkpoint every N updates (to --save, default checkpoint.safetensors).")
     var checkpointEvery: Int?
 
-    @Option(help: "Continue a run from a checkpoint written by --save or --checkpoint-every.")
+    @Option(help: ArgumentHelp("Continue a run from a checkpoint written by --save, --checkpoint-every or the TUI's "
+                               + ":save; in the TUI too."))
     var resume: String?
 
     @Option(help: ArgumentHelp("Write every value and gradient of one update (the first, or --trace-step's) to this "
@@ -131,7 +133,7 @@ struct Options: ParsableArguments {
     var weightDecay: Double { lambda ?? (batch ? 1e-4 : ExplorerConfig.defaultLambda) }
     var epochCount: Int { epochs ?? (isSpiral ? 500 : 10) }
     var arithmetic: Precision { precision ?? (batch ? .float32 : .float64) }
-    var generator: RandomKind { rng ?? (batch ? .numpy : .xoshiro) }
+    var generator: RandomKind { rng ?? .numpy }
     /// Bytes a run may take: --memory-limit, or the machine's physical memory.
     var memoryBytes: Double { memoryLimit.map { $0 * 1_073_741_824 } ?? Double(ProcessInfo.processInfo.physicalMemory) }
 
@@ -185,14 +187,6 @@ struct Options: ParsableArguments {
                 throw bad("--verify", "cannot be combined with --export-cast; expected one of them")
             }
             if graph != nil { throw bad("--graph", "cannot be combined with --replay (a session names its own graph)") }
-        }
-        // Sessions replay from the seed through xoshiro256** in float64; numpy's stream is for --batch.
-        if let r = rng, r != .xoshiro {
-            throw bad("--rng",
-                      "'\(r.rawValue)' is for --batch; the TUI draws from xoshiro (its sessions replay that stream)")
-        }
-        if let p = precision, p != .float64 {
-            throw bad("--precision", "'\(p.rawValue)' is for --batch; the TUI computes in float64")
         }
     }
 }

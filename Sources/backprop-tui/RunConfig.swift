@@ -3,6 +3,7 @@ import BackpropIO
 import BackpropKernels
 import Foundation
 import BackpropData
+import BackpropTraining
 
 /// Flags resolved against the data set (data-dependent defaults filled in, values checked).
 struct RunConfig {
@@ -12,9 +13,9 @@ struct RunConfig {
     var tracePath: String?, traceStep: Int?
     var logPath: String?, logEvery: Int?
 
-    /// Hyperparameters that must agree between a checkpoint and the run that resumes it.
-    func identity(precision: String) -> [(String, String)] {
-        [("hidden", "\(hidden)"), ("batch_size", "\(batchSize)"), ("lr", "\(lr)"), ("lambda", "\(lambda)"),
-         ("seed", "\(seed)"), ("rng", rng.rawValue), ("precision", precision), ("shuffle", "\(shuffle)")]
+    /// The loop's settings (what must agree between a checkpoint and the run that resumes it, and the threads).
+    var settings: LoopSettings {
+        LoopSettings(hidden: hidden, batchSize: batchSize, lr: lr, lambda: lambda, seed: seed, rng: rng,
+                     shuffle: shuffle, initScheme: initScheme, threads: threads)
     }
 }

@@ -9,7 +9,8 @@ enum SessionLoader {
     /// Session files larger than this are refused before reading.
     static let maxFileBytes = 256 << 20
 
-    static func load(_ path: String, dataOverride: String?) throws(Failure) -> (Session.File, ExplorerState) {
+    static func load(_ path: String, dataOverride: String?, threads: Int = 1) throws(Failure)
+        -> (Session.File, ExplorerState) {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw .io(IOError(path, "cannot open: \(String(cString: strerror(errno)))", kind: .missing))
@@ -37,7 +38,7 @@ enum SessionLoader {
                                     + "reading it")
         }
         let source: DataSource
-        do { source = try DataSource.load(spec) } catch {
+        do { source = try DataSource.load(spec, precision: c.precision) } catch {
             if c.data == "fashion-mnist" && error.kind == .missing {
                 throw .session(file: path, message: "line 1: the session needs Fashion-MNIST: \(error.message)")
             }
@@ -53,7 +54,7 @@ enum SessionLoader {
             throw .session(file: path,
                            message: "line 1: batch \(c.batchSize) is larger than the \(source.train.count) examples")
         }
-        do { return (file, try ExplorerState(config: c, train: source.train, test: source.test)) }
+        do { return (file, try ExplorerState(config: c, train: source.train, test: source.test, threads: threads)) }
         catch { throw .eval(error) }
     }
 }

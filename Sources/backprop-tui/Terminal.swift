@@ -38,6 +38,14 @@ final class Terminal {
         if colour { start_color(); use_default_colors() }
         options = RenderOptions(unicode: utf8, color: colour, grays: colour && bp_colors() >= 256)
         cbreak(); noecho(); nonl()
+        // Ctrl-C is a key, not SIGINT (it stops a training; when idle it ends the program as SIGINT
+        // would); Ctrl-Z still suspends. def_prog_mode keeps this across a suspend and `fg`.
+        var modes = termios()
+        if tcgetattr(1, &modes) == 0 {
+            withUnsafeMutableBytes(of: &modes.c_cc) { $0[Int(VINTR)] = 0 }   // _POSIX_VDISABLE
+            tcsetattr(1, TCSANOW, &modes)
+            def_prog_mode()
+        }
         keypad(bp_stdscr(), true)
         set_escdelay(25)   // Esc responds at once
         curs_set(0)
@@ -78,6 +86,7 @@ final class Terminal {
         case 9: return .tab
         case 10, 13: return .enter
         case 27: return .escape
+        case 3: return .interrupt
         case 8, 127: return .backspace
         default:
             guard let u = Unicode.Scalar(UInt32(ch)), ch >= 32 else { return nil }

@@ -1,6 +1,7 @@
 import BackpropCore
 import BackpropIO
 import Foundation
+import BackpropTraining
 @testable import BackpropExplorer
 
 /// The TUI's default exploration on the embedded spirals, with a fixed seed.
@@ -9,6 +10,11 @@ func spiralState(seed: UInt64 = 7, hidden: Int = ExplorerConfig.defaultHidden, b
     let c = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: hidden, batchSize: batch,
                            lr: ExplorerConfig.defaultLR, lambda: ExplorerConfig.defaultLambda, seed: seed)
     return try! ExplorerState(config: c, train: src.train, test: src.test)
+}
+
+/// The loop's order of the current epoch (the explorer's runs are float64 unless a test says).
+func order(_ s: ExplorerState) -> [Int] {
+    switch s.run { case .float64(let l): l.state.order; case .float32(let l): l.state.order }
 }
 
 func applying(_ actions: [Action], to s: ExplorerState) -> ExplorerState {

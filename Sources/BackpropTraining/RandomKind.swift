@@ -1,16 +1,16 @@
 import BackpropCore
 
 /// `--rng`: whose generator draws the initial weights and the epochs' orders.
-enum RandomKind: String, CaseIterable {
+public enum RandomKind: String, CaseIterable, Sendable {
     /// numpy's: weights from `default_rng(seed)`, W1 then W2; epoch orders from `default_rng(seed + 1)`,
     /// one `permutation(n)` per epoch (the peers' convention, so a run starts where theirs start).
     case numpy
-    /// xoshiro256** through SplitMix64, the TUI's generator (and the only one before `--rng` existed).
+    /// xoshiro256** through SplitMix64 (the TUI's only generator before 0.6.0).
     case xoshiro
 
     /// The initial W1 and W2 for `seed`.
-    func weights<T: Real>(_ scheme: Initializer, d: Int, hidden: Int, classes: Int, seed: UInt64) -> (Matrix<T>,
-        Matrix<T>) {
+    public func weights<T: Real>(_ scheme: Initializer, d: Int, hidden: Int, classes: Int,
+                                 seed: UInt64) -> (Matrix<T>, Matrix<T>) {
         func draw<R: RandomSource>(_ rng: inout R) -> (Matrix<T>, Matrix<T>) {
             (scheme.weights(fanIn: d, fanOut: hidden, rng: &rng),
              scheme.weights(fanIn: hidden, fanOut: classes, rng: &rng))
@@ -22,18 +22,18 @@ enum RandomKind: String, CaseIterable {
     }
 
     /// The stream of epoch orders for `seed` (its own generator, so that initialisation never moves it).
-    func orders(seed: UInt64) -> any RandomSource {
+    public func orders(seed: UInt64) -> OrderStream {
         switch self {
-        case .numpy: NumpyGenerator(seed: seed, offset: 1)
-        case .xoshiro: SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03)
+        case .numpy: .numpy(NumpyGenerator(seed: seed, offset: 1))
+        case .xoshiro: .xoshiro(SeededGenerator(seed: seed ^ 0xD1B5_4A32_D192_ED03))
         }
     }
 
     /// The order stream of a checkpoint's words; nil when they cannot be this kind's state.
-    func orders(words: [UInt64]) -> (any RandomSource)? {
+    public func orders(words: [UInt64]) -> OrderStream? {
         switch self {
-        case .numpy: NumpyGenerator(words: words)
-        case .xoshiro: words.count == 4 ? SeededGenerator(state: words) : nil
+        case .numpy: NumpyGenerator(words: words).map { .numpy($0) }
+        case .xoshiro: words.count == 4 ? .xoshiro(SeededGenerator(state: words)) : nil
         }
     }
 }

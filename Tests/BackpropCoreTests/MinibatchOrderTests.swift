@@ -1,5 +1,5 @@
 import Testing
-@testable import BackpropIO
+@testable import BackpropTraining
 import BackpropCore
 import BackpropData
 
