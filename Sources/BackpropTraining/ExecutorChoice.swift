@@ -23,6 +23,7 @@ enum ExecutorChoice<T: Real>: Sendable {
             if e.lambda != lambda { e.lambda = lambda }
         }
     }
+    var isEngine: Bool { if case .engine = self { true } else { false } }
     var maxBatch: Int { switch self { case .fused(let e): e.maxBatch; case .engine(let e): e.maxBatch } }
 
     func update(on data: Dataset, rows: ArraySlice<Int>,

@@ -33,6 +33,12 @@ public struct TrainingLoop<T: Real>: Sendable {
     /// Graphs of Figure 6.11's shape train on the fused trainer, any other on the engine.
     public init(graph: Graph, train: Dataset, test: Dataset?, settings: LoopSettings,
                 start: LoopState<T>? = nil) throws(EvalError) {
+        try self.init(graph: graph, train: train, test: test, settings: settings, start: start, general: false)
+    }
+
+    /// `general`: the engine even for Figure 6.11 (the tests hold the fused path to its bits).
+    init(graph: Graph, train: Dataset, test: Dataset?, settings: LoopSettings, start: LoopState<T>?,
+         general: Bool) throws(EvalError) {
         self.graph = graph; self.train = train; self.test = test; self.settings = settings
         if let start { state = start } else {
             let (W1, W2): (Matrix<T>, Matrix<T>) = settings.rng.weights(settings.initScheme, d: train.d,
@@ -41,7 +47,7 @@ public struct TrainingLoop<T: Real>: Sendable {
             state = LoopState(W1: W1.storage, W2: W2.storage, epochStream: settings.rng.orders(seed: settings.seed),
                               examples: train.count, shuffle: settings.shuffle)
         }
-        workspace = Workspace(executor: try Self.executor(graph, state, settings, train),
+        workspace = Workspace(executor: try Self.executor(graph, state, settings, train, general: general),
                               arrangement: MinibatchOrder(train, maxBatch: settings.batchSize),
                               testArrangement: nil)
         revision = Self.nextRevision()
@@ -49,10 +55,10 @@ public struct TrainingLoop<T: Real>: Sendable {
     }
 
     /// The fused trainer when the graph is Figure 6.11's (the same bits, faster), else the engine.
-    static func executor(_ graph: Graph, _ s: LoopState<T>, _ c: LoopSettings,
-                         _ train: Dataset) throws(EvalError) -> ExecutorChoice<T> {
+    static func executor(_ graph: Graph, _ s: LoopState<T>, _ c: LoopSettings, _ train: Dataset,
+                         general: Bool = false) throws(EvalError) -> ExecutorChoice<T> {
         let (d, h, k) = (train.d, c.hidden, train.classes)
-        if graph == Figure611.graph {
+        if graph == Figure611.graph && !general {
             return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: s.W1, W2: s.W2,
                                           learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
         }
@@ -83,7 +89,9 @@ public struct TrainingLoop<T: Real>: Sendable {
         if w.holds != revision {
             if w.executor.maxBatch < settings.batchSize {
                 // A larger minibatch than the executor has room for: a new one (and new arrangements).
-                if let e = try? Self.executor(graph, state, settings, train) { w.executor = e }
+                if let e = try? Self.executor(graph, state, settings, train, general: w.executor.isEngine) {
+                    w.executor = e
+                }
                 w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
                 w.testArrangement = nil
             } else {

@@ -1,0 +1,114 @@
+import BackpropCore
+import BackpropData
+import BackpropIO
+import Foundation
+import Testing
+@testable import BackpropTraining
+
+/// The one training loop: how it is driven never changes its bits; the fused path gives the
+/// engine's; copies of a loop stay independent; epochs, partial minibatches and accuracy.
+@Suite struct TrainingLoopTests {
+    static let spiral = try! DataSource.load("spiral", precision: .float64)
+    func settings(threads: Int = 1, batch: Int = 32) -> LoopSettings {
+        LoopSettings(hidden: 12, batchSize: batch, lr: 0.5, lambda: 1e-3, seed: 9, rng: .numpy, threads: threads)
+    }
+    func loop<T: Real>(_: T.Type, _ c: LoopSettings, general: Bool = false) -> TrainingLoop<T> {
+        try! TrainingLoop<T>(graph: Figure611.graph, train: Self.spiral.train, test: Self.spiral.test, settings: c,
+                             start: nil, general: general)
+    }
+    /// Drives a loop through `updates` updates, syncing every `every` units (a TUI slice).
+    func drive<T: Real>(_ l: inout TrainingLoop<T>, updates: Int, every: Int) -> [LoopEvent] {
+        var events: [LoopEvent] = [], units = 0
+        while l.state.step < updates || l.state.isMeasuring {
+            events.append(l.advance()); units += 1
+            if units % every == 0 { l.sync() }
+        }
+        l.sync()
+        return events
+    }
+
+    @Test(arguments: [1, 2]) func slicingNeverChangesTheBits(threads: Int) {
+        for every in [1, 3, 1000] {
+            var a = loop(Double.self, settings(threads: threads)), b = loop(Double.self, settings(threads: 1))
+            let ea = drive(&a, updates: 45, every: every), eb = drive(&b, updates: 45, every: 7)
+            #expect(a.state.W1 == b.state.W1 && a.state.W2 == b.state.W2, "every \(every), \(threads) threads")
+            #expect(ea == eb)
+        }
+    }
+
+    /// Figure 6.11's fused trainer and the general engine on the same minibatches: the same bits.
+    @Test func theFusedPathGivesTheEnginesBits() {
+        var fused = loop(Double.self, settings()), general = loop(Double.self, settings(), general: true)
+        #expect(fused.workspace.executor.isEngine == false && general.workspace.executor.isEngine)
+        let ef = drive(&fused, updates: 40, every: 5), eg = drive(&general, updates: 40, every: 5)
+        #expect(fused.state.W1 == general.state.W1 && fused.state.W2 == general.state.W2)
+        #expect(ef == eg)
+        var f32 = loop(Float.self, settings()), g32 = loop(Float.self, settings(), general: true)
+        _ = drive(&f32, updates: 40, every: 5); _ = drive(&g32, updates: 40, every: 5)
+        #expect(f32.state.W1 == g32.state.W1 && f32.state.W2 == g32.state.W2)
+    }
+
+    /// An epoch is every example once, the last minibatch partial (600 = 18·32 + 24); its end
+    /// measures accuracy and reports the epoch's mean losses; the next order is drawn.
+    @Test func epochsPartialMinibatchesAndRecords() {
+        var l = loop(Double.self, settings())
+        #expect(l.updatesPerEpoch == 19)
+        let order = l.state.order
+        var sizes: [Int] = [], records: [LoopEvent.EpochRecord] = [], sum = 0.0
+        while l.state.step < 19 || l.state.isMeasuring {
+            switch l.advance() {
+            case .updated(let u): sizes.append(u.m); sum += u.J; #expect(u.epoch == 1)
+            case .measured(let a, let r?): records.append(r); #expect(a.step == 19 && a.train != nil && a.test != nil)
+            default: break
+            }
+        }
+        #expect(sizes == Array(repeating: 32, count: 18) + [24])
+        #expect(records.count == 1 && records[0].epoch == 1 && records[0].batches == 19)
+        #expect(records[0].J == sum / 19)
+        #expect(l.state.epoch == 1 && l.state.position == 0 && l.state.order != order)
+        #expect(Set(l.state.order) == Set(0..<600))
+    }
+
+    /// A copy of a synced loop is a value: training one leaves the other where it was, and the
+    /// other then trains from there as if the first had never run (they share the executor).
+    @Test func copiesAreIndependentValues() {
+        var a = loop(Double.self, settings(threads: 2))
+        _ = drive(&a, updates: 5, every: 2)
+        var b = a
+        _ = drive(&a, updates: 12, every: 2)
+        #expect(b.state.step == 5)
+        _ = drive(&b, updates: 12, every: 3)
+        #expect(a.state.W1 == b.state.W1 && a.state.W2 == b.state.W2 && a.state.step == b.state.step)
+    }
+
+    /// A checkpoint of the loop resumes bit for bit (the format --batch and the TUI's :save write).
+    @Test func aCheckpointResumesTheLoop() throws {
+        var full = loop(Float.self, settings()), half = loop(Float.self, settings())
+        _ = drive(&full, updates: 30, every: 4)
+        _ = drive(&half, updates: 13, every: 4)
+        let path = NSTemporaryDirectory() + "bploop-\(UUID().uuidString).st"
+        try AtomicFile.write(Checkpoint.encoded(half), to: path)
+        let state: LoopState<Float> = try Checkpoint.load(path, train: Self.spiral.train, settings: settings())
+        var resumed = try TrainingLoop<Float>(graph: Figure611.graph, train: Self.spiral.train, test: Self.spiral.test,
+                                              settings: settings(), start: state)
+        _ = drive(&resumed, updates: 30, every: 4)
+        #expect(resumed.state.W1 == full.state.W1 && resumed.state.W2 == full.state.W2)
+        #expect(resumed.state.sums == full.state.sums && resumed.state.epoch == full.state.epoch)
+        // Other settings are refused, naming the one that differs.
+        var other = settings(); other.lr = 0.25
+        #expect(throws: IOError.self) { let _: LoopState<Float> = try Checkpoint.load(path, train: Self.spiral.train, settings: other) }
+    }
+
+    /// A diverging update is reported with its number and the tensor, and not counted.
+    @Test func divergenceIsReportedAndNotCounted() {
+        var c = settings(); c.lr = 1e9
+        var l = loop(Double.self, c)
+        var last: LoopEvent? = nil
+        for _ in 0..<50 {
+            last = l.advance()
+            if case .diverged = last { break }
+        }
+        guard case let .diverged(update, epoch, tensor)? = last else { Issue.record("no divergence"); return }
+        #expect(update == l.state.step + 1 && epoch == l.state.epoch + 1 && ["J", "∇W1 J", "∇W2 J"].contains(tensor), "\(update) \(epoch) \(tensor) \(l.state.step)")
+    }
+}
