@@ -7,7 +7,11 @@ public struct Chrome: Equatable, Sendable {
     public var replay: String?
     /// Examples trained per second by the training under way, once measured.
     public var samplesPerSecond: Double?
-    public init(recording: String? = nil, replay: String? = nil, samplesPerSecond: Double? = nil) {
+    /// Keys typed during the training, to be applied when it ends.
+    public var keysWaiting: Int
+    public init(recording: String? = nil, replay: String? = nil, samplesPerSecond: Double? = nil,
+                keysWaiting: Int = 0) {
         self.recording = recording; self.replay = replay; self.samplesPerSecond = samplesPerSecond
+        self.keysWaiting = keysWaiting
     }
 }

@@ -174,6 +174,9 @@ public enum Screen {
         }
         if done >= job.target && job.measure { text += " · measuring accuracy" }
         text += " · epoch \(s.epoch + 1)"
+        if chrome.keysWaiting > 0 {
+            text += " · \(chrome.keysWaiting) key\(chrome.keysWaiting == 1 ? "" : "s") typed ahead"
+        }
         return text
     }
 

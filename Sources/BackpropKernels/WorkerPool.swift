@@ -69,13 +69,18 @@ public final class WorkerPool: @unchecked Sendable {
             // of µs apart; a yield on a VM may give the CPU away for far longer); sleep once idle.
             var spins = 0
             var idleSince: UInt64 = 0
+            // After a second idle (a TUI waiting for a key) only sleep: the first product after it
+            // starts up to 2 ms late, and an idle TUI takes no CPU to speak of.
+            var dozing = false
             while generation.load(ordering: .acquiring) == seen {
                 if stopping.load(ordering: .acquiring) { return }
+                if dozing { usleep(2000); continue }
                 spins &+= 1
                 bp_cpu_relax()
                 if spins & 1023 == 0 {
                     let now = Self.nanoseconds()
-                    if idleSince == 0 { idleSince = now } else if now - idleSince > 5_000_000 { usleep(100) }
+                    if idleSince == 0 { idleSince = now } else if now - idleSince > 1_000_000_000 { dozing = true }
+                    else if now - idleSince > 5_000_000 { usleep(100) }
                 }
             }
             seen += 1

@@ -56,7 +56,8 @@ final class App {
     static let sliceSeconds = 0.04
 
     var chrome: Chrome {
-        Chrome(recording: recorder?.path, replay: player?.indicator, samplesPerSecond: samplesPerSecond)
+        Chrome(recording: recorder?.path, replay: player?.indicator, samplesPerSecond: samplesPerSecond,
+               keysWaiting: typedAhead.count)
     }
 
     func run() throws(Failure) {
@@ -140,11 +141,11 @@ final class App {
         if interruptKey { throw .interrupted(signal: SIGINT) }
     }
 
-    /// One slice of the training under way: units until `sliceSeconds` have passed.
+    /// One slice of the training under way: units until `sliceSeconds` have passed or a key waits.
     func trainSlice() {
         let start = ContinuousClock.now, before = state.training?.done ?? 0
         let end = start + .milliseconds(Int(App.sliceSeconds * 1000))
-        let more = state.continueTraining { ContinuousClock.now < end }
+        let more = state.continueTraining { ContinuousClock.now < end && !term.inputPending() }
         let dt = App.seconds(ContinuousClock.now - start)
         let made = (state.training?.done ?? before) - before
         if made > 0 && dt > 0 {

@@ -94,6 +94,12 @@ final class Terminal {
         }
     }
 
+    /// Whether a key is waiting to be read (a training slice ends early for it: Esc stops at once).
+    func inputPending() -> Bool {
+        var p = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) > 0
+    }
+
     /// Draws a grid (already the terminal's size) and shows it.
     func draw(_ grid: CellGrid) {
         let g = options.unicode ? grid : grid.ascii()
