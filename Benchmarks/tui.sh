@@ -45,7 +45,22 @@ for i in 1 2 3 4 5; do
     stops+=("$(ms "$t0")")
     sleep 0.2
 done
+# A whole epoch in the real TUI (e until the screen says it is done, accuracy measured) beside the
+# same epoch in --batch (the process's time after its first step: the epoch, its accuracy, the summary).
+epochs_tui=(); epochs_batch=()
+for i in 1 2 3; do
+    tmux -S "$sock" send-keys -l ':reset'; tmux -S "$sock" send-keys Enter
+    until pane | grep -q 'reset: new weights'; do sleep 0.01; done
+    t0=$(date +%s%N); tmux -S "$sock" send-keys e
+    until pane | grep -q '469 updates: J'; do sleep 0.1; done
+    epochs_tui+=("$(ms "$t0")")
+    t0=$(date +%s%N)
+    first=$($bin/backprop-tui --batch --data fashion-mnist --hidden 256 --batch-size 128 --lambda 1e-4 --lr 0.1 \
+        --precision float64 --rng numpy --seed 1234 --epochs 1 | sed -n 's/.*first step at \([0-9.]*\) s.*/\1/p')
+    epochs_batch+=("$(( $(ms "$t0") - $(printf '%.0f' "$(echo "$first * 1000" | bc -l)") ))")
+done
 echo "  idle key → frame (the floor of this measurement): ${idle[*]}"
+echo "  one epoch, e → done on screen: ${epochs_tui[*]}; the same epoch in --batch: ${epochs_batch[*]}"
 echo "  key → frame while training: ${keys[*]}"
 echo "  Esc → stopped on screen (ncurses waits 25 ms after Esc for a sequence): ${stops[*]}"
 tmux -S "$sock" send-keys q

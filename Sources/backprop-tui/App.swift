@@ -166,6 +166,12 @@ final class App {
 
     /// `:save FILE`: the loop as a checkpoint in --batch's format.
     func save(_ path: String) {
+        guard state.config.graph == nil else {
+            // --batch trains Figure 6.11 only: a checkpoint of another graph would resume as it.
+            state.status = .init("cannot save: checkpoints are of Figure 6.11 (--batch cannot train --graph yet)",
+                                 isError: true)
+            return
+        }
         let bytes: [UInt8]
         switch state.run {
         case .float32(let l): bytes = Checkpoint.encoded(l)

@@ -177,6 +177,15 @@ struct Options: ParsableArguments {
             }
             return
         }
+        // Flags of a headless run only: refused rather than ignored.
+        for (flag, set, instead) in [("--epochs", epochs != nil, "e or :train epoch"),
+                                     ("--steps", steps != nil, ":train N"), ("--save", save != nil, ":save FILE"),
+                                     ("--checkpoint-every", checkpointEvery != nil, ":save FILE"),
+                                     ("--trace", trace != nil, "--batch --trace"),
+                                     ("--log", log != nil, "--record FILE"),
+                                     ("--log-every", logEvery != nil, "--record FILE")] where set {
+            throw bad(flag, "is for --batch; in the TUI use \(instead)")
+        }
         if replay == nil {
             if verify { throw bad("--verify", "needs --replay FILE; expected --replay FILE --verify") }
             if exportCast != nil {

@@ -84,6 +84,8 @@ struct BadInputTests {
         tui("graph: not UTF-8", ["--graph", file("latin1.txt", [0x58, 0x20, 0x3D, 0xE9, 0x0A])], 65, "not UTF-8"),
         tui("graph: missing file", ["--graph", "/nonexistent/g.txt"], 66, "/nonexistent/g.txt"),
         tui("unknown generator", ["--rng", "mt19937"], 64, "--rng"),
+        tui("--save in the TUI", ["--save", "x.st"], 64, "--save: is for --batch; in the TUI use :save FILE"),
+        tui("--epochs in the TUI", ["--epochs", "3"], 64, "--epochs: is for --batch; in the TUI use e or :train epoch"),
         tui("graph with --batch", ["--batch", "--graph", text("g.txt", leaves)], 64, "--graph: is for interactive sessions"),
         tui("verify without replay", ["--verify"], 64, "--verify: needs --replay FILE"),
         tui("export without replay", ["--export-cast", "x.cast"], 64, "--export-cast: needs --replay FILE"),
