@@ -20,6 +20,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         switch a {
         case .train(let n) where n > 20: Explorer.reduce(into: &s, .train(steps: 20))
         case .trainEpoch: Explorer.reduce(into: &s, .train(steps: 20))
+        case .trainStopped(let n) where n > 20: Explorer.reduce(into: &s, .trainStopped(steps: 20))
         case .set(.hidden, let v) where v > 16: continue
         case .set(.batch, let v) where v > 30: continue
         default: Explorer.reduce(into: &s, a)
