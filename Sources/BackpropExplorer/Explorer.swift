@@ -167,7 +167,6 @@ public enum Explorer {
     public static func handle(_ key: Key, _ s: inout ExplorerState, live: Bool = false) -> [Outcome] {
         func apply(_ a: Action) -> [Outcome] {
             if live && a.trains {
-                s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0
                 s.beginTraining(a)
                 s.status = .init("training: Esc stops after the current update, q quits")
                 return [.training(a)]

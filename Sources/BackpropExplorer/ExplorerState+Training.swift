@@ -13,6 +13,7 @@ extension ExplorerState {
         case .trainEpoch: n = run.updatesLeftInEpoch; measure = true
         default: return
         }
+        check = nil; tab = 0; scrollRow = 0; scrollCol = 0   // what any model-changing action resets
         training = TrainingJob(action: action, target: n, measure: measure, startUpdates: run.updates)
     }
 

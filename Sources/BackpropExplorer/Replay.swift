@@ -17,6 +17,7 @@ public struct Replay: Sendable {
 
     /// Applies the next line (actions change the state; digests and markers do not).
     public mutating func forward() {
+        if isTraining { while continueTraining(while: { true }) {}; return }
         guard !atEnd else { return }
         // Quitting belongs to the person who recorded, not to the replay.
         if case .action(_, let a) = file.lines[index], a != .quit { Explorer.reduce(into: &state, a) }
@@ -24,8 +25,31 @@ public struct Replay: Sendable {
         if index % 16 == 0 { snapshots[index] = state }
     }
 
+    /// Starts the next line when it is a training, for the watching shell to run in slices
+    /// (`continueTraining`); false (nothing started) for any other line.
+    public mutating func beginTraining() -> Bool {
+        guard !atEnd, state.training == nil, case .action(_, let a) = file.lines[index], a.trains else { return false }
+        state.beginTraining(a)
+        return true
+    }
+
+    /// Whether a training line is being played.
+    public var isTraining: Bool { state.training != nil }
+
+    /// Runs the training line under way while `proceed()` says; once it is done the line counts
+    /// as played (the same state as `forward`). False when nothing is left of it.
+    public mutating func continueTraining(while proceed: () -> Bool) -> Bool {
+        guard state.training != nil else { return false }
+        if state.continueTraining(while: proceed) { return true }
+        state.finishTraining(stopped: false)
+        index += 1
+        if index % 16 == 0 { snapshots[index] = state }
+        return false
+    }
+
     /// Moves to just after `target` lines, re-folding from the nearest kept state.
     public mutating func seek(to target: Int) {
+        if isTraining { while continueTraining(while: { true }) {} }
         let t = max(0, min(target, file.lines.count))
         if t < index {
             let k = snapshots.keys.filter { $0 <= t }.max() ?? 0

@@ -29,10 +29,25 @@ public struct ReplayPlayer: Sendable {
         let previous = i > 0 ? lines[i - 1].time : 0
         let gap = min(Self.maxGap, max(0, lines[i].time - previous)) / speed
         guard now - lastPlayed >= gap else { return false }
-        replay.forward()
         lastPlayed = now
+        // A training line starts here and runs in the shell's slices (`continueTraining`).
+        if replay.beginTraining() { return true }
+        replay.forward()
         if replay.atEnd { playing = false }
         return true
+    }
+
+    /// Whether a training line is playing (the shell runs it in slices between frames).
+    public var isTraining: Bool { replay.isTraining }
+
+    /// Runs the training line under way while `proceed()` says; false once it is done.
+    public mutating func continueTraining(while proceed: () -> Bool, now: Double) -> Bool {
+        let more = replay.continueTraining(while: proceed)
+        if !more {
+            lastPlayed = now
+            if replay.atEnd { playing = false }
+        }
+        return more
     }
 
     /// What a replay key does: nil for a key that is not a replay control (it takes the session

@@ -81,6 +81,22 @@ final class App {
                 }
             }
             if Signals.pending != 0 { break }
+            if var p = player, p.isTraining {
+                // A replayed training, in slices like a live one: q quits, Ctrl-C ends, other keys wait.
+                let end = ContinuousClock.now + .milliseconds(Int(App.sliceSeconds * 1000))
+                _ = p.continueTraining(while: { ContinuousClock.now < end && !term.inputPending() }, now: elapsed)
+                player = p; state = p.state
+                dirty = true
+                while p.isTraining, let key = term.readKey(milliseconds: 0) {
+                    switch key {
+                    case .char("q"): break loop
+                    case .interrupt: interruptKey = true; break loop
+                    case .resize: break
+                    default: if typedAhead.count < 256 { typedAhead.append(key) }
+                    }
+                }
+                continue
+            }
             if state.training != nil {
                 trainSlice()
                 dirty = true

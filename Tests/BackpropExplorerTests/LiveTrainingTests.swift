@@ -62,6 +62,28 @@ import Testing
         #expect(Session.Digest(t) == Session.Digest(r) && t.W1.isFinite && t.updates < 50)
     }
 
+    /// A replay plays a training line in slices, as the live TUI trained it: the same state as
+    /// playing it at once.
+    @Test func aReplayPlaysTrainingInSlices() {
+        let actions: [Action] = [.stepForward, .train(steps: 90), .trainStopped(steps: 7), .last, .trainEpoch]
+        let lines = actions.enumerated().map { Session.Line.action(t: Double($0.offset), $0.element) }
+        let file = Session.File(header: Session.Header(config: s0.config, columns: 80, rows: 24), lines: lines,
+                                lineNumbers: Array(2..<(2 + lines.count)), warning: nil)
+        var sliced = Replay(file: file, start: s0), whole = Replay(file: file, start: s0)
+        var slices = 0
+        while !sliced.atEnd {
+            if sliced.beginTraining() {
+                #expect(sliced.isTraining)
+                var n = 0
+                while sliced.continueTraining(while: { n += 1; return n % 5 != 0 }) { slices += 1 }
+            } else { sliced.forward() }
+            whole.forward()
+            #expect(sliced.index == whole.index && Session.Digest(sliced.state) == Session.Digest(whole.state))
+            #expect(sliced.state.losses == whole.state.losses && sliced.state.status == whole.state.status)
+        }
+        #expect(slices > 20)
+    }
+
     /// After training, stepping goes through the loop's next minibatch with its weights.
     @Test func steppingFollowsTheLoop() {
         let t = applying([.train(steps: 7)], to: s0)

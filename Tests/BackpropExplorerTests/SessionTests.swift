@@ -38,6 +38,17 @@ import BackpropData
         let s = spiralState()
         let h = Session.Header(config: s.config, columns: 100, rows: 30, title: "Tour", description: "Figure 6.11, step by step")
         #expect(try Session.decodeHeader(Array(Session.encode(h).utf8)) == h)
+        // The loop's settings too: precision, generator, shuffling, initialisation.
+        var c = s.config
+        c.precision = .float32; c.rng = .xoshiro; c.shuffle = false; c.initScheme = .glorot
+        let h2 = Session.Header(config: c, columns: 100, rows: 30)
+        #expect(try Session.decodeHeader(Array(Session.encode(h2).utf8)) == h2)
+        // A header from before 0.6.0 (none of them) reads as float64, numpy, shuffled, he.
+        let old = Session.encode(h).replacingOccurrences(of: #","precision":"float64","rng":"numpy","shuffle":true,"init_scheme":"he""#, with: "")
+        #expect(!old.contains("precision"))
+        #expect(try Session.decodeHeader(Array(old.utf8)) == h)
+        let bad = Session.encode(h).replacingOccurrences(of: #""rng":"numpy""#, with: #""rng":"mt""#)
+        #expect(throws: SessionError.self) { try Session.decodeHeader(Array(bad.utf8)) }
     }
 
     /// A session recorded by folding actions, with digests after every model change.

@@ -23,11 +23,13 @@ struct LiveTrainingCLITests {
         Int32(((try? String(contentsOfFile: "\(dir)/pid", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Waits (by observation, up to a generous deadline) for a file to appear.
+    /// Waits (by observation, up to a generous deadline) for a file to hold a whole line (the shell
+    /// creates it, then writes).
     func waitForFile(_ path: String, seconds: Double = 30) -> Bool {
         let end = TestTime.deadline(seconds)
-        while !FileManager.default.fileExists(atPath: path) && Date() < end { usleep(20_000) }
-        return FileManager.default.fileExists(atPath: path)
+        func done() -> Bool { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").hasSuffix("\n") }
+        while !done() && Date() < end { usleep(20_000) }
+        return done()
     }
 
     /// `e` in the TUI, then `:save`, against `--batch --epochs 1 --save` with the same flags: the
@@ -105,6 +107,9 @@ struct LiveTrainingCLITests {
         try #require(t.wait { $0.contains("step 0/22 start") }.contains("step 0/22 start"))
         t.literal(":train 25"); t.keys("Enter")
         #expect(t.wait { $0.contains("update 25 ") && $0.contains("25 updates: J") }.contains("update 25 "))
+        t.literal(":save /nonexistent/dir/ck.st"); t.keys("Enter")
+        let refused = t.wait { $0.contains("cannot save") }
+        #expect(refused.contains("cannot save: /nonexistent/dir/ck.st"), "\(refused)")
         t.literal(":save \(dir)/ck.st"); t.keys("Enter")
         #expect(t.wait { $0.contains("saved update 25") }.contains("saved update 25"))
         t.keys("q")
@@ -115,6 +120,9 @@ struct LiveTrainingCLITests {
         #expect(full.status == 0)
         #expect(!weights("\(dir)/full.st").isEmpty && weights("\(dir)/r.st") == weights("\(dir)/full.st"))
         #expect(weights("\(dir)/ck.st") != weights("\(dir)/full.st"), "the comparison can fail")
+        // Other flags are refused in one line, before any terminal is needed.
+        let other = Binary.run(flags.map { $0 == "0.5" ? "0.25" : $0 } + ["--resume", "\(dir)/ck.st"])
+        #expect(other.status == 65 && other.stderr.contains("made with lr = 0.5; this run has 0.25"), "\(other.stderr)")
         // The TUI opens the checkpoint where it was saved.
         let again = tui(tempDir(), flags + ["--resume", "\(dir)/ck.st"])
         defer { again.kill() }
