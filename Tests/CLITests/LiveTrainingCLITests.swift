@@ -129,11 +129,11 @@ struct LiveTrainingCLITests {
         #expect(again.wait { $0.contains("update 25 ") }.contains("update 25 "))
     }
 
-    /// The terminal going away (the tmux server killed) or SIGTERM during a training end the
-    /// program: nothing keeps training.
-    @Test(arguments: ["hangup", "sigterm"]) func nothingOutlivesItsTerminal(how: String) throws {
+    /// The terminal going away (the tmux server killed), SIGTERM or q during a training end the
+    /// program: nothing keeps training. (q records the updates made.)
+    @Test(arguments: ["hangup", "sigterm", "q"]) func nothingOutlivesItsTerminal(how: String) throws {
         let dir = tempDir()
-        let t = tui(dir, ["--hidden", "1024", "--batch-size", "600", "--threads", "2"])
+        let t = tui(dir, ["--hidden", "1024", "--batch-size", "600", "--threads", "2", "--record", "\(dir)/s.jsonl"])
         defer { t.kill() }
         try #require(t.wait { $0.contains("step 0/22 start") }.contains("step 0/22 start"))
         t.literal(":train 1000000"); t.keys("Enter")
@@ -142,14 +142,23 @@ struct LiveTrainingCLITests {
         // The TUI is the shell's child (sh waits for it): find it.
         let child = Spawn.run(["pgrep", "-P", "\(p)"]).output.split(separator: "\n").compactMap { Int32($0) }.first
         let tuiPid = try #require(child)
-        if how == "hangup" { t.kill() } else { kill(tuiPid, SIGTERM) }
+        switch how {
+        case "hangup": t.kill()
+        case "sigterm": kill(tuiPid, SIGTERM)
+        default: t.keys("q")
+        }
         let end = TestTime.deadline(30)
         while kill(tuiPid, 0) == 0 && Date() < end { usleep(20_000) }
         #expect(kill(tuiPid, 0) != 0, "the TUI is still running after the \(how)")
-        if how == "sigterm" {
+        if how != "hangup" {
             #expect(waitForFile("\(dir)/rc"))
             let rc = ((try? String(contentsOfFile: "\(dir)/rc", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(rc == "143")
+            #expect(rc == (how == "q" ? "0" : "143"))
         }
+        // Whatever ended it, the recording holds the updates made, and replays.
+        let session = (try? String(contentsOfFile: "\(dir)/s.jsonl", encoding: .utf8)) ?? ""
+        if how != "hangup" { #expect(session.contains("\"stopped\":true"), "\(session)") }
+        let v = Binary.run(["--replay", "\(dir)/s.jsonl", "--verify"])
+        #expect(v.status == 0, "\(v.stderr)")
     }
 }
