@@ -127,6 +127,13 @@ struct LiveTrainingCLITests {
         let again = tui(tempDir(), flags + ["--resume", "\(dir)/ck.st"])
         defer { again.kill() }
         #expect(again.wait { $0.contains("update 25 ") }.contains("update 25 "))
+        // --init takes the weights only: update 0, and a save right away holds them.
+        let fresh = tui(dir, flags + ["--init", "\(dir)/ck.st"])
+        defer { fresh.kill() }
+        #expect(fresh.wait { $0.contains("step 0/22 start") }.contains("update 0 "))
+        fresh.literal(":save \(dir)/init.st"); fresh.keys("Enter")
+        #expect(fresh.wait { $0.contains("saved update 0") }.contains("saved update 0"))
+        #expect(weights("\(dir)/init.st") == weights("\(dir)/ck.st"))
     }
 
     /// The terminal going away (the tmux server killed), SIGTERM or q during a training end the
