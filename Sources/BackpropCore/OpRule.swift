@@ -22,6 +22,9 @@ public protocol OpRule: Sendable {
                                   needs: [Bool]) -> [Matrix<T>?]
     /// The backward rule in the book's notation, one line per input (e.g. `∇W2 J += Hᵀ G`).
     static func formula(_ n: FormulaNames) -> [String]
+    /// The backward rule as a program, per input the expression added to its gradient (nil: none),
+    /// over the graph's names and `grad_NAME`: `matmul(transpose(H), grad_U2)` for W2 of U2.
+    static func program(_ n: ProgramNames) -> [String?]
     /// Multiply-adds of the forward pass and of the backward rule (only the gradients needed).
     static func multiplyAdds(_ inputs: [Shape], needs: [Bool]) -> (forward: Int, backward: Int)
     /// Tensors the backward rule reads, kept between forward and backward.

@@ -96,6 +96,7 @@ struct BackpropTUI {
     static let maxErrorLine = 300
 
     static func run(_ o: Options) throws(Failure) {
+        if o.printGraph { try PrintGraph.run(o); return }
         guard o.batch else { try Interactive.run(o); return }
         let start = Date()
         let precision = o.arithmetic

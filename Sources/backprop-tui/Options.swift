@@ -100,6 +100,12 @@ struct Options: ParsableArguments {
                                + "Default: Figure 6.11."))
     var graph: String?
 
+    @Flag(name: .customLong("print-graph"),
+          help: ArgumentHelp("Print the graph as a program (each node with its shape and dtype), then its backward "
+                             + "program in the order the engine runs it, and exit; honours the data, size and "
+                             + "--graph flags."))
+    var printGraph = false
+
     @Option(help: "Record the interactive session to this JSON Lines file (also: the r key, :record FILE).")
     var record: String?
 
@@ -168,6 +174,13 @@ struct Options: ParsableArguments {
         }
         if `init` != nil && resume != nil {
             throw bad("--init", "cannot be combined with --resume; expected one of them")
+        }
+        if printGraph {
+            for (flag, set) in [("--replay", replay != nil), ("--record", record != nil), ("--verify", verify),
+                                ("--export-cast", exportCast != nil)] where set {
+                throw bad(flag, "cannot be combined with --print-graph; expected one of them")
+            }
+            return
         }
         if batch {
             for (flag, set) in [("--graph", graph != nil), ("--replay", replay != nil), ("--record", record != nil),

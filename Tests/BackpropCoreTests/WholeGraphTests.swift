@@ -30,6 +30,7 @@ struct WholeGraphTests {
         static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { SqrOp.forward(x, c) }
         static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] { [x[0].zip(g, *)] }
         static func formula(_ n: FormulaNames) -> [String] { SqrOp.formula(n) }
+        static func program(_ n: ProgramNames) -> [String?] { SqrOp.program(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = SqrOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { SqrOp.keepsBatchRows(inputs) }
@@ -40,6 +41,7 @@ struct WholeGraphTests {
         static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { ReluOp.forward(x, c) }
         static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] { [g] }
         static func formula(_ n: FormulaNames) -> [String] { ReluOp.formula(n) }
+        static func program(_ n: ProgramNames) -> [String?] { ReluOp.program(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = ReluOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { ReluOp.keepsBatchRows(inputs) }
@@ -59,6 +61,7 @@ struct WholeGraphTests {
             return [out, nil]
         }
         static func formula(_ n: FormulaNames) -> [String] { CrossEntropyOp.formula(n) }
+        static func program(_ n: ProgramNames) -> [String?] { CrossEntropyOp.program(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = CrossEntropyOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { CrossEntropyOp.keepsBatchRows(inputs) }
@@ -71,6 +74,7 @@ struct WholeGraphTests {
             [needs[0] ? g.matmul(x[1], transposeOther: false) : nil, needs[1] ? x[0].matmul(g, transposeSelf: false) : nil]
         }
         static func formula(_ n: FormulaNames) -> [String] { MatMulOp.formula(n) }
+        static func program(_ n: ProgramNames) -> [String?] { MatMulOp.program(n) }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = MatMulOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { MatMulOp.keepsBatchRows(inputs) }

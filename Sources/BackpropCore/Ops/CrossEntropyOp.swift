@@ -70,6 +70,9 @@ public enum CrossEntropyOp: OpRule {
         ["\(n.grad(0)) += (softmax(\(n.inputs[0])) − onehot(\(n.inputs[1]))) / m",
          "(no gradient for labels \(n.inputs[1]))"]
     }
+    public static func program(_ n: ProgramNames) -> [String?] {
+        ["\(n.outputGrad) * (softmax(\(n.inputs[0])) - one_hot(\(n.inputs[1]))) / rows(\(n.inputs[0]))", nil]
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over the rows

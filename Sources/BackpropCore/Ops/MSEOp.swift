@@ -18,6 +18,10 @@ public enum MSEOp: OpRule {
         ["\(n.grad(0)) += 2 (\(n.inputs[0]) − \(n.inputs[1])) \(n.outputGrad) / N",
          "\(n.grad(1)) += 2 (\(n.inputs[1]) − \(n.inputs[0])) \(n.outputGrad) / N"]
     }
+    public static func program(_ n: ProgramNames) -> [String?] {
+        let (a, b) = (n.inputs[0], n.inputs[1])
+        return ["\(n.outputGrad) * 2 * (\(a) - \(b)) / size(\(a))", "\(n.outputGrad) * 2 * (\(b) - \(a)) / size(\(a))"]
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, s[0].count)
     }

@@ -14,6 +14,9 @@ public enum MatMulOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] {
         ["\(n.grad(0)) += \(n.outputGrad) \(n.inputs[1])ᵀ", "\(n.grad(1)) += \(n.inputs[0])ᵀ \(n.outputGrad)"]
     }
+    public static func program(_ n: ProgramNames) -> [String?] {
+        ["matmul(\(n.outputGrad), transpose(\(n.inputs[1])))", "matmul(transpose(\(n.inputs[0])), \(n.outputGrad))"]
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         let (m, k, n) = (s[0].rows, s[0].cols, s[1].cols)
         return (m * k * n, (needs[0] ? m * n * k : 0) + (needs[1] ? k * m * n : 0))

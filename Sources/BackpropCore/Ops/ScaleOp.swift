@@ -11,6 +11,7 @@ public enum ScaleOp: OpRule {
         [needs[0] ? g.map { c[0] * $0 } : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.constants[0]) \(n.outputGrad)"] }
+    public static func program(_ n: ProgramNames) -> [String?] { ["\(n.constants[0]) * \(n.outputGrad)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, needs[0] ? s[0].count : 0)
     }

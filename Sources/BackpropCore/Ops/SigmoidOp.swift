@@ -16,6 +16,9 @@ public enum SigmoidOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] {
         ["\(n.grad(0)) += \(n.outputGrad) ⊙ \(n.output) ⊙ (1 − \(n.output))"]
     }
+    public static func program(_ n: ProgramNames) -> [String?] {
+        ["\(n.outputGrad) * \(n.output) * (1 - \(n.output))"]
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (0, needs[0] ? 2 * s[0].count : 0)
     }

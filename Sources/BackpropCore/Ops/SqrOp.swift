@@ -11,6 +11,7 @@ public enum SqrOp: OpRule {
         [needs[0] ? x[0].zip(g) { w, gv in (2 * w) * gv } : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += 2 \(n.inputs[0]) ⊙ \(n.outputGrad)"] }
+    public static func program(_ n: ProgramNames) -> [String?] { ["2 * \(n.inputs[0]) * \(n.outputGrad)"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, needs[0] ? s[0].count : 0)
     }

@@ -11,6 +11,7 @@ public enum SumOp: OpRule {
         [needs[0] ? Matrix(rows: x[0].rows, cols: x[0].cols, repeating: g.scalar) : nil]
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) · 1"] }
+    public static func program(_ n: ProgramNames) -> [String?] { ["\(n.outputGrad) * ones_like(\(n.inputs[0]))"] }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = []
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }

@@ -13,6 +13,9 @@ public enum TanhOp: OpRule {
     public static func formula(_ n: FormulaNames) -> [String] {
         ["\(n.grad(0)) += \(n.outputGrad) ⊙ (1 − \(n.output)²)"]
     }
+    public static func program(_ n: ProgramNames) -> [String?] {
+        ["\(n.outputGrad) * (1 - \(n.output) * \(n.output))"]
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (0, needs[0] ? s[0].count : 0)
     }

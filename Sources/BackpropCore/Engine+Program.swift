@@ -1,0 +1,49 @@
+/// The graph as a program: the forward equations with their shapes, then the backward program in
+/// the order the engine runs it, one line per gradient contribution (the engine adds them up).
+/// What `--print-graph` prints.
+extension Engine {
+    /// One line per node, e.g. `U1: f64[8, 8] = matmul(X, W1)`; nil when the leaves' shapes do not fit.
+    public func forwardProgram(leafShapes: [String: Shape]) -> [String]? {
+        guard let shapes = shapes(leafShapes) else { return nil }
+        return graph.order.map { v in
+            let n = graph.nodes[v]
+            let args = (n.inputs + n.constants).joined(separator: ", ")
+            let rhs = n.leaf.map { "\($0.rawValue)()" } ?? "\(n.op)(\(args))"
+            return "\(n.name): \(Self.type(shapes[v])) = \(rhs)"
+        }
+    }
+
+    /// `grad_J: f64[1, 1] = 1`, then per backward step and input that needs a gradient
+    /// `grad_W2: f64[8, 3] += matmul(transpose(H), grad_U2)   # Hᵀ G` (the book's names as comments).
+    public func backwardProgram(leafShapes: [String: Shape]) -> [String]? {
+        guard let shapes = shapes(leafShapes) else { return nil }
+        var lines = ["grad_\(graph.nodes[graph.loss].name): \(Self.type(shapes[graph.loss])) = 1"]
+        for v in backwardNodes {
+            let n = graph.nodes[v], ids = inputIDs(v)
+            let exprs = rule(v).program(ProgramNames(output: n.name, inputs: n.inputs, constants: n.constants))
+            let book = rule(v).formula(formulaNames(v))
+            for (slot, id) in ids.enumerated() where needsGrad[id] {
+                guard let e = exprs[slot] else { continue }
+                let line = book[slot]
+                let comment = line.firstRange(of: " += ").map { String(line[$0.upperBound...]) } ?? line
+                lines.append("grad_\(graph.nodes[id].name): \(Self.type(shapes[id])) += \(e)   # \(comment)")
+            }
+        }
+        return lines
+    }
+
+    /// Every node's shape from the leaves'.
+    func shapes(_ leafShapes: [String: Shape]) -> [Shape]? {
+        var shapes = [Shape?](repeating: nil, count: graph.nodes.count)
+        for v in graph.order {
+            let n = graph.nodes[v]
+            if n.leaf != nil { shapes[v] = leafShapes[n.name]; if shapes[v] == nil { return nil }; continue }
+            let ins = inputIDs(v).compactMap { shapes[$0] }
+            guard ins.count == inputIDs(v).count, let out = rule(v).shape(ins) else { return nil }
+            shapes[v] = out
+        }
+        return shapes.map { $0! }
+    }
+
+    static func type(_ s: Shape) -> String { "\(T.precisionName == "float32" ? "f32" : "f64")[\(s.rows), \(s.cols)]" }
+}

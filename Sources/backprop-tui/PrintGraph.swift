@@ -1,0 +1,40 @@
+import BackpropCore
+import BackpropData
+import BackpropExplorer
+import BackpropIO
+import Foundation
+
+/// `--print-graph`: the graph as a program with its shapes, then the backward program, on stdout.
+enum PrintGraph {
+    static func run(_ o: Options) throws(Failure) {
+        let text = try o.graph.map { path throws(Failure) in try Interactive.loadGraph(path) }
+        let graph: Graph
+        do throws(ExplorerError) { graph = try text.map(ExplorerConfig.graph(from:)) ?? Figure611.graph } catch {
+            throw .usage(flag: "--graph", message: error.message)
+        }
+        let source = try wrap { () throws(IOError) in
+            try DataSource.load(o.data, testData: o.testData, precision: o.arithmetic)
+        }
+        let (m, h, d, k) = (o.minibatchSize, o.hiddenUnits, source.train.d, source.train.classes)
+        let shapes = ["X": Shape(m, d), "y": Shape(m, 1), "W1": Shape(d, h), "W2": Shape(h, k)]
+        func lines<T: Real>(_: T.Type) throws(Failure) -> ([String], [String]) {
+            do {
+                let e = try Engine<T>(graph: graph, constants: ["λ": T(o.weightDecay)])
+                guard let f = e.forwardProgram(leafShapes: shapes), let b = e.backwardProgram(leafShapes: shapes) else {
+                    throw Failure.usage(flag: "--graph", message: "the shapes do not fit these data (X \(m)×\(d), "
+                                        + "W1 \(d)×\(h), W2 \(h)×\(k)); expected a graph whose products fit")
+                }
+                return (f, b)
+            } catch let f as Failure { throw f } catch let e as EvalError { throw .eval(e) } catch {
+                throw .usage(flag: "--graph", message: "\(error)")
+            }
+        }
+        let (forward, backward) = o.arithmetic == .float32 ? try lines(Float.self) : try lines(Double.self)
+        let name = graph == Figure611.graph ? "Figure 6.11" : inert(((o.graph ?? "") as NSString).lastPathComponent)
+        print("# \(name) on \(source.train.name): m = \(m), d = \(d), n_h = \(h), k = \(k), λ = \(o.weightDecay)")
+        print("# forward, in evaluation order")
+        forward.forEach { print($0) }
+        print("# backward, in the order the engine runs it (+= adds a contribution to a gradient)")
+        backward.forEach { print($0) }
+    }
+}
