@@ -8,12 +8,13 @@ import Testing
 /// The one training loop: how it is driven never changes its bits; the fused path gives the
 /// engine's; copies of a loop stay independent; epochs, partial minibatches and accuracy.
 @Suite struct TrainingLoopTests {
-    static let spiral = try! DataSource.load("spiral", precision: .float64)
+    /// Per test, not a static (a static's buffers read as leaks to LSan at exit).
+    let spiral = try! DataSource.load("spiral", precision: .float64)
     func settings(threads: Int = 1, batch: Int = 32) -> LoopSettings {
         LoopSettings(hidden: 12, batchSize: batch, lr: 0.5, lambda: 1e-3, seed: 9, rng: .numpy, threads: threads)
     }
     func loop<T: Real>(_: T.Type, _ c: LoopSettings, general: Bool = false) -> TrainingLoop<T> {
-        try! TrainingLoop<T>(graph: Figure611.graph, train: Self.spiral.train, test: Self.spiral.test, settings: c,
+        try! TrainingLoop<T>(graph: Figure611.graph, train: spiral.train, test: spiral.test, settings: c,
                              start: nil, general: general)
     }
     /// Drives a loop through `updates` updates, syncing every `every` units (a TUI slice).
@@ -88,15 +89,15 @@ import Testing
         _ = drive(&half, updates: 13, every: 4)
         let path = NSTemporaryDirectory() + "bploop-\(UUID().uuidString).st"
         try AtomicFile.write(Checkpoint.encoded(half), to: path)
-        let state: LoopState<Float> = try Checkpoint.load(path, train: Self.spiral.train, settings: settings())
-        var resumed = try TrainingLoop<Float>(graph: Figure611.graph, train: Self.spiral.train, test: Self.spiral.test,
+        let state: LoopState<Float> = try Checkpoint.load(path, train: spiral.train, settings: settings())
+        var resumed = try TrainingLoop<Float>(graph: Figure611.graph, train: spiral.train, test: spiral.test,
                                               settings: settings(), start: state)
         _ = drive(&resumed, updates: 30, every: 4)
         #expect(resumed.state.W1 == full.state.W1 && resumed.state.W2 == full.state.W2)
         #expect(resumed.state.sums == full.state.sums && resumed.state.epoch == full.state.epoch)
         // Other settings are refused, naming the one that differs.
         var other = settings(); other.lr = 0.25
-        #expect(throws: IOError.self) { let _: LoopState<Float> = try Checkpoint.load(path, train: Self.spiral.train, settings: other) }
+        #expect(throws: IOError.self) { let _: LoopState<Float> = try Checkpoint.load(path, train: spiral.train, settings: other) }
     }
 
     /// A diverging update is reported with its number and the tensor, and not counted.
