@@ -16,9 +16,24 @@ extension Engine {
     /// `grad_J: f64[1, 1] = 1`, then per backward step and input that needs a gradient
     /// `grad_W2: f64[8, 3] += matmul(transpose(H), grad_U2)   # Hᵀ G` (the book's names as comments).
     public func backwardProgram(leafShapes: [String: Shape]) -> [String]? {
+        backwardProgramLines(leafShapes: leafShapes)?.map(\.text)
+    }
+
+    /// One line of the backward program, with the node whose backward step it belongs to and the
+    /// position after that step (the seed line belongs to the loss, at the start of back-propagation).
+    public struct ProgramLine: Equatable, Sendable {
+        public var node: Int
+        public var position: Int
+        public var text: String
+    }
+
+    /// The backward program's lines with the steps they belong to (what the TUI's pane highlights).
+    public func backwardProgramLines(leafShapes: [String: Shape]) -> [ProgramLine]? {
         guard let shapes = shapes(leafShapes) else { return nil }
-        var lines = ["grad_\(graph.nodes[graph.loss].name): \(Self.type(shapes[graph.loss])) = 1"]
-        for v in backwardNodes {
+        let f = forwardNodes.count
+        var lines = [ProgramLine(node: graph.loss, position: f,
+                                 text: "grad_\(graph.nodes[graph.loss].name): \(Self.type(shapes[graph.loss])) = 1")]
+        for (i, v) in backwardNodes.enumerated() {
             let n = graph.nodes[v], ids = inputIDs(v)
             let exprs = rule(v).program(ProgramNames(output: n.name, inputs: n.inputs, constants: n.constants))
             let book = rule(v).formula(formulaNames(v))
@@ -26,7 +41,8 @@ extension Engine {
                 guard let e = exprs[slot] else { continue }
                 let line = book[slot]
                 let comment = line.firstRange(of: " += ").map { String(line[$0.upperBound...]) } ?? line
-                lines.append("grad_\(graph.nodes[id].name): \(Self.type(shapes[id])) += \(e)   # \(comment)")
+                lines.append(ProgramLine(node: v, position: f + i + 1,
+                                         text: "grad_\(graph.nodes[id].name): \(Self.type(shapes[id])) += \(e)   # \(comment)"))
             }
         }
         return lines

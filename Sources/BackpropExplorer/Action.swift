@@ -20,6 +20,8 @@ public enum Action: Equatable, Sendable {
     case picture(Int)
     case check
     case toggleHelp
+    /// The backward program pane instead of the inspector.
+    case toggleProgram
     case dismiss
     case mark(String)
     case quit

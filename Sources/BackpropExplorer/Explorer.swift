@@ -17,8 +17,8 @@ public enum Explorer {
     public static func reduce(into s: inout ExplorerState, _ action: Action) {
         let keepsView: Bool
         switch action {
-        case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .dismiss, .mark,
-             .quit: keepsView = true
+        case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .toggleProgram, .dismiss,
+             .mark, .quit: keepsView = true
         default: keepsView = false
         }
         if !keepsView { s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
@@ -125,6 +125,10 @@ public enum Explorer {
             s.status = .init("check \(r.title): \(r.passed ? "agrees" : "DISAGREES"), max |analytic − numeric| = "
                              + "\(formatError(r.maxError))", isError: !r.passed)
         case .toggleHelp: s.showHelp.toggle()
+        case .toggleProgram:
+            s.showProgram.toggle()
+            s.status = .init(s.showProgram ? "the backward program: the current step's lines are highlighted (p hides)"
+                                           : "inspector")
         case .dismiss:
             if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil } else if s.pinned != nil {
                 s.pinned = nil

@@ -35,6 +35,8 @@ public struct ExplorerState: Sendable {
     /// The W1 column drawn as a picture (image data).
     public var pictureColumn: Int
     public var showHelp: Bool
+    /// The backward program pane in place of the inspector (`p`).
+    public var showProgram: Bool
     public var check: CheckReport?
     public var status: Status
     public var lastMark: String?

@@ -29,6 +29,7 @@ public enum Keymap {
         Binding(keys: [.char("]")], label: "]", action: .picture(1), help: "next W1 column in the pictures"),
         Binding(keys: [.char("[")], label: "[", action: .picture(-1), help: "previous W1 column"),
         Binding(keys: [.char("c")], label: "c", action: .check, help: "finite-difference check of the shown gradient"),
+        Binding(keys: [.char("p")], label: "p", action: .toggleProgram, help: "the backward program, stepped"),
         Binding(keys: [.char("?")], label: "?", action: .toggleHelp, help: "this help"),
         Binding(keys: [.escape], label: "Esc", action: .dismiss, help: "close help, check or pin"),
         Binding(keys: [.char("q")], label: "q", action: .quit, help: "quit"),

@@ -109,6 +109,7 @@ public enum Screen {
 
     static func drawInspector(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect, _ o: RenderOptions) {
         guard r.height > 0 else { return }
+        if s.showProgram { drawProgram(s, &g, r); return }
         let ins = s.inspection
         var y = r.y
         for l in ins.lines.prefix(max(1, r.height / 3)) { g.put(r.x, y, l, .plain, maxWidth: r.width); y += 1 }
@@ -144,6 +145,28 @@ public enum Screen {
         if y < r.maxY {
             g.put(r.x, y, c.passed ? "agrees: every |a − n| ≤ 1e-6 + 1e-4·|n|" : "DISAGREES beyond 1e-6 + 1e-4·|n|",
                   c.passed ? Style(fg: .green, bold: true) : .error, maxWidth: r.width)
+        }
+    }
+
+    /// The backward program, one line per gradient contribution, each with the node whose step
+    /// makes it; the lines of the step just taken are highlighted and kept in view.
+    static func drawProgram(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect) {
+        let shapes = ["X": Shape(s.batch.count, s.features), "y": Shape(s.batch.count, 1), "W1": s.W1.shape,
+                      "W2": s.W2.shape]
+        guard let lines = s.engine.backwardProgramLines(leafShapes: shapes) else { return }
+        g.put(r.x, r.y, "backward program, in the order the engine runs it (p: the inspector)", .heading,
+              maxWidth: r.width)
+        let names = lines.map { s.graph.nodes[$0.node].name }
+        let width = min(10, names.map(\.count).max() ?? 0)
+        let current = lines.indices.filter { lines[$0].position == s.position }
+        let room = r.height - 1
+        let top = max(0, min((current.last ?? 0) - room + 2, lines.count - room))
+        for (row, i) in lines.indices.dropFirst(top).prefix(room).enumerated() {
+            let tag = names[i].padding(toLength: width, withPad: " ", startingAt: 0)
+            let on = current.contains(i)
+            let style = on ? Style(fg: .magenta, bold: true, reverse: true)
+                : lines[i].position <= s.position ? Style.plain : Style.faint
+            g.put(r.x, r.y + 1 + row, REPL.inert("\(tag) │ \(lines[i].text)"), style, maxWidth: r.width)
         }
     }
 

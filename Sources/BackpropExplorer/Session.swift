@@ -127,6 +127,7 @@ public enum Session {
         case .picture(let d): return name("picture", [("delta", .number(Double(d)))])
         case .check: return name("check")
         case .toggleHelp: return name("toggleHelp")
+        case .toggleProgram: return name("toggleProgram")
         case .dismiss: return name("dismiss")
         case .mark(let t): return name("mark", [("text", .string(t))])
         case .quit: return name("quit")
@@ -272,6 +273,7 @@ public enum Session {
         case "picture": return .picture(try int("delta", -4096...4096))
         case "check": return .check
         case "toggleHelp": return .toggleHelp
+        case "toggleProgram": return .toggleProgram
         case "dismiss": return .dismiss
         case "mark": return .mark(try str("text"))
         case "quit": return .quit

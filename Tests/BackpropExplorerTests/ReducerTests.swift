@@ -139,6 +139,8 @@ func expect(_ s: ExplorerState, _ action: Action, newWeights: Bool = false, _ ch
         _ = expect(pinned, .inspect("")) { $0.pinned = nil }
         let notYet = expect(s0, .inspect("G")) { _ in }
         #expect(notYet.status.isError && notYet.status.text.contains("not computed yet"))
+        _ = expect(s0, .toggleProgram) { _ in }   // a view of its own: nothing else moves
+        #expect(applying([.toggleProgram], to: s0).showProgram)
         let help = expect(s0, .toggleHelp) { $0.showHelp = true }
         _ = expect(help, .dismiss) { $0.showHelp = false }
         _ = expect(pinned, .dismiss) { $0.pinned = nil }

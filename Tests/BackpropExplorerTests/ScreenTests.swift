@@ -18,6 +18,20 @@ import BackpropData
 
     @Test func atG80x24() { golden("G-80x24", Screen.render(applying([.goto("G")], to: s0), width: 80, height: 24)) }
 
+    /// The backward program pane: the lines of the step just taken (Hᵀ G and G W2ᵀ at U2) highlighted.
+    @Test func backwardProgramPane() {
+        let s = applying([.goto("G"), .toggleProgram], to: s0)
+        let grid = Screen.render(s, width: 100, height: 40)
+        golden("program-100x40", grid)
+        let lines = grid.text.split(separator: "\n").map(String.init)
+        let program = lines.indices.filter { lines[$0].contains(" │ grad_") }
+        let hot = program.filter { y in grid.cells[y * grid.width + 1].style.reverse }
+        #expect(program.count == 15)
+        #expect(hot.map { lines[$0] } == program.filter { lines[$0].hasPrefix(" U2 ") }.map { lines[$0] })
+        #expect(hot.count == 2 && lines[hot[1]].contains("grad_W2: f64[8, 3] += matmul(transpose(H), grad_U2)   # Hᵀ G"))
+        #expect(applying([.toggleProgram], to: s).showProgram == false)
+    }
+
     @Test func reluMaskMarksZeroedEntries() {
         // The relu step: its contribution to U1 is G', with U1 ≤ 0 entries marked.
         let relu = applying([.goto("grad_H"), .nextTab], to: s0)
