@@ -41,8 +41,8 @@ extension Engine {
                 guard let e = exprs[slot] else { continue }
                 let line = book[slot]
                 let comment = line.firstRange(of: " += ").map { String(line[$0.upperBound...]) } ?? line
-                lines.append(ProgramLine(node: v, position: f + i + 1,
-                                         text: "grad_\(graph.nodes[id].name): \(Self.type(shapes[id])) += \(e)   # \(comment)"))
+                let text = "grad_\(graph.nodes[id].name): \(Self.type(shapes[id])) += \(e)   # \(comment)"
+                lines.append(ProgramLine(node: v, position: f + i + 1, text: text))
             }
         }
         return lines
