@@ -142,7 +142,9 @@ struct ReplayControlTests {
         #expect(marked.contains("marker: "), "\(marked)")
         // Any other key takes over: the session is live and the branch is recorded.
         t.keys("n")
-        let live = t.settled { $0.contains("REC branch.jsonl") && !$0.contains("▶ replay") }
+        // (n is a training: it is over once the update count shows and the progress line is gone)
+        let live = t.settled { $0.contains("REC branch.jsonl") && !$0.contains("▶ replay") && $0.contains("update 1 ")
+            && !$0.contains("training [") }
         #expect(live.contains("REC branch.jsonl") && live.contains("update 1 "), "\(live)")
         t.keys("q")
         #expect(waitForLine("\(dir)/rc") == "EXIT=0\n", "q ends the branched replay with status 0")
