@@ -36,9 +36,11 @@ struct LiveTrainingCLITests {
     /// same weights, bit for bit, in float64 and float32 (and whatever the thread count).
     @Test(arguments: ["float64", "float32"]) func aTUIEpochIsABatchEpoch(precision: String) throws {
         var datasets = [["--data", "spiral", "--hidden", "16", "--batch-size", "32"]]
+        #if !DEBUG   // (a debug build trains Fashion-MNIST for minutes: the release run, the README's, covers it)
         if (try? DataSource.load("fashion-mnist")) != nil {
             datasets.append(["--data", "fashion-mnist", "--hidden", "32", "--batch-size", "128"])   // 468 + a partial one
         }
+        #endif
         for data in datasets {
             let dir = tempDir()
             let flags = data + ["--lr", "0.5", "--lambda", "0.0001", "--seed", "5", "--precision", precision]
