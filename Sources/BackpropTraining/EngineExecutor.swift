@@ -3,7 +3,7 @@ import BackpropData
 
 /// Training on the general engine: any graph over X, y, W1, W2 and λ, one node at a time
 /// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J`.
-public final class EngineExecutor<T: Real>: Executor, @unchecked Sendable {
+public final class EngineExecutor<T: Real>: @unchecked Sendable {
     public let graph: Graph
     var engine: Engine<T>
     var w1: Matrix<T>, w2: Matrix<T>
@@ -31,6 +31,7 @@ public final class EngineExecutor<T: Real>: Executor, @unchecked Sendable {
     public var W1: [T] { get { w1.storage } set { w1 = Matrix(rows: w1.rows, cols: w1.cols, newValue) } }
     public var W2: [T] { get { w2.storage } set { w2 = Matrix(rows: w2.rows, cols: w2.cols, newValue) } }
 
+    /// One update on examples `rows` of `data` (`next` is the fused trainer's prefetch; unused here).
     public func update(on data: Dataset, rows: ArraySlice<Int>,
                        next: ArraySlice<Int>) -> Result<FusedTrainer<T>.StepResult, EvalError> {
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
@@ -58,6 +59,7 @@ public final class EngineExecutor<T: Real>: Executor, @unchecked Sendable {
         return .success(result)
     }
 
+    /// How many of examples `rows` the model classifies right; nil without logits (no cross_entropy).
     public func hits(on data: Dataset, rows: ArraySlice<Int>) -> Int? {
         guard let node = logits, let p = engine.forwardNodes.firstIndex(of: node) else { return nil }
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))

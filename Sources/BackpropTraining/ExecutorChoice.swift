@@ -1,8 +1,10 @@
 import BackpropCore
 import BackpropData
 
-/// The executor a loop uses, as an enum: calls go straight to the concrete type, so that they are
-/// specialised with the loop (through `any Executor<T>` they ran unspecialised, ~3× slower).
+/// What makes one SGD update and counts right answers for a loop: the fused trainer for graphs of
+/// Figure 6.11's shape, the engine for any other (`TrainingLoop.executor`). An enum, not a protocol
+/// existential: calls go straight to the concrete type and are specialised with the loop (through
+/// `any` they ran unspecialised, ~3× slower).
 enum ExecutorChoice<T: Real>: Sendable {
     case fused(FusedTrainer<T>)
     case engine(EngineExecutor<T>)
