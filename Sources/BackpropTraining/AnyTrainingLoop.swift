@@ -11,10 +11,6 @@ public enum AnyTrainingLoop: Sendable {
     public var settings: LoopSettings {
         switch self { case .float32(let l): l.settings; case .float64(let l): l.settings }
     }
-    /// "float32" or "float64".
-    public var precisionName: String {
-        switch self { case .float32: Float.precisionName; case .float64: Double.precisionName }
-    }
     /// Updates made.
     public var updates: Int { switch self { case .float32(let l): l.state.step; case .float64(let l): l.state.step } }
     /// Epochs completed.

@@ -216,11 +216,4 @@ public struct TrainingLoop<T: Real>: Sendable {
 
     /// Examples `batch` as the executor takes them (`MinibatchOrder`): what a trace needs to put rows back.
     public func arranged(_ batch: ArraySlice<Int>) -> [Int] { Array(workspace.arrangement.arrange(batch)) }
-
-    /// Replaces the weights (what-if and `--init`): the rest of the run stays.
-    public mutating func setWeights(W1: [T], W2: [T]) {
-        sync()
-        state.W1 = W1; state.W2 = W2
-        revision = Self.nextRevision()
-    }
 }
