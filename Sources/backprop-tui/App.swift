@@ -84,7 +84,8 @@ final class App {
             if var p = player, p.isTraining {
                 // A replayed training, in slices like a live one: q quits, Ctrl-C ends, other keys wait.
                 let end = ContinuousClock.now + .milliseconds(Int(App.sliceSeconds * 1000))
-                _ = p.continueTraining(while: { ContinuousClock.now < end && !term.inputPending() }, now: elapsed)
+                let proceed = { ContinuousClock.now < end && !self.term.inputPending() && Signals.pending == 0 }
+                _ = p.continueTraining(while: proceed, now: elapsed)
                 player = p; state = p.state
                 dirty = true
                 while p.isTraining, let key = term.readKey(milliseconds: 0) {
@@ -161,7 +162,7 @@ final class App {
     func trainSlice() {
         let start = ContinuousClock.now, before = state.training?.done ?? 0
         let end = start + .milliseconds(Int(App.sliceSeconds * 1000))
-        let more = state.continueTraining { ContinuousClock.now < end && !term.inputPending() }
+        let more = state.continueTraining { ContinuousClock.now < end && !term.inputPending() && Signals.pending == 0 }
         let dt = App.seconds(ContinuousClock.now - start)
         let made = (state.training?.done ?? before) - before
         if made > 0 && dt > 0 {

@@ -39,8 +39,9 @@ struct SessionCLITests {
 
     @Test(.enabled(if: Tmux.available)) func aKilledRecordingStillReplaysAndVerifies() throws {
         let dir = tempDir()
-        let keys = [("Right", "step 1/"), ("Right", "step 2/"), ("End", "step 22/"), ("n", "update 1 "), ("Right", "step 1/"),
-                    ("Home", "step 0/"), ("t", "update 101 "), ("Left", "step 0/")]
+        // (a training's action is logged when it ends: its status line says so)
+        let keys = [("Right", "step 1/"), ("Right", "step 2/"), ("End", "step 22/"), ("n", "1 update: J"), ("Right", "step 1/"),
+                    ("Home", "step 0/"), ("t", "100 updates: J"), ("Left", "step 0/")]
         let applied = recordInTmux(dir, keys: keys, kill: true)
         #expect(applied == keys.count)
         let recorded = lines("\(dir)/s.jsonl")
