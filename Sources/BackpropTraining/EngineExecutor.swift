@@ -12,8 +12,10 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     public var lambda: T {
         didSet { if let e = try? Engine<T>(graph: graph, constants: ["λ": lambda]) { engine = e } }
     }
-    /// The node whose rows are the logits (the first input of a cross_entropy), if any.
+    /// The node whose rows are the logits (the first input of a cross_entropy), if any, and that
+    /// cross_entropy node (its value is J_MLE; without one J_MLE is reported as J).
     let logits: Int?
+    let crossEntropy: Int?
     let ids: (W1: Int, W2: Int)
 
     public init(graph: Graph, W1: Matrix<T>, W2: Matrix<T>, maxBatch: Int, learningRate: T,
@@ -25,7 +27,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         self.graph = graph; ids = (i1, i2)
         engine = try Engine(graph: graph, constants: ["λ": lambda])
         w1 = W1; w2 = W2; self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
-        logits = graph.nodes.first { $0.op == CrossEntropyOp.name }?.inputs.first.flatMap { graph.id($0) }
+        crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
+        logits = crossEntropy.flatMap { graph.nodes[$0].inputs.first }.flatMap { graph.id($0) }
     }
 
     public var W1: [T] { get { w1.storage } set { w1 = Matrix(rows: w1.rows, cols: w1.cols, newValue) } }
@@ -42,8 +45,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             s = t
         } catch { return .failure(error) }
         let J = s.values[graph.loss]?.scalar ?? .nan
-        let mle = logits.flatMap { l in graph.nodes.firstIndex { $0.op == CrossEntropyOp.name && $0.inputs.first
-            == graph.nodes[l].name } }.flatMap { s.values[$0]?.scalar } ?? J
+        let mle = crossEntropy.flatMap { s.values[$0]?.scalar } ?? J
         var result = FusedTrainer<T>.StepResult(J: J, JMLE: mle, nonFinite: nil)
         guard J.isFinite else { result.nonFinite = "J"; return .success(result) }
         let grads = engine.backward(values: s.values)
