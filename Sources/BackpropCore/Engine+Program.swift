@@ -35,7 +35,7 @@ extension Engine {
                                  text: "grad_\(graph.nodes[graph.loss].name): \(Self.type(shapes[graph.loss])) = 1")]
         for (i, v) in backwardNodes.enumerated() {
             let n = graph.nodes[v], ids = inputIDs(v)
-            let exprs = rule(v).program(ProgramNames(output: n.name, inputs: n.inputs, constants: n.constants))
+            let exprs = rule(v).program(programNames(v))
             let book = rule(v).formula(formulaNames(v))
             for (slot, id) in ids.enumerated() where needsGrad[id] {
                 guard let e = exprs[slot] else { continue }
@@ -46,6 +46,12 @@ extension Engine {
             }
         }
         return lines
+    }
+
+    /// The plain names node v's rule is written with (its program and its `:explain` expansions).
+    func programNames(_ v: Int) -> ProgramNames {
+        let n = graph.nodes[v]
+        return ProgramNames(output: n.name, inputs: n.inputs, constants: n.constants)
     }
 
     /// Every node's shape from the leaves'.

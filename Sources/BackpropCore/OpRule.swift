@@ -25,6 +25,11 @@ public protocol OpRule: Sendable {
     /// The backward rule as a program, per input the expression added to its gradient (nil: none),
     /// over the graph's names and `grad_NAME`: `matmul(transpose(H), grad_U2)` for W2 of U2.
     static func program(_ n: ProgramNames) -> [String?]
+    /// Entry (i, j) of the output written out with its numbers (what `:explain NODE[i,j]` shows).
+    static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion
+    /// Entry (i, j) of the gradient the rule sends to input `k`, from `g` = ∂J/∂output and the output `y`.
+    static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion
     /// Multiply-adds of the forward pass and of the backward rule (only the gradients needed).
     static func multiplyAdds(_ inputs: [Shape], needs: [Bool]) -> (forward: Int, backward: Int)
     /// Tensors the backward rule reads, kept between forward and backward.

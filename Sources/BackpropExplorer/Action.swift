@@ -24,6 +24,12 @@ public enum Action: Equatable, Sendable {
     case toggleProgram
     case dismiss
     case mark(String)
+    /// `:explain NAME[i,j]`: one entry of a value or gradient with the numbers of its rule.
+    case explain(String)
+    /// Quiz mode on or off.
+    case quiz(Bool)
+    /// An answer to the question waiting (it is judged, then the step is taken).
+    case answer(String)
     case quit
 
     /// Whether the action trains (the live TUI runs it in slices between frames).
@@ -31,11 +37,13 @@ public enum Action: Equatable, Sendable {
         switch self { case .trainStep, .train, .trainStopped, .trainEpoch: true; default: false }
     }
 
+    var isAnswer: Bool { if case .answer = self { true } else { false } }
+
     /// Whether the action changes the model or the step cursor (what a replay must re-execute to agree).
     public var changesModel: Bool {
         switch self {
         case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto,
-             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset: true
+             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer: true
         default: false
         }
     }

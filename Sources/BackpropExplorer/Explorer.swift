@@ -18,10 +18,12 @@ public enum Explorer {
         let keepsView: Bool
         switch action {
         case .inspect, .nextTab, .previousTab, .scroll, .picture, .check, .toggleHelp, .toggleProgram, .dismiss,
-             .mark, .quit: keepsView = true
+             .mark, .explain, .quiz, .quit: keepsView = true
         default: keepsView = false
         }
-        if !keepsView { s.check = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
+        if !keepsView { s.check = nil; s.explanation = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
+        // A question is about the step it was asked before: moving elsewhere withdraws it.
+        if action.changesModel, action != .stepForward, !action.isAnswer { s.quiz.pending = nil }
         do throws(EvalError) {
             try apply(action, &s)
         } catch {
@@ -37,8 +39,37 @@ public enum Explorer {
                 s.status = .init("end of back-propagation: n updates the weights and takes the next minibatch")
                 return
             }
+            if s.quiz.on {
+                // The question comes before the reveal; the step waits for the answer.
+                if s.quiz.pending == nil { s.quiz.pending = s.quizQuestion() }
+                if let q = s.quiz.pending { s.status = .init("quiz: " + q.text); return }
+            }
             try s.stepper.stepForward()
             s.status = .init("")
+        case .answer(let typed):
+            guard let q = s.quiz.pending else {
+                s.status = .init("no question is waiting: :quiz on, then → at a back-propagation step", isError: true)
+                return
+            }
+            let right = q.judge(typed)
+            s.quiz.asked += 1
+            if right { s.quiz.right += 1 }
+            s.quiz.pending = nil
+            try s.stepper.stepForward()
+            s.status = right ? .init("✓ right: \(q.answerText) · \(s.quiz.score)")
+                : .init("✗ the answer is \(q.answerText) (you said \(REPL.inert(typed))) · \(s.quiz.score)")
+        case .quiz(let on):
+            s.quiz.on = on
+            if !on { s.quiz.pending = nil }
+            s.status = .init(on ? "quiz on: → at a back-propagation step asks about it first; type the answer, "
+                                  + "Enter · \(s.quiz.score)" : "quiz off · \(s.quiz.score)")
+        case .explain(let text):
+            switch s.explain(text) {
+            case .success(let x):
+                s.explanation = x; s.check = nil
+                s.status = .init(x.line, isError: !x.agrees)
+            case .failure(let e): s.status = .init(e.message, isError: true)
+            }
         case .stepBackward:
             if s.position == 0 { s.status = .init("at the start of the forward pass"); return }
             s.stepper.stepBackward()
@@ -71,9 +102,9 @@ public enum Explorer {
             case .seed: c.seed = UInt64(value)
             }
             if setting.resetsModel {
-                let keep = (s.history, s.lastMark, s.run.settings.threads)
+                let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz)
                 s = try ExplorerState(config: c, train: s.train, test: s.test, threads: keep.2)
-                (s.history, s.lastMark) = (keep.0, keep.1)
+                (s.history, s.lastMark, s.quiz) = (keep.0, keep.1, keep.3)
             } else {
                 let p = s.position
                 s.config = c
@@ -84,9 +115,9 @@ public enum Explorer {
             let note = setting.resetsModel ? ": new model" : ""
             s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + note)
         case .reset:
-            let keep = (s.history, s.lastMark, s.run.settings.threads)
+            let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz)
             s = try ExplorerState(config: s.config, train: s.train, test: s.test, threads: keep.2)
-            (s.history, s.lastMark) = (keep.0, keep.1)
+            (s.history, s.lastMark, s.quiz) = (keep.0, keep.1, keep.3)
             s.status = .init("reset: new weights from seed \(s.config.seed)")
         case .inspect(let name):
             if name.isEmpty { s.pinned = nil; s.status = .init("inspector follows the step"); return }
@@ -130,9 +161,10 @@ public enum Explorer {
             s.status = .init(s.showProgram ? "the backward program: the current step's lines are highlighted (p hides)"
                                            : "inspector")
         case .dismiss:
-            if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil } else if s.pinned != nil {
-                s.pinned = nil
-            }
+            if s.showHelp { s.showHelp = false } else if s.check != nil { s.check = nil }
+            else if s.explanation != nil { s.explanation = nil }
+            else if s.quiz.pending != nil { s.quiz.pending = nil; s.status = .init("question withdrawn: → asks again") }
+            else if s.pinned != nil { s.pinned = nil } else if s.lastMark != nil { s.lastMark = nil }
         case .mark(let text): s.lastMark = text; s.status = .init("mark: \(text)")
         case .quit: s.quit = true
         }
@@ -176,15 +208,21 @@ public enum Explorer {
                 return [.training(a)]
             }
             reduce(into: &s, a)
+            // A question was asked: the answer line opens (Esc closes it to look around first).
+            if a == .stepForward, s.quiz.pending != nil { s.prompt = Prompt(answering: true) }
             return [.applied(a)]
         }
         if var p = s.prompt {
             switch key {
-            case .escape: s.prompt = nil; return []
+            case .escape:
+                s.prompt = nil
+                if p.answering { s.status = .init("look around first (Tab, ↑↓, :inspect); → returns to the question") }
+                return []
             case .enter:
                 s.prompt = nil
                 let line = p.text.trimmingCharacters(in: .whitespaces)
                 guard !line.isEmpty else { return [] }
+                if p.answering { return apply(.answer(line)) }
                 if s.history.last != line { s.history.append(line) }
                 switch REPL.parse(line) {
                 case .failure(let e): s.status = .init(e.message, isError: true); return []
@@ -193,9 +231,9 @@ public enum Explorer {
                 case .success(.action(let a)): return apply(a)
                 }
             case .backspace: if p.text.isEmpty { s.prompt = nil; return [] }; p.backspace()
-            case .up: p.up(s.history)
-            case .down: p.down(s.history)
-            case .tab:
+            case .up where !p.answering: p.up(s.history)
+            case .down where !p.answering: p.down(s.history)
+            case .tab where !p.answering:
                 let options = p.complete(names: ExplorerState.inspectableNames(s.engine.graph))
                 if options.count > 1 { s.status = .init(options.prefix(16).joined(separator: " ")) }
             case .char(let c): p.insert(c)

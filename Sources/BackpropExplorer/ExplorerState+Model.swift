@@ -29,7 +29,7 @@ extension ExplorerState {
                               bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
         losses = []; training = nil
         pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; showProgram = false
-        check = nil
+        check = nil; explanation = nil; quiz = Quiz()
         var about = "\(REPL.inert(train.name)), \(train.count) examples × \(train.d) features"
         if let names = train.columnNames {
             let shown = REPL.inert(names.prefix(6).joined(separator: ", ")) + (names.count > 6 ? ", …" : "")

@@ -38,6 +38,10 @@ public struct ExplorerState: Sendable {
     /// The backward program pane in place of the inspector (`p`).
     public var showProgram: Bool
     public var check: CheckReport?
+    /// The entry `:explain` expanded, shown in the inspector until the view changes.
+    public var explanation: EntryExplanation?
+    /// Quiz mode, its question waiting and its score.
+    public var quiz: Quiz
     public var status: Status
     public var lastMark: String?
     public var quit: Bool

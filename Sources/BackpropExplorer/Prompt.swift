@@ -3,7 +3,9 @@ public struct Prompt: Equatable, Sendable {
     public var text = ""
     /// Index into the history while browsing with ↑/↓ (nil when editing a new line).
     public var browsing: Int?
-    public init() {}
+    /// An answer to the quiz question rather than a command (Enter answers; no history).
+    public var answering = false
+    public init(answering: Bool = false) { self.answering = answering }
 
     public mutating func insert(_ c: Character) { text.append(c); browsing = nil }
     public mutating func backspace() { if !text.isEmpty { text.removeLast() } }

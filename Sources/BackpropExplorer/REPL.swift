@@ -20,6 +20,9 @@ public enum REPL {
         ("inspect", "inspect NAME",
          "show a value, a gradient (grad_U1) or a quantity (G, G', HT_G …); no NAME follows the step"),
         ("check", "check", "finite-difference check of the selected gradient"),
+        ("explain", "explain NAME[i,j]", "one entry of a value or gradient with the numbers of its rule"),
+        ("quiz", "quiz on|off", "ask a question before each back-propagation step reveals its result"),
+        ("answer", "answer TEXT", "answer the quiz question waiting (→ also opens the answer line)"),
         ("mark", "mark TEXT", "put a marker in the recorded session"),
         ("record", "record [FILE]", "start recording to FILE, or stop recording"),
         ("save", "save FILE", "write a checkpoint (weights and resume state; --batch --resume FILE continues it)"),
@@ -58,6 +61,18 @@ public enum REPL {
         case "goto": return arg("goto NODE").map { .action(.goto($0)) }
         case "save": return arg("save FILE").map { .save(path: $0) }
         case "inspect": return .success(.action(.inspect(rest.joined(separator: " "))))
+        case "explain":
+            guard !rest.isEmpty else { return .failure(.usage("explain NAME[i,j]")) }
+            return .success(.action(.explain(rest.joined(separator: " "))))
+        case "quiz":
+            switch rest {
+            case ["on"]: return .success(.action(.quiz(true)))
+            case ["off"]: return .success(.action(.quiz(false)))
+            default: return .failure(.usage("quiz on|off"))
+            }
+        case "answer":
+            guard !rest.isEmpty else { return .failure(.usage("answer TEXT")) }
+            return .success(.action(.answer(rest.joined(separator: " "))))
         case "check": return rest.isEmpty ? .success(.action(.check)) : .failure(.usage("check"))
         case "mark":
             guard !rest.isEmpty else { return .failure(.usage("mark TEXT")) }
@@ -77,7 +92,8 @@ public enum REPL {
         let candidates: [String]
         if words.count <= 1 { candidates = commands.map(\.name) }
         else if words[0] == "set" && words.count == 2 { candidates = Setting.allCases.map(\.rawValue) }
-        else if ["goto", "inspect"].contains(words[0]) && words.count == 2 { candidates = names }
+        else if ["goto", "inspect", "explain"].contains(words[0]) && words.count == 2 { candidates = names }
+        else if words[0] == "quiz" && words.count == 2 { candidates = ["on", "off"] }
         else if words[0] == "train" && words.count == 2 { candidates = ["epoch"] }
         else { candidates = [] }
         return candidates.filter { $0.hasPrefix(last) }

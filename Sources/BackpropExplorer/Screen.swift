@@ -75,6 +75,7 @@ public enum Screen {
         if let at = s.accuracyAt, at != s.updates { acc += " (at update \(at))" }
         if s.accuracyAt == nil && s.trainAccuracy == nil { acc = "acc – (t or e measures)" }
         parts.append(acc)
+        if s.quiz.on || s.quiz.asked > 0 { parts.append(s.quiz.score) }
         let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape,
                       "W2": s.W2.shape]
         let done = s.engine.multiplyAddsDone(s.engineState)
@@ -126,8 +127,16 @@ public enum Screen {
             }
             y += 1
         }
-        let body = Rect(x: r.x, y: y, width: r.width, height: r.maxY - y)
+        // The quiz's question, or a lesson's note, in a box under the matrices.
+        let box = boxLines(s, width: r.width - 2)
+        let boxHeight = box.isEmpty ? 0 : min(box.count + 2, max(0, r.maxY - y - 3))
+        if boxHeight >= 3 {
+            drawBox(box, title: s.quiz.pending.map { "quiz: \($0.kind.rawValue) · \(s.quiz.right)/\(s.quiz.asked) so far" } ?? "note", &g,
+                    Rect(x: r.x, y: r.maxY - boxHeight, width: r.width, height: boxHeight))
+        }
+        let body = Rect(x: r.x, y: y, width: r.width, height: r.maxY - y - (boxHeight >= 3 ? boxHeight : 0))
         if let c = s.check { drawCheck(c, &g, body); return }
+        if let x = s.explanation { drawExplanation(x, &g, body); return }
         if s.picturesSelected { Pictures.draw(s, into: &g, rect: body, options: o); return }
         if let p = s.selectedPanel { MatrixView.draw(p, into: &g, rect: body, row: s.scrollRow, col: s.scrollCol) }
     }
@@ -176,8 +185,9 @@ public enum Screen {
             return
         }
         if let p = s.prompt {
-            g.put(0, y, ":" + REPL.inert(p.text), .plain, maxWidth: g.width)
-            g.put(min(g.width - 1, 1 + p.text.count), y, "_", Style(reverse: true))
+            let lead = p.answering ? "answer: " : ":"
+            g.put(0, y, lead + REPL.inert(p.text), .plain, maxWidth: g.width)
+            g.put(min(g.width - 1, lead.count + p.text.count), y, "_", Style(reverse: true))
             return
         }
         g.put(0, y, REPL.inert(s.status.text), s.status.isError ? .error : .plain, maxWidth: g.width)
@@ -207,7 +217,9 @@ public enum Screen {
         let keys = chrome.replay != nil ? "space play/pause  ←→ one action  +/- speed  [ ] markers  other keys take "
                                           + "over  q quit"
             : s.training != nil ? "Esc or Ctrl-C stops after the current update  q quits"
+            : s.prompt?.answering == true ? "Enter answers  Esc looks around first (→ comes back to the question)"
             : s.prompt != nil ? "Enter run  Tab complete  ↑↓ history  Esc cancel"
+            : s.quiz.pending != nil ? "→ answer the question  Tab matrix  ↑↓ scroll  Esc withdraw it  : command  q quit"
             : "→ step ← back  n update  t train  Tab matrix  c check  : command  ? help  q quit"
         g.put(0, y, keys, .faint, maxWidth: g.width)
     }

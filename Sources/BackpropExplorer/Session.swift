@@ -47,6 +47,8 @@ public enum Session {
         public var J: Double?
         public var position: Int
         public var updates: Int
+        /// The quiz score `R/N` once a question has been answered (nil before: older digests stay valid).
+        public var quiz: String?
 
         public init(_ s: ExplorerState) {
             var h = SHA256()
@@ -57,11 +59,13 @@ public enum Session {
             add([UInt64(s.position), UInt64(s.updates), UInt64(s.cursor), UInt64(s.epoch),
                  (s.currentJ ?? .nan).bitPattern])
             add(s.run.streamWords)
+            if s.quiz.asked > 0 { add([UInt64(s.quiz.right), UInt64(s.quiz.asked)]) }
             sha256 = SHA256.hex(h.finalize())
             J = s.currentJ; position = s.position; updates = s.updates
+            quiz = s.quiz.asked > 0 ? "\(s.quiz.right)/\(s.quiz.asked)" : nil
         }
-        public init(sha256: String, J: Double?, position: Int, updates: Int) {
-            self.sha256 = sha256; self.J = J; self.position = position; self.updates = updates
+        public init(sha256: String, J: Double?, position: Int, updates: Int, quiz: String? = nil) {
+            self.sha256 = sha256; self.J = J; self.position = position; self.updates = updates; self.quiz = quiz
         }
     }
 
@@ -97,8 +101,8 @@ public enum Session {
         case let .action(t, a): return JSON.object([("t", time(t))] + fields(a)).text
         case let .digest(t, d):
             return JSON.object([("t", time(t)), ("digest", .string(d.sha256)), ("J", d.J.map { .number($0) } ?? .null),
-                                ("position", .number(Double(d.position))), ("updates",
-                                    .number(Double(d.updates)))]).text
+                                ("position", .number(Double(d.position))), ("updates", .number(Double(d.updates)))]
+                               + (d.quiz.map { [("quiz", JSON.string($0))] } ?? [])).text
         case let .marker(t, m): return JSON.object([("t", time(t)), ("marker", .string(m))]).text
         }
     }
@@ -130,6 +134,9 @@ public enum Session {
         case .toggleProgram: return name("toggleProgram")
         case .dismiss: return name("dismiss")
         case .mark(let t): return name("mark", [("text", .string(t))])
+        case .explain(let e): return name("explain", [("entry", .string(e))])
+        case .quiz(let on): return name("quiz", [("on", .bool(on))])
+        case .answer(let t): return name("answer", [("text", .string(t))])
         case .quit: return name("quit")
         }
     }
@@ -225,7 +232,10 @@ public enum Session {
             guard let p = j["position"]?.int, let u = j["updates"]?.int else {
                 throw .bad(line: line, "digest needs \"position\" and \"updates\"")
             }
-            return .digest(t: t, Digest(sha256: s, J: j["J"]?.number, position: p, updates: u))
+            guard j["quiz"] == nil || j["quiz"]?.string != nil else {
+                throw .bad(line: line, "digest \"quiz\" must be a score such as \"3/4\"")
+            }
+            return .digest(t: t, Digest(sha256: s, J: j["J"]?.number, position: p, updates: u, quiz: j["quiz"]?.string))
         }
         guard let name = j["action"]?.string else {
             throw .bad(line: line, "expected \"action\", \"digest\" or \"marker\"")
@@ -276,6 +286,11 @@ public enum Session {
         case "toggleProgram": return .toggleProgram
         case "dismiss": return .dismiss
         case "mark": return .mark(try str("text"))
+        case "explain": return .explain(try str("entry"))
+        case "quiz":
+            guard let on = j["on"]?.bool else { throw .bad(line: line, "quiz needs \"on\": true or false") }
+            return .quiz(on)
+        case "answer": return .answer(try str("text"))
         case "quit": return .quit
         default: throw .bad(line: line, "unknown action '\(inert(name))'")
         }

@@ -31,6 +31,10 @@ struct WholeGraphTests {
         static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] { [x[0].zip(g, *)] }
         static func formula(_ n: FormulaNames) -> [String] { SqrOp.formula(n) }
         static func program(_ n: ProgramNames) -> [String?] { SqrOp.program(n) }
+        static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion { SqrOp.explain(x, c, n, at: i, j) }
+        static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>, _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+            SqrOp.explainBackward(input: k, g, x, y, c, n, at: i, j)
+        }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = SqrOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { SqrOp.keepsBatchRows(inputs) }
@@ -42,6 +46,10 @@ struct WholeGraphTests {
         static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T], needs: [Bool]) -> [Matrix<T>?] { [g] }
         static func formula(_ n: FormulaNames) -> [String] { ReluOp.formula(n) }
         static func program(_ n: ProgramNames) -> [String?] { ReluOp.program(n) }
+        static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion { ReluOp.explain(x, c, n, at: i, j) }
+        static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>, _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+            ReluOp.explainBackward(input: k, g, x, y, c, n, at: i, j)
+        }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = ReluOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { ReluOp.keepsBatchRows(inputs) }
@@ -62,6 +70,10 @@ struct WholeGraphTests {
         }
         static func formula(_ n: FormulaNames) -> [String] { CrossEntropyOp.formula(n) }
         static func program(_ n: ProgramNames) -> [String?] { CrossEntropyOp.program(n) }
+        static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion { CrossEntropyOp.explain(x, c, n, at: i, j) }
+        static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>, _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+            CrossEntropyOp.explainBackward(input: k, g, x, y, c, n, at: i, j)
+        }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = CrossEntropyOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { CrossEntropyOp.keepsBatchRows(inputs) }
@@ -75,6 +87,10 @@ struct WholeGraphTests {
         }
         static func formula(_ n: FormulaNames) -> [String] { MatMulOp.formula(n) }
         static func program(_ n: ProgramNames) -> [String?] { MatMulOp.program(n) }
+        static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion { MatMulOp.explain(x, c, n, at: i, j) }
+        static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>, _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+            MatMulOp.explainBackward(input: k, g, x, y, c, n, at: i, j)
+        }
         static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
         static let saves = MatMulOp.saves
         static func keepsBatchRows(_ inputs: [Bool]) -> Bool { MatMulOp.keepsBatchRows(inputs) }

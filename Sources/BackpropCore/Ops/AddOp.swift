@@ -14,6 +14,15 @@ public enum AddOp: OpRule {
         ["\(n.grad(0)) += \(n.outputGrad)", "\(n.grad(1)) += \(n.outputGrad)"]
     }
     public static func program(_ n: ProgramNames) -> [String?] { [n.outputGrad, n.outputGrad] }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        Expansion("\(n.inputs[0])[\(i),\(j)] + \(n.inputs[1])[\(i),\(j)]",
+                  [.init(Expansion.number(x[0][i, j]), x[0][i, j]), .init(Expansion.number(x[1][i, j]), x[1][i, j])])
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        Expansion("\(n.outputGrad)[\(i),\(j)]", [.init(Expansion.number(g[i, j]), g[i, j])])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = []
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] || inputs[1] }

@@ -73,6 +73,27 @@ public enum CrossEntropyOp: OpRule {
     public static func program(_ n: ProgramNames) -> [String?] {
         ["\(n.outputGrad) * (softmax(\(n.inputs[0])) - one_hot(\(n.inputs[1]))) / rows(\(n.inputs[0]))", nil]
     }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let (u, y, m) = (n.inputs[0], n.inputs[1], x[0].rows)
+        let terms: [Expansion.Term] = (0..<m).map { r in
+            let row = (0..<x[0].cols).map { x[0][r, $0] }, mx = row.max()!, picked = row[Int(x[1][r, 0])]
+            let lse = Double.log(row.reduce(0) { $0 + Double.exp($1 - mx) }) + mx
+            return .init("(\(Expansion.number(lse)) − \(Expansion.factor(picked)))", lse - picked)
+        }
+        return Expansion("(1/m) Σ_r (log Σ_c e^\(u)[r,c] − \(u)[r,\(y)[r]])", terms,
+                         factor: .init("1/\(m)", 1 / Double(m)))
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (u, l, m) = (n.inputs[0], n.inputs[1], x[0].rows)
+        let row = (0..<x[0].cols).map { x[0][i, $0] }, mx = row.max()!
+        let p = Double.exp(row[j] - mx) / row.reduce(0) { $0 + Double.exp($1 - mx) }
+        var terms = [Expansion.Term("\(Expansion.number(p))", p)]
+        if Int(x[1][i, 0]) == j { terms.append(.init("−1", -1)) }
+        return Expansion("\(n.outputGrad)·(softmax(\(u))[\(i),\(j)] − [\(j) = \(l)[\(i)]])/m", terms,
+                         factor: .init("\(Expansion.factor(g.scalar))/\(m)", g.scalar / Double(m)))
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0), .input(1)]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }   // a mean over the rows

@@ -22,6 +22,21 @@ public enum MSEOp: OpRule {
         let (a, b) = (n.inputs[0], n.inputs[1])
         return ["\(n.outputGrad) * 2 * (\(a) - \(b)) / size(\(a))", "\(n.outputGrad) * 2 * (\(b) - \(a)) / size(\(a))"]
     }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let d = zip(x[0].storage, x[1].storage).map { $0 - $1 }
+        return Expansion("(1/N) Σ_r,c (\(n.inputs[0])[r,c] − \(n.inputs[1])[r,c])²",
+                         d.map { .init("\(Expansion.factor($0))²", $0 * $0) },
+                         factor: .init("1/\(d.count)", 1 / Double(d.count)))
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (a, b) = k == 0 ? (0, 1) : (1, 0)
+        let d = x[a][i, j] - x[b][i, j], count = x[0].count
+        return Expansion("2·\(n.outputGrad)·(\(n.inputs[a])[\(i),\(j)] − \(n.inputs[b])[\(i),\(j)])/N",
+                         [.init(Expansion.factor(d), d)],
+                         factor: .init("2·\(Expansion.factor(g.scalar))/\(count)", 2 * g.scalar / Double(count)))
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, s[0].count)
     }

@@ -17,6 +17,25 @@ public enum MatMulOp: OpRule {
     public static func program(_ n: ProgramNames) -> [String?] {
         ["matmul(\(n.outputGrad), transpose(\(n.inputs[1])))", "matmul(transpose(\(n.inputs[0])), \(n.outputGrad))"]
     }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let (a, b) = (n.inputs[0], n.inputs[1])
+        return Expansion("Σ_c \(a)[\(i),c]·\(b)[c,\(j)]", (0..<x[0].cols).map { c in
+            .init(Expansion.product(x[0][i, c], x[1][c, j]), x[0][i, c] * x[1][c, j])
+        })
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (a, b, G) = (n.inputs[0], n.inputs[1], n.outputGrad)
+        if k == 0 {   // ∇A J = G Bᵀ
+            return Expansion("Σ_c \(G)[\(i),c]·\(b)[\(j),c]", (0..<g.cols).map { c in
+                .init(Expansion.product(g[i, c], x[1][j, c]), g[i, c] * x[1][j, c])
+            })
+        }
+        return Expansion("Σ_r \(a)[r,\(i)]·\(G)[r,\(j)]", (0..<g.rows).map { r in   // ∇B J = Aᵀ G
+            .init(Expansion.product(x[0][r, i], g[r, j]), x[0][r, i] * g[r, j])
+        })
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         let (m, k, n) = (s[0].rows, s[0].cols, s[1].cols)
         return (m * k * n, (needs[0] ? m * n * k : 0) + (needs[1] ? k * m * n : 0))

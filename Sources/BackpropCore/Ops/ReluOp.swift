@@ -14,6 +14,17 @@ public enum ReluOp: OpRule {
         ["\(n.grad(0)) += \(n.outputGrad) ⊙ [\(n.inputs[0]) > 0]"]
     }
     public static func program(_ n: ProgramNames) -> [String?] { ["\(n.outputGrad) * (\(n.inputs[0]) > 0)"] }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let u = x[0][i, j]
+        return Expansion("max(0, \(n.inputs[0])[\(i),\(j)])", [.init("max(0, \(Expansion.number(u)))", u > 0 ? u : 0)])
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (gv, u) = (g[i, j], x[0][i, j])
+        return Expansion("\(n.outputGrad)[\(i),\(j)]·[\(n.inputs[0])[\(i),\(j)] > 0]",
+                         [.init("\(Expansion.factor(gv))·[\(Expansion.number(u)) > 0]", u > 0 ? gv : 0)])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = [.input(0)]
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] }

@@ -12,6 +12,16 @@ public enum ScaleOp: OpRule {
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.constants[0]) \(n.outputGrad)"] }
     public static func program(_ n: ProgramNames) -> [String?] { ["\(n.constants[0]) * \(n.outputGrad)"] }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        Expansion("\(n.constants[0])·\(n.inputs[0])[\(i),\(j)]", [.init(Expansion.number(x[0][i, j]), x[0][i, j])],
+                  factor: .init(Expansion.factor(c[0]), c[0]))
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        Expansion("\(n.constants[0])·\(n.outputGrad)[\(i),\(j)]", [.init(Expansion.number(g[i, j]), g[i, j])],
+                  factor: .init(Expansion.factor(c[0]), c[0]))
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, needs[0] ? s[0].count : 0)
     }

@@ -19,6 +19,18 @@ public enum SigmoidOp: OpRule {
     public static func program(_ n: ProgramNames) -> [String?] {
         ["\(n.outputGrad) * \(n.output) * (1 - \(n.output))"]
     }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let v = x[0][i, j]
+        return Expansion("1/(1 + e^−\(n.inputs[0])[\(i),\(j)])",
+                         [.init("1/(1 + e^−\(Expansion.factor(v)))", 1 / (1 + Double.exp(-v)))])
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (gv, s) = (g[i, j], y[i, j])
+        return Expansion("\(n.outputGrad)[\(i),\(j)]·\(n.output)[\(i),\(j)]·(1 − \(n.output)[\(i),\(j)])",
+                         [.init("\(Expansion.product(gv, s))·(1 − \(Expansion.number(s)))", gv * s * (1 - s))])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (0, needs[0] ? 2 * s[0].count : 0)
     }

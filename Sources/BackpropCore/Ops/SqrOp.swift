@@ -12,6 +12,17 @@ public enum SqrOp: OpRule {
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += 2 \(n.inputs[0]) ⊙ \(n.outputGrad)"] }
     public static func program(_ n: ProgramNames) -> [String?] { ["2 * \(n.inputs[0]) * \(n.outputGrad)"] }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let v = x[0][i, j]
+        return Expansion("\(n.inputs[0])[\(i),\(j)]²", [.init(Expansion.product(v, v), v * v)])
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (v, gv) = (x[0][i, j], g[i, j])
+        return Expansion("2·\(n.inputs[0])[\(i),\(j)]·\(n.outputGrad)[\(i),\(j)]",
+                         [.init(Expansion.product(2, v, gv), 2 * v * gv)])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (s[0].count, needs[0] ? s[0].count : 0)
     }

@@ -12,6 +12,14 @@ public enum SumOp: OpRule {
     }
     public static func formula(_ n: FormulaNames) -> [String] { ["\(n.grad(0)) += \(n.outputGrad) · 1"] }
     public static func program(_ n: ProgramNames) -> [String?] { ["\(n.outputGrad) * ones_like(\(n.inputs[0]))"] }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        Expansion("Σ_r,c \(n.inputs[0])[r,c]", x[0].storage.map { .init(Expansion.number($0), $0) })
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        Expansion("\(n.outputGrad)·1", [.init(Expansion.number(g.scalar), g.scalar)])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
     public static let saves: [SavedTensor] = []
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { false }

@@ -16,6 +16,17 @@ public enum TanhOp: OpRule {
     public static func program(_ n: ProgramNames) -> [String?] {
         ["\(n.outputGrad) * (1 - \(n.output) * \(n.output))"]
     }
+    public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
+                               _ j: Int) -> Expansion {
+        let v = x[0][i, j]
+        return Expansion("tanh(\(n.inputs[0])[\(i),\(j)])", [.init("tanh(\(Expansion.number(v)))", Double.tanh(v))])
+    }
+    public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
+                                       _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
+        let (gv, t) = (g[i, j], y[i, j])
+        return Expansion("\(n.outputGrad)[\(i),\(j)]·(1 − \(n.output)[\(i),\(j)]²)",
+                         [.init("\(Expansion.factor(gv))·(1 − \(Expansion.factor(t))²)", gv * (1 - t * t))])
+    }
     public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
         (0, needs[0] ? s[0].count : 0)
     }
