@@ -165,7 +165,7 @@ public enum Explorer {
             else if s.explanation != nil { s.explanation = nil }
             else if s.quiz.pending != nil { s.quiz.pending = nil; s.status = .init("question withdrawn: → asks again") }
             else if s.pinned != nil { s.pinned = nil } else if s.lastMark != nil { s.lastMark = nil }
-        case .mark(let text): s.lastMark = text; s.status = .init("mark: \(text)")
+        case .mark(let text): s.lastMark = text; s.status = .init("note (Esc hides it): \(text)")
         case .quit: s.quit = true
         }
     }

@@ -30,7 +30,8 @@ extension ExplorerState {
         switch kinds[quiz.asked % kinds.count] {
         case .sign:
             let v = c.value[r, col]
-            return QuizQuestion(kind: .sign, text: "sign of \(entry)? (+, − or 0)", answer: .sign(v > 0 ? 1 : v < 0 ? -1 : 0))
+            return QuizQuestion(kind: .sign, text: "sign of \(entry)? (+, − or 0)",
+                                answer: .sign(v > 0 ? 1 : v < 0 ? -1 : 0))
         case .value:
             // An entry that is not zero, when there is one: a zero is a sign question.
             let nonzero = c.value.storage.indices.filter { c.value.storage[$0] != 0 && c.value.storage[$0].isFinite }

@@ -31,7 +31,8 @@ public enum Keymap {
         Binding(keys: [.char("c")], label: "c", action: .check, help: "finite-difference check of the shown gradient"),
         Binding(keys: [.char("p")], label: "p", action: .toggleProgram, help: "the backward program, stepped"),
         Binding(keys: [.char("?")], label: "?", action: .toggleHelp, help: "this help"),
-        Binding(keys: [.escape], label: "Esc", action: .dismiss, help: "close help, check or pin"),
+        Binding(keys: [.escape], label: "Esc", action: .dismiss,
+                help: "close help, check, explanation, question, pin or note"),
         Binding(keys: [.char("q")], label: "q", action: .quit, help: "quit"),
     ]
 

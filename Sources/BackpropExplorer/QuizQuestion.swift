@@ -70,7 +70,11 @@ public struct QuizQuestion: Equatable, Sendable {
     /// or words; masks column numbers or `none`; values that round to the
     /// same 2 significant digits; rules the option's number.
     public func judge(_ typed: String) -> Bool {
-        let t = typed.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "−", with: "-")
+        func normal(_ s: String) -> String {
+            s.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "−", with: "-")
+        }
+        let t = normal(typed)
+        if t == normal(answerText) { return true }   // the answer as the screen writes it
         switch answer {
         case let .shape(r, c): return Self.numbers(t, separators: "x×*, ") == [r, c]
         case .sign(let s):

@@ -33,7 +33,14 @@ public struct ReplayPlayer: Sendable {
         // A training line starts here and runs in the shell's slices (`continueTraining`).
         if replay.beginTraining() { return true }
         replay.forward()
-        if replay.atEnd { playing = false }
+        // A note (a lesson's explanation) waits for the reader: space goes on.
+        if replay.atEnd || atNote { playing = false }
+        return true
+    }
+
+    /// Whether the line just played is a note (`:mark`), which a playing replay pauses after.
+    public var atNote: Bool {
+        guard replay.index > 0, case .action(_, .mark) = replay.file.lines[replay.index - 1] else { return false }
         return true
     }
 

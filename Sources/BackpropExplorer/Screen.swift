@@ -131,8 +131,8 @@ public enum Screen {
         let box = boxLines(s, width: r.width - 2)
         let boxHeight = box.isEmpty ? 0 : min(box.count + 2, max(0, r.maxY - y - 3))
         if boxHeight >= 3 {
-            drawBox(box, title: s.quiz.pending.map { "quiz: \($0.kind.rawValue) · \(s.quiz.right)/\(s.quiz.asked) so far" } ?? "note", &g,
-                    Rect(x: r.x, y: r.maxY - boxHeight, width: r.width, height: boxHeight))
+            let title = s.quiz.pending.map { "quiz: \($0.kind.rawValue) · \(s.quiz.right)/\(s.quiz.asked) so far" }
+            drawBox(box, title: title ?? "note", &g, Rect(x: r.x, y: r.maxY - boxHeight, width: r.width, height: boxHeight))
         }
         let body = Rect(x: r.x, y: y, width: r.width, height: r.maxY - y - (boxHeight >= 3 ? boxHeight : 0))
         if let c = s.check { drawCheck(c, &g, body); return }

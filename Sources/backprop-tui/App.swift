@@ -248,6 +248,7 @@ final class App {
         guard var p = player, p.tick(now: elapsed) else { return false }
         player = p; state = p.state
         if !p.playing && p.replay.atEnd { state.status = .init("end of the session: any key takes over, q quits") }
+        else if !p.playing && p.atNote { state.status = .init("paused at a note: space goes on, ← → one action") }
         return true
     }
 

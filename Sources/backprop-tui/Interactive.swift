@@ -137,6 +137,11 @@ enum Interactive {
         }
         let digests = file.lines.filter { if case .digest = $0 { return true }; return false }.count
         let actions = file.lines.filter { if case .action = $0 { return true }; return false }.count
-        print("\(path): ok: \(actions) actions replayed, \(digests) digests match")
+        // A recorded quiz: its score, checked by the digests above.
+        let score = file.lines.reversed().lazy.compactMap { l -> String? in
+            if case .digest(_, let d) = l { d.quiz } else { nil }
+        }.first
+        print("\(path): ok: \(actions) actions replayed, \(digests) digests match"
+              + (score.map { "; quiz \($0)" } ?? ""))
     }
 }

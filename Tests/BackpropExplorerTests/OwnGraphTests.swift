@@ -26,6 +26,53 @@ import Testing
         return try ExplorerState(config: c, train: src.train, test: src.test)
     }
 
+    /// `:explain` on an own graph (sigmoid, tanh, scale): every entry of every value and
+    /// gradient, quiz questions at its steps, all from the op table, none from Figure 6.11.
+    @Test func explainAndQuizOnAnOwnGraph() throws {
+        let src = try DataSource.load("spiral")
+        let text = """
+            X = input()
+            W1 = param()
+            U1 = matmul(X, W1)
+            H = sigmoid(U1)
+            W2 = param()
+            U2 = matmul(H, W2)
+            P = tanh(U2)
+            y = input()
+            J_MLE = cross_entropy(P, y)
+            U3 = sqr(W1)
+            u4 = sum(U3)
+            u5 = scale(u4, λ)
+            J = add(J_MLE, u5)
+            """
+        let c = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 5, batchSize: 6, lr: 1, lambda: 1e-2,
+                               seed: 4, graph: text)
+        var s = try ExplorerState(config: c, train: src.train, test: src.test)
+        s = applying([.last], to: s)
+        var explained = 0
+        for n in s.graph.nodes {
+            for name in [n.name, "grad_" + n.name] {
+                guard case .success(let p) = s.resolve(name) else { continue }
+                for i in 0..<p.matrix.rows { for j in 0..<p.matrix.cols {
+                    Explorer.reduce(into: &s, .explain("\(name)[\(i),\(j)]"))
+                    let x = try #require(s.explanation, "\(name)[\(i),\(j)]: \(s.status.text)")
+                    #expect(x.agrees, "\(x.line)")
+                    explained += 1
+                } }
+            }
+        }
+        #expect(explained > 100)
+        // The quiz asks at every backward step of this graph too.
+        var q = applying([.quiz(true), .backwardPhase], to: s)
+        while !q.stepper.atEnd {
+            Explorer.reduce(into: &q, .stepForward)
+            let question = try #require(q.quiz.pending)
+            Explorer.reduce(into: &q, .answer(question.answerText))
+            #expect(q.status.text.hasPrefix("✓"), "\(question.text): \(q.status.text)")
+        }
+        #expect(q.quiz.asked == s.engine.backwardNodes.count)
+    }
+
     @Test func stepsChecksAndTrainsAnotherGraph() throws {
         let s0 = try state()
         #expect(s0.graph != Figure611.graph && s0.stepCount == 16)

@@ -34,7 +34,7 @@ struct QuizTests {
 
         let rule = QuizQuestion(kind: .rule, text: "", choices: ["G W2ᵀ", "Hᵀ G", "2 W2 ⊙ G"], answer: .choice(1))
         #expect(rule.judge("2") && rule.judge("Hᵀ G") && !rule.judge("1") && !rule.judge("3") && !rule.judge("x"))
-        #expect(rule.answerText == "2) Hᵀ G")
+        #expect(rule.answerText == "2) Hᵀ G" && rule.judge("2) Hᵀ G") && mask.judge("columns 0, 2, 5"))
     }
 
     /// Through the reducer: a step with the quiz on asks instead of stepping; the answer is judged,
@@ -51,8 +51,7 @@ struct QuizTests {
             kinds.insert(q.kind)
             // Every other answer right: the score counts both.
             let right = asked % 2 == 0
-            Explorer.reduce(into: &s, .answer(right ? q.answerText.replacingOccurrences(of: "columns ", with: "")
-                                                       .replacingOccurrences(of: ")", with: "").split(separator: " ").first.map(String.init)! : "wrong"))
+            Explorer.reduce(into: &s, .answer(right ? q.answerText : "wrong"))
             asked += 1
             #expect(s.position == p + 1 && s.quiz.pending == nil)
             #expect(s.quiz.asked == asked)
