@@ -114,11 +114,21 @@ import BackpropData
         #expect(toMarker?.status.hasPrefix("marker: ") == true, "\(String(describing: toMarker))")
         #expect(p.handle(.char("q"), now: 1)?.quit == true)
         #expect(p.handle(.char("n"), now: 1) == nil, "other keys take over")
-        // Played to the end, it stops; the played lines are the log a take-over continues.
+        // Played to the end, it stops; the played lines are the log a take-over continues. A note
+        // (a `mark` action: a lesson's explanation) pauses it until space, showing in its box.
         _ = p.handle(.char(" "), now: 1)
-        var now = 1.0
-        while p.playing { now += 10; _ = p.tick(now: now) }
-        #expect(p.replay.atEnd && p.playedLines == file.lines)
+        var now = 1.0, notes: [String] = []
+        while !p.replay.atEnd {
+            now += 10; _ = p.tick(now: now)
+            if !p.playing && !p.replay.atEnd {
+                #expect(p.atNote)
+                notes.append(p.state.lastMark ?? "")
+                #expect(Screen.render(p.state, width: 100, height: 30).text.contains("┌─ note"))
+                _ = p.handle(.char(" "), now: now)
+            }
+        }
+        #expect(notes == ["two"], "one note left to play")
+        #expect(!p.playing && p.replay.atEnd && p.playedLines == file.lines)
         var end = Replay(file: file, start: s0)
         while !end.atEnd { end.forward() }
         #expect(Session.Digest(p.state) == Session.Digest(end.state))
