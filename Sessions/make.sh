@@ -186,15 +186,15 @@ record lesson-3-relu-mask.jsonl "Lesson 3: the relu mask and G'" \
 0.8 :mark These are the pre-activations U1 of the forward pass. relu'(u) is 1 where u > 0 and 0 where u ≤ 0: most entries here are negative.
 0.8 :inspect
 0.8 Right
-0.8 :inspect G'
-0.8 :mark G' is ∇H J with the entries where U1 ≤ 0 zeroed: the mask of the forward pass, applied on the way back.
-0.8 :explain G'[0,5]
+0.8 :mark At H the rule ∇U1 J += ∇H J ⊙ [U1 > 0] ran: its tab →G' is ∇H J with the entries where U1 ≤ 0 zeroed, the forward pass's mask applied on the way back.
+0.8 :explain grad_U1[0,5]
 0.8 :mark U1[0,5] = 0.42 > 0: the gradient passes through unchanged.
-0.8 :explain G'[1,5]
+0.8 :explain grad_U1[1,5]
 0.8 :mark U1[1,5] < 0: whatever arrived is multiplied by 0. No gradient reaches W1 through this entry.
-0.8 :inspect
 0.8 Right
-0.8 :mark Then Xᵀ G' sums over the examples: only those with U1 > 0 in column j move column j of W1.
+0.8 :inspect G'
+0.8 :mark At U1 = X·W1, G' arrives and Xᵀ G' sums over the examples: only those with U1 > 0 in column j move column j of W1.
+0.8 :inspect
 KEYS
 
 record lesson-4-weight-decay.jsonl "Lesson 4: the weight-decay terms 2λW" \

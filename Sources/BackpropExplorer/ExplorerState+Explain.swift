@@ -17,7 +17,8 @@ extension ExplorerState {
         let g = engine.graph
         // What the name is: a value, a gradient, or a gradient contribution of one step.
         var node: Int, gradient = false, step: Int?
-        if g == Figure611.graph, let q = Quantity(name: name) {
+        // The book's names; grad_W1 and ∇W1 J below, as the contributions that have arrived so far.
+        if g == Figure611.graph, let q = Quantity(name: name), q != .gradW1, q != .gradW2 {
             switch q.source {
             case .value(let n): node = g.id(n)!
             case .incoming(let n), .grad(let n): node = g.id(n)!; gradient = true

@@ -21,7 +21,7 @@ extension ExplorerState {
         let (r, col) = (pick(c.value.rows), pick(c.value.cols))
         let entry = "entry [\(r),\(col)] of \(what)"
         // At a relu, the mask; elsewhere the kinds in turn.
-        if node.op == ReluOp.name, let u = s(c.input) {
+        if node.op == ReluOp.name, let u = engineState.values[c.input] {
             let zeroed = (0..<u.cols).filter { !(u[r, $0] > 0) }
             return QuizQuestion(kind: .mask, text: "which columns of row \(r) does the relu mask zero in "
                                 + "\(e.gradientName(input))? (column numbers, or none)", answer: .mask(zeroed))
@@ -47,9 +47,6 @@ extension ExplorerState {
                                 answer: .shape(rows: c.value.rows, cols: c.value.cols))
         }
     }
-
-    /// The value of node `id` in the current state.
-    private func s(_ id: Int) -> Matrix<Double>? { engineState.values[id] }
 
     /// Which rule gives the contribution: its formula and up to three others of the graph's, in a seeded order.
     private func ruleQuestion(record: BackwardStep<Double>, contribution c: Contribution<Double>, what: String,

@@ -1,3 +1,4 @@
+import Foundation
 import BackpropCore
 import Testing
 @testable import BackpropExplorer
@@ -142,6 +143,14 @@ struct QuizTests {
         }
         let early = applying([.explain("grad_W2[0,0]")], to: spiralState())
         #expect(early.status.isError && early.status.text.contains("not computed yet"))
+        // Half-way, a gradient is what has arrived so far: ∇W1 J has 2λW1 before Xᵀ G'.
+        var half = applying([.backwardPhase], to: spiralState())
+        while half.currentNode != half.engine.graph.id("U3") { Explorer.reduce(into: &half, .stepForward) }
+        for name in ["grad_W1[0,0]", "∇W1 J[0,0]"] {
+            Explorer.reduce(into: &half, .explain(name))
+            #expect(half.explanation?.parts.map(\.source) == ["U3 = sqr(W1)"] && half.explanation?.agrees == true,
+                    "\(name): \(half.status.text)")
+        }
         // The command line parses it; a model change clears it, Esc too.
         #expect(REPL.parse("explain grad_W2[0, 1]") == .success(.action(.explain("grad_W2[0, 1]"))))
         #expect(REPL.parse("quiz on") == .success(.action(.quiz(true))))
@@ -170,5 +179,34 @@ struct QuizTests {
         _ = Explorer.handle(.right, &s)
         let screen = Screen.render(s, width: 100, height: 30).text
         #expect(screen.contains("quiz 1/1") && screen.contains(s.quiz.pending!.text.prefix(30)) && screen.contains("answer: _"))
+    }
+}
+
+/// The curated lessons: every `:explain` in them succeeds and adds up, every note is shown, and
+/// their quizzes are answered as the README says.
+struct LessonTests {
+    @Test func lessonsExplainWithoutErrors() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sessions")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("lesson-") }.sorted()
+        #expect(files.count == 5, "\(files)")
+        for f in files {
+            let file = try Session.parse(Array(try Data(contentsOf: dir.appendingPathComponent(f))))
+            let s0 = spiralState(seed: file.header.config.seed)
+            try #require(s0.config == file.header.config, "\(f): the lessons run on the default spirals")
+            var s = s0, explained = 0, notes = 0
+            for case .action(_, let a) in file.lines {
+                Explorer.reduce(into: &s, a)
+                #expect(!s.status.isError, "\(f): \(a) → \(s.status.text)")
+                if case .explain = a { #expect(s.explanation?.agrees == true, "\(f): \(a)"); explained += 1 }
+                if case .mark(let text) = a {
+                    notes += 1
+                    let screen = Screen.render(s, width: file.header.columns, height: file.header.rows).text
+                    #expect(screen.contains("┌─ note") && screen.contains(text.prefix(20)), "\(f): note \(text)")
+                }
+            }
+            #expect(notes >= 4 && explained >= 1, "\(f)")
+            if f.contains("two-branches") { #expect(s.quiz.right == 3 && s.quiz.asked == 3) }
+        }
     }
 }
