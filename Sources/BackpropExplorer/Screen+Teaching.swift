@@ -45,7 +45,8 @@ extension Screen {
         }
         let delta = abs(x.value - x.stored)
         if x.parts.count > 1 {
-            add("sum " + x.parts.map { "\($0.expansion.value)" }.joined(separator: " + ") + " = \(x.value)")
+            let terms = x.parts.map { "\($0.expansion.value)" }.joined(separator: " + ")
+            add("sum " + terms.replacingOccurrences(of: "+ -", with: "− ") + " = \(x.value)")
         }
         add("stored \(x.stored)")
         if x.agrees && delta == 0 {

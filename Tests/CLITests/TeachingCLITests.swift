@@ -39,7 +39,8 @@ import Testing
         t.keys("End")
         _ = t.wait { $0.contains("step 22/22") }
         command(t, "explain grad_W2[0,1]")
-        s = t.wait { $0.contains("explain grad_W2[0,1]") }
+        // (Not the command line's own text: the panel's heading, once Enter has run it.)
+        s = t.wait { $0.contains("explain grad_W2[0,1]: 2 contributions") && $0.contains("✓ the numbers") }
         #expect(s.contains("explain grad_W2[0,1]: 2 contributions"), "\(s)")
         #expect(s.contains("from U2 = matmul(H, W2):") && s.contains("= Σ_r H[r,0]·grad_U2[r,1]"), "\(s)")
         #expect(s.contains("✓ the numbers add up to the stored value"), "\(s)")
