@@ -8,6 +8,7 @@ public struct GraphParseError: Error, Equatable, Sendable, CustomStringConvertib
         case reassigned(String, firstLine: Int)
         case cycle([String])
         case constantIsNode(String)
+        case badSize(String)
         case empty
     }
     public var line: Int
@@ -29,6 +30,9 @@ public struct GraphParseError: Error, Equatable, Sendable, CustomStringConvertib
             let shown = path.count > 8 ? path.prefix(4).map(n) + ["…"] + path.suffix(3).map(n) : path.map(n)
             what = "cycle \(shown.joined(separator: " → ")); expected an acyclic graph"
         case let .constantIsNode(name): what = "'\(n(name))' is a node; expected a constant name"
+        case let .badSize(s):
+            what = "unknown size '\(n(s))'; expected a whole number from 1 to \(ParamSize.limit), d (input features), "
+                + "k (classes) or h (--hidden)"
         case .empty: what = "empty graph; expected at least one line 'name = op(args)'"
         }
         return "\(line):\(column): \(what)"

@@ -25,7 +25,7 @@ extension Graph {
                 while true {
                     s.skipSpace()
                     let c = s.column
-                    args.append((try s.identifier("an argument name"), c))
+                    args.append((try s.identifier("an argument name", digits: op == LeafKind.param.rawValue), c))
                     s.skipSpace()
                     if s.peek == "," { s.advance(); continue }
                     break
@@ -39,11 +39,21 @@ extension Graph {
             var uses: [(name: String, col: Int)] = []
             var consts: [Int] = []
             if let leaf = LeafKind(rawValue: op) {
-                guard args.isEmpty else {
+                if leaf == .param {
+                    // param(ROWS, COLS), or param() for W1 (d×h) and W2 (h×k) as in Figure 6.11.
+                    guard args.count == 2 || (args.isEmpty && ParamSize.defaults[name] != nil) else {
+                        let example = "2 sizes, e.g. \(inert(name, limit: 40)) = param(1, h)"
+                        throw GraphParseError(line: li + 1, column: opCol,
+                                              kind: .arity(op: op, expected: example, got: args.count))
+                    }
+                    for (a, c) in args where ParamSize(a) == nil {
+                        throw GraphParseError(line: li + 1, column: c, kind: .badSize(a))
+                    }
+                } else if !args.isEmpty {
                     throw GraphParseError(line: li + 1, column: opCol,
                                           kind: .arity(op: op, expected: "no arguments", got: args.count))
                 }
-                node = Node(name, leaf.rawValue)
+                node = Node(name, leaf.rawValue, sizes: args.map(\.0))
             } else if let rule = rules[op] {
                 let (ni, nc) = rule.arity
                 guard args.count == ni + nc else {
@@ -132,8 +142,11 @@ struct LineScanner {
         } ?? "end of line"
         return GraphParseError(line: number, column: column, kind: .syntax(expected: expected, found: found))
     }
-    mutating func identifier(_ what: String) throws(GraphParseError) -> String {
-        guard let c = peek, Self.isNameStart(c) else { throw error(expected: what) }
+    /// A name; `digits`: a whole number too (a parameter's size).
+    mutating func identifier(_ what: String, digits: Bool = false) throws(GraphParseError) -> String {
+        guard let c = peek, Self.isNameStart(c) || (digits && c.isASCII && c.isNumber) else {
+            throw error(expected: what)
+        }
         let start = pos
         while let c = peek, Self.isNameChar(c) { pos += 1 }
         return String(line[start..<pos])

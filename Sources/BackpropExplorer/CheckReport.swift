@@ -19,8 +19,7 @@ public struct CheckReport: Equatable, Sendable {
     static func run(title: String, analytic: Matrix<Double>, of: String, wrt: String, state: ExplorerState,
                     count: Int = 6, h: Double = 1e-6) throws(EvalError) -> CheckReport {
         let engine = state.engine, g = engine.graph
-        let (X, y): (Matrix<Double>, Matrix<Double>) = state.train.matrix(rows: state.batch)
-        let bindings = ["X": X, "y": y, "W1": state.W1, "W2": state.W2]
+        let bindings = state.bindings
         guard let target = g.id(wrt), let scalar = g.id(of) else {
             throw .missingBinding(name: g.id(wrt) == nil ? wrt : of, kind: "node")
         }

@@ -34,20 +34,17 @@ public struct ExplorerConfig: Equatable, Sendable {
                      shuffle: shuffle, initScheme: initScheme, threads: threads)
     }
 
-    /// Parses and checks graph text for the explorer: the leaves must be the example's (inputs X
-    /// and y, parameters W1 and W2), and the only constant λ. Returns the error text otherwise.
+    /// Parses and checks graph text for both faces: the inputs must be X and y, the parameters any
+    /// (each reaching the loss), and the only constant λ. Returns the error text otherwise.
     public static func graph(from text: String) throws(ExplorerError) -> Graph {
         let g: Graph
         do { g = try Graph(parsing: text) } catch { throw .badValue(error.description) }
-        let inputs = Set(g.names(of: .input)), params = Set(g.names(of: .param))
+        let inputs = Set(g.names(of: .input))
         func shown(_ names: Set<String>) -> String {
             inert(names.sorted().prefix(6).joined(separator: ", "), limit: 80)
         }
         guard inputs == ["X", "y"] else {
             throw .badValue("inputs are \(shown(inputs)); expected X and y (the minibatch and its labels)")
-        }
-        guard params == ["W1", "W2"] else {
-            throw .badValue("parameters are \(shown(params)); expected W1 and W2")
         }
         if let c = g.constantNames.first(where: { $0 != "λ" }) {
             throw .badValue("constant '\(inert(c, limit: 40))' is unknown; expected λ")

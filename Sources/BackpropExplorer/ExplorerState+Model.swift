@@ -21,12 +21,12 @@ extension ExplorerState {
             case .float64: run = .float64(try TrainingLoop(graph: graph, train: train, test: test, settings: settings))
             }
         }
-        let (w1, w2) = run.weightsInDouble
-        W1 = Matrix(rows: train.d, cols: config.hidden, w1); W2 = Matrix(rows: config.hidden, cols: train.classes, w2)
+        params = run.parametersInDouble
         batch = Array(run.nextBatch)
         let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
-        stepper = try Stepper(engine: engine,
-                              bindings: ["X": Matrix(scalar: 0), "y": Matrix(scalar: 0), "W1": W1, "W2": W2])
+        var empty = ["X": Matrix<Double>(scalar: 0), "y": Matrix(scalar: 0)]
+        for p in params { empty[p.name] = p.value }
+        stepper = try Stepper(engine: engine, bindings: empty)
         losses = []; training = nil
         pinned = nil; tab = 0; scrollRow = 0; scrollCol = 0; pictureColumn = 0; showHelp = false; showProgram = false
         check = nil; explanation = nil; quiz = Quiz()
@@ -45,16 +45,37 @@ extension ExplorerState {
 
     /// The loop's next minibatch, stepped from position 0 with the current weights and λ.
     mutating func restartStepper() throws(EvalError) {
-        let (X, y): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
         let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
-        stepper = try Stepper(engine: engine, bindings: ["X": X, "y": y, "W1": W1, "W2": W2])
+        stepper = try Stepper(engine: engine, bindings: bindings)
+    }
+
+    /// The leaves' values for the minibatch being stepped through: X, y and the parameters.
+    public var bindings: [String: Matrix<Double>] {
+        let (X, y): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
+        var b = ["X": X, "y": y]
+        for p in params { b[p.name] = p.value }
+        return b
+    }
+
+    /// The leaves' shapes for a minibatch of m rows (for costs and programs).
+    public func leafShapes(rows m: Int) -> [String: Shape] {
+        var s = ["X": Shape(m, features), "y": Shape(m, 1)]
+        for p in params { s[p.name] = p.value.shape }
+        return s
+    }
+
+    /// The parameter multiplied with X (`matmul(X, P)`): the first layer's weights, drawn as pictures.
+    public var firstLayer: (name: String, value: Matrix<Double>)? {
+        let g = graph
+        guard let n = g.nodes.first(where: { $0.op == MatMulOp.name && $0.inputs.first == "X" }),
+              let p = params.first(where: { $0.name == n.inputs[1] }) else { return nil }
+        return p
     }
 
     /// After the loop has moved: its weights in float64 and its next minibatch at position 0.
     mutating func followLoop() throws(EvalError) {
         run.sync()
-        let (w1, w2) = run.weightsInDouble
-        W1 = Matrix(rows: train.d, cols: config.hidden, w1); W2 = Matrix(rows: config.hidden, cols: train.classes, w2)
+        params = run.parametersInDouble
         batch = Array(run.nextBatch)
         try restartStepper()
     }

@@ -14,9 +14,9 @@ public struct ExplorerState: Sendable {
 
     /// The training loop, in the run's precision: weights, epoch order, streams, accuracy.
     public var run: AnyTrainingLoop
-    /// The loop's weights in float64, for stepping and showing (refreshed when training ends).
-    public var W1: Matrix<Double>
-    public var W2: Matrix<Double>
+    /// The loop's parameters in float64 by name, in graph order, for stepping and showing
+    /// (refreshed when training ends).
+    public var params: [(name: String, value: Matrix<Double>)]
     /// Example indices of the minibatch being stepped through: the loop's next.
     public var batch: [Int]
     /// The step-through of `batch` with the current weights.

@@ -47,11 +47,13 @@ public enum Pictures {
         }
         func column(_ m: Matrix<Double>) -> [Double] { (0..<m.rows).map { m[$0, j] } }
         func symmetric(_ v: [Double]) -> (Double, Double) { let a = v.map(abs).max() ?? 1; return (-a, a) }
-        let w = column(s.W1); let (wl, wh) = symmetric(w)
-        items.append(("W1[:,\(j)]", w, wl, wh))
-        if let g = s.engine.graph.id("W1").flatMap({ s.engineState.grads[$0] }) {
-            let gc = column(g); let (gl, gh) = symmetric(gc)
-            items.append(("∇W1 J[:,\(j)]", gc, gl, gh))
+        if let first = s.firstLayer, j < first.value.cols {
+            let w = column(first.value); let (wl, wh) = symmetric(w)
+            items.append(("\(first.name)[:,\(j)]", w, wl, wh))
+            if let g = s.engine.graph.id(first.name).flatMap({ s.engineState.grads[$0] }) {
+                let gc = column(g); let (gl, gh) = symmetric(gc)
+                items.append(("∇\(first.name) J[:,\(j)]", gc, gl, gh))
+            }
         }
         // Full size when there is room, else every 2×2 block averaged (14×14 for Fashion-MNIST).
         let half = side / 2 + 1 > rect.height || items.count * (side + 2) > rect.width + 2

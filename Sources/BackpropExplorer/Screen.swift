@@ -76,8 +76,7 @@ public enum Screen {
         if s.accuracyAt == nil && s.trainAccuracy == nil { acc = "acc – (t or e measures)" }
         parts.append(acc)
         if s.quiz.on || s.quiz.asked > 0 { parts.append(s.quiz.score) }
-        let shapes = ["X": Shape(s.config.batchSize, s.features), "y": Shape(s.config.batchSize, 1), "W1": s.W1.shape,
-                      "W2": s.W2.shape]
+        let shapes = s.leafShapes(rows: s.config.batchSize)
         let done = s.engine.multiplyAddsDone(s.engineState)
         if let c = s.engine.cost(leafShapes: shapes) {
             parts.append("madds \(formatCount(done))/\(formatCount(c.forward + c.backward))")
@@ -132,7 +131,8 @@ public enum Screen {
         let boxHeight = box.isEmpty ? 0 : min(box.count + 2, max(0, r.maxY - y - 3))
         if boxHeight >= 3 {
             let title = s.quiz.pending.map { "quiz: \($0.kind.rawValue) · \(s.quiz.right)/\(s.quiz.asked) so far" }
-            drawBox(box, title: title ?? "note", &g, Rect(x: r.x, y: r.maxY - boxHeight, width: r.width, height: boxHeight))
+            drawBox(box, title: title ?? "note", &g,
+                    Rect(x: r.x, y: r.maxY - boxHeight, width: r.width, height: boxHeight))
         }
         let body = Rect(x: r.x, y: y, width: r.width, height: r.maxY - y - (boxHeight >= 3 ? boxHeight : 0))
         if let c = s.check { drawCheck(c, &g, body); return }
@@ -160,8 +160,7 @@ public enum Screen {
     /// The backward program, one line per gradient contribution, each with the node whose step
     /// makes it; the lines of the step just taken are highlighted and kept in view.
     static func drawProgram(_ s: ExplorerState, _ g: inout CellGrid, _ r: Rect) {
-        let shapes = ["X": Shape(s.batch.count, s.features), "y": Shape(s.batch.count, 1), "W1": s.W1.shape,
-                      "W2": s.W2.shape]
+        let shapes = s.leafShapes(rows: s.batch.count)
         guard let lines = s.engine.backwardProgramLines(leafShapes: shapes) else { return }
         g.put(r.x, r.y, "backward program, in the order the engine runs it (p: the inspector)", .heading,
               maxWidth: r.width)

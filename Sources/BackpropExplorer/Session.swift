@@ -55,7 +55,7 @@ public enum Session {
             func add(_ words: [UInt64]) {
                 h.update(words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * $0)) } })
             }
-            add(s.W1.storage.map(\.bitPattern)); add(s.W2.storage.map(\.bitPattern))
+            for p in s.params { add(p.value.storage.map(\.bitPattern)) }
             add([UInt64(s.position), UInt64(s.updates), UInt64(s.cursor), UInt64(s.epoch),
                  (s.currentJ ?? .nan).bitPattern])
             add(s.run.streamWords)

@@ -2,9 +2,10 @@ import BackpropCore
 import BackpropData
 import BackpropTraining
 
-/// A training run in a safetensors file: `W1`, `W2` and, in `__metadata__`, what `LoopState` needs to
-/// continue bit for bit (the counters, the order stream at the epoch's start, the epoch's sums),
-/// the data's digest and the settings a resumed run must share. `--batch --save`, `--checkpoint-every`
+/// A training run in a safetensors file: each parameter by its graph name and, in `__metadata__`,
+/// what `LoopState` needs to continue bit for bit (the counters, the order stream at the epoch's
+/// start, the epoch's sums), the graph's text, the data's digest and the settings a resumed run
+/// must share. `--batch --save`, `--checkpoint-every`
 /// and the TUI's `:save` write it; `--resume` in either face reads it.
 public enum Checkpoint {
     public static let format = "backprop-tui checkpoint 1"
@@ -15,21 +16,61 @@ public enum Checkpoint {
         var meta: [(String, String)] = [("format", format), ("data", train.name), ("data_sha256", train.digest),
                                         ("d", "\(train.d)"), ("classes", "\(train.classes)")]
         meta += c.identity(precision: T.precisionName)
+        meta += [("graph", loop.graph.description)]
         meta += [("step", "\(s.step)"), ("epoch", "\(s.epoch)"), ("position", "\(s.position)"),
                  ("epoch_rng", s.epochStream.words.map { String($0, radix: 16) }.joined(separator: ",")),
                  ("epoch_J_sum", String(s.sums.J.bitPattern, radix: 16)),
                  ("epoch_JMLE_sum", String(s.sums.JMLE.bitPattern, radix: 16)),
                  ("epoch_batches", "\(s.sums.batches)")]
-        let file = WeightsFile<T>(W1: Matrix(rows: train.d, cols: c.hidden, s.W1),
-                                  W2: Matrix(rows: c.hidden, cols: train.classes, s.W2), metadata: meta)
-        return file.encoded()
+        let tensors = zip(loop.parameters, s.params).map { p, v in
+            (name: p.name, value: Matrix(rows: p.shape.rows, cols: p.shape.cols, v))
+        }
+        return WeightsFile<T>(tensors: tensors, metadata: meta).encoded()
+    }
+
+    /// What a file for `graph` on this data must hold: every parameter, its shape and where that comes from.
+    public static func expected(_ graph: Graph, train: Dataset, hidden: Int) -> [ExpectedTensor] {
+        expected(graph, d: train.d, classes: train.classes, hidden: hidden)
+    }
+
+    /// The same for d features and k classes.
+    public static func expected(_ graph: Graph, d: Int, classes k: Int, hidden: Int) -> [ExpectedTensor] {
+        graph.parameterShapes(d: d, k: k, h: hidden).map { p in
+            let node = graph[p.name]
+            let sizes = node?.sizes.isEmpty == false ? node!.sizes.compactMap(ParamSize.init)
+                : ParamSize.defaults[p.name] ?? []
+            var seen = Set<ParamSize>()
+            let why = sizes.filter { seen.insert($0).inserted }.compactMap { s -> String? in
+                switch s {
+                case .d: "d = \(d) from the data"
+                case .k: "k = \(k) classes in the data"
+                case .h: "n_h = \(hidden) from --hidden"
+                case .fixed: nil
+                }
+            }
+            return ExpectedTensor(name: p.name, shape: p.shape,
+                                  why: why.isEmpty ? "as the graph says" : why.joined(separator: ", "))
+        }
     }
 
     /// The state of a run to resume: made on the same data with the same settings.
-    public static func load<T: Real>(_ path: String, train: Dataset, settings c: LoopSettings) throws(IOError)
-        -> LoopState<T> {
-        let (d, k, n) = (train.d, train.classes, train.count)
-        let w = try WeightsFile<T>.load(path, d: d, hidden: c.hidden, classes: k)
+    public static func load<T: Real>(_ path: String, graph: Graph, train: Dataset, settings c: LoopSettings)
+        throws(IOError) -> LoopState<T> {
+        let n = train.count
+        // The graph first: another graph's parameters would be misnamed or misshapen below.
+        if let text = try? SafeTensors.load(path).metadata.first(where: { $0.0 == "graph" })?.1 {
+            let made = try? Graph(parsing: text)
+            if made != graph {
+                func params(_ g: Graph?) -> String {
+                    g.map { inert($0.names(of: .param).joined(separator: ", "), limit: 80) } ?? "unreadable"
+                }
+                throw IOError(path, "made with another graph (parameters \(params(made))); this run's has "
+                                    + "\(params(graph)) (give the graph it was made with: --graph FILE)")
+            }
+        } else if graph != Figure611.graph {
+            throw IOError(path, "made with Figure 6.11 (a checkpoint without a graph); this run has --graph")
+        }
+        let w = try WeightsFile<T>.load(path, expected: expected(graph, train: train, hidden: c.hidden))
         guard w.meta("format") == format else {
             throw IOError(path, "not a backprop-tui checkpoint; expected one written by --save, --checkpoint-every "
                                 + "or :save")
@@ -60,16 +101,17 @@ public enum Checkpoint {
                                     ("epoch_batches", nb, 0...most)] where !range.contains(value) {
             throw IOError(path, "checkpoint \(key) is \(value); expected \(range.lowerBound) to \(range.upperBound)")
         }
-        return LoopState(W1: w.W1.storage, W2: w.W2.storage, step: s, epoch: e, position: p, epochStream: stream,
+        return LoopState(params: w.tensors.map { $0.value.storage }, step: s, epoch: e, position: p,
+                         epochStream: stream,
                               sums: EpochSums(J: Double(bitPattern: js), JMLE: Double(bitPattern: jm), batches: nb),
                               examples: n, shuffle: c.shuffle)
     }
 
     /// Weights only (`--init`): a fresh run from them, the orders drawn as `settings` say.
-    public static func weights<T: Real>(_ path: String, train: Dataset, settings c: LoopSettings) throws(IOError)
-        -> LoopState<T> {
-        let w = try WeightsFile<T>.load(path, d: train.d, hidden: c.hidden, classes: train.classes)
-        return LoopState(W1: w.W1.storage, W2: w.W2.storage, epochStream: c.rng.orders(seed: c.seed),
+    public static func weights<T: Real>(_ path: String, graph: Graph, train: Dataset, settings c: LoopSettings)
+        throws(IOError) -> LoopState<T> {
+        let w = try WeightsFile<T>.load(path, expected: expected(graph, train: train, hidden: c.hidden))
+        return LoopState(params: w.tensors.map { $0.value.storage }, epochStream: c.rng.orders(seed: c.seed),
                          examples: train.count, shuffle: c.shuffle)
     }
 }

@@ -43,11 +43,17 @@ public enum AnyTrainingLoop: Sendable {
         case .float64(let l): l.state.epochStream.words + l.state.stream.words
         }
     }
-    /// W1 and W2 in float64 (exact for float32 weights); `sync` first.
-    public var weightsInDouble: (W1: [Double], W2: [Double]) {
+    /// The parameters by name in float64 (exact for float32 weights), in graph order; `sync` first.
+    public var parametersInDouble: [(name: String, value: Matrix<Double>)] {
         switch self {
-        case .float32(let l): (l.state.W1.map { Double($0) }, l.state.W2.map { Double($0) })
-        case .float64(let l): (l.state.W1, l.state.W2)
+        case .float32(let l):
+            zip(l.parameters, l.state.params).map { p, v in
+                (p.name, Matrix(rows: p.shape.rows, cols: p.shape.cols, v.map { Double($0) }))
+            }
+        case .float64(let l):
+            zip(l.parameters, l.state.params).map { p, v in
+                (p.name, Matrix(rows: p.shape.rows, cols: p.shape.cols, v))
+            }
         }
     }
 

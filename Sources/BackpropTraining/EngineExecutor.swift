@@ -1,12 +1,14 @@
 import BackpropCore
 import BackpropData
 
-/// Training on the general engine: any graph over X, y, W1, W2 and λ, one node at a time
-/// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J`.
+/// Training on the general engine: any graph over X, y, its parameters and λ, one node at a time
+/// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J` for each parameter.
 public final class EngineExecutor<T: Real>: @unchecked Sendable {
     public let graph: Graph
     var engine: Engine<T>
-    var w1: Matrix<T>, w2: Matrix<T>
+    /// The parameters by name, in graph order, and their node ids.
+    var values: [(name: String, value: Matrix<T>)]
+    let ids: [Int]
     public let maxBatch: Int
     public var learningRate: T
     public var lambda: T {
@@ -16,23 +18,38 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// cross_entropy node (its value is J_MLE; without one J_MLE is reported as J).
     let logits: Int?
     let crossEntropy: Int?
-    let ids: (W1: Int, W2: Int)
 
-    public init(graph: Graph, W1: Matrix<T>, W2: Matrix<T>, maxBatch: Int, learningRate: T,
+    public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], maxBatch: Int, learningRate: T,
                 lambda: T) throws(EvalError) {
-        guard let i1 = graph.id("W1"), let i2 = graph.id("W2") else {
-            throw .invalidValue(node: "graph", text: graph.nodes.last?.text ?? "",
-                                message: "expected parameters W1, W2")
+        var ids: [Int] = []
+        for p in parameters {
+            guard let id = graph.id(p.name) else {
+                throw .invalidValue(node: p.name, text: graph.nodes.last?.text ?? "", message: "no such parameter")
+            }
+            ids.append(id)
         }
-        self.graph = graph; ids = (i1, i2)
+        self.graph = graph; self.ids = ids; values = parameters
         engine = try Engine(graph: graph, constants: ["λ": lambda])
-        w1 = W1; w2 = W2; self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
+        self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
         logits = crossEntropy.flatMap { graph.nodes[$0].inputs.first }.flatMap { graph.id($0) }
     }
 
-    public var W1: [T] { get { w1.storage } set { w1 = Matrix(rows: w1.rows, cols: w1.cols, newValue) } }
-    public var W2: [T] { get { w2.storage } set { w2 = Matrix(rows: w2.rows, cols: w2.cols, newValue) } }
+    /// The parameters' values, row-major, in graph order.
+    public var params: [[T]] {
+        get { values.map(\.value.storage) }
+        set {
+            for i in values.indices {
+                values[i].value = Matrix(rows: values[i].value.rows, cols: values[i].value.cols, newValue[i])
+            }
+        }
+    }
+
+    func bindings(_ X: Matrix<T>, _ y: Matrix<T>) -> [String: Matrix<T>] {
+        var b = ["X": X, "y": y]
+        for p in values { b[p.name] = p.value }
+        return b
+    }
 
     /// One update on examples `rows` of `data` (`next` is the fused trainer's prefetch; unused here).
     public func update(on data: Dataset, rows: ArraySlice<Int>,
@@ -40,7 +57,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
         let s: EngineState<T>
         do throws(EvalError) {
-            var t = try engine.start(["X": X, "y": y, "W1": w1, "W2": w2])
+            var t = try engine.start(bindings(X, y))
             try engine.run(&t, to: engine.forwardNodes.count)
             s = t
         } catch { return .failure(error) }
@@ -49,15 +66,19 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         var result = FusedTrainer<T>.StepResult(J: J, JMLE: mle, nonFinite: nil)
         guard J.isFinite else { result.nonFinite = "J"; return .success(result) }
         let grads = engine.backward(values: s.values)
-        guard let g1 = grads[ids.W1], let g2 = grads[ids.W2] else {
-            return .failure(.invalidValue(node: "W1", text: "", message: "no gradient reaches W1 and W2"))
+        var gs: [Matrix<T>] = []
+        for (p, id) in zip(values, ids) {
+            guard let g = grads[id] else {
+                return .failure(.invalidValue(node: p.name, text: "", message: "no gradient reaches \(p.name)"))
+            }
+            gs.append(g)
         }
-        for (name, g) in [("∇W2 J", g2), ("∇W1 J", g1)] where !g.isFinite {
-            result.nonFinite = name
+        // Every gradient is checked before any parameter moves (the update is all or nothing).
+        for (p, g) in zip(values, gs).reversed() where !g.isFinite {
+            result.nonFinite = "∇\(p.name) J"
             return .success(result)
         }
-        SGD.update(&w1, gradient: g1, learningRate: learningRate)
-        SGD.update(&w2, gradient: g2, learningRate: learningRate)
+        for i in values.indices { SGD.update(&values[i].value, gradient: gs[i], learningRate: learningRate) }
         return .success(result)
     }
 
@@ -65,7 +86,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     public func hits(on data: Dataset, rows: ArraySlice<Int>) -> Int? {
         guard let node = logits, let p = engine.forwardNodes.firstIndex(of: node) else { return nil }
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
-        guard var s = try? engine.start(["X": X, "y": y, "W1": w1, "W2": w2]), (try? engine.run(&s, to: p + 1)) != nil,
+        guard var s = try? engine.start(bindings(X, y)), (try? engine.run(&s, to: p + 1)) != nil,
               let l = s.values[node], l.rows == rows.count else { return nil }
         var hits = 0
         for (i, e) in rows.enumerated() where Accuracy.argmax(l, row: i) == Int(data.labels[e]) { hits += 1 }

@@ -9,13 +9,15 @@ enum ExecutorChoice<T: Real>: Sendable {
     case fused(FusedTrainer<T>)
     case engine(EngineExecutor<T>)
 
-    var W1: [T] {
-        get { switch self { case .fused(let e): e.W1; case .engine(let e): e.W1 } }
-        nonmutating set { switch self { case .fused(let e): e.W1 = newValue; case .engine(let e): e.W1 = newValue } }
-    }
-    var W2: [T] {
-        get { switch self { case .fused(let e): e.W2; case .engine(let e): e.W2 } }
-        nonmutating set { switch self { case .fused(let e): e.W2 = newValue; case .engine(let e): e.W2 = newValue } }
+    /// The parameters in graph order (the fused trainer's are W1 and W2).
+    var params: [[T]] {
+        get { switch self { case .fused(let e): [e.W1, e.W2]; case .engine(let e): e.params } }
+        nonmutating set {
+            switch self {
+            case .fused(let e): e.W1 = newValue[0]; e.W2 = newValue[1]
+            case .engine(let e): e.params = newValue
+            }
+        }
     }
     func setRates(lr: T, lambda: T) {
         switch self {

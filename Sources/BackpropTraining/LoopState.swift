@@ -3,9 +3,8 @@ import BackpropCore
 /// Where a training run is, as a value: the weights, the counters, the order stream, the epoch's
 /// order and sums, and an accuracy measurement under way. Restoring a copy restores the run.
 public struct LoopState<T: Real>: Sendable {
-    /// W1 (d×n_h) and W2 (n_h×k), row-major.
-    public internal(set) var W1: [T]
-    public internal(set) var W2: [T]
+    /// The graph's parameters in graph order (W1, W2 for Figure 6.11), each row-major.
+    public internal(set) var params: [[T]]
     /// Updates made.
     public internal(set) var step: Int
     /// Epochs completed (the current one is `epoch + 1` counted from 1).
@@ -25,9 +24,9 @@ public struct LoopState<T: Real>: Sendable {
     public internal(set) var accuracy: LoopEvent.Accuracy?
 
     /// A run at `step` with this epoch's stream; the order is drawn from it.
-    public init(W1: [T], W2: [T], step: Int = 0, epoch: Int = 0, position: Int = 0, epochStream: OrderStream,
+    public init(params: [[T]], step: Int = 0, epoch: Int = 0, position: Int = 0, epochStream: OrderStream,
                 sums: EpochSums = EpochSums(), examples: Int, shuffle: Bool) {
-        self.W1 = W1; self.W2 = W2; self.step = step; self.epoch = epoch; self.position = position
+        self.params = params; self.step = step; self.epoch = epoch; self.position = position
         self.epochStream = epochStream; self.sums = sums
         stream = epochStream
         order = stream.order(examples, shuffle: shuffle)

@@ -8,12 +8,13 @@ public enum RandomKind: String, CaseIterable, Sendable {
     /// xoshiro256** through SplitMix64 (the TUI's only generator before 0.6.0).
     case xoshiro
 
-    /// The initial W1 and W2 for `seed`.
-    public func weights<T: Real>(_ scheme: Initializer, d: Int, hidden: Int, classes: Int,
-                                 seed: UInt64) -> (Matrix<T>, Matrix<T>) {
-        func draw<R: RandomSource>(_ rng: inout R) -> (Matrix<T>, Matrix<T>) {
-            (scheme.weights(fanIn: d, fanOut: hidden, rng: &rng),
-             scheme.weights(fanIn: hidden, fanOut: classes, rng: &rng))
+    /// The initial parameters of these shapes for `seed`, drawn in order: a matrix by its fan-in
+    /// (its rows) as `scheme` says, a 1×n row (a bias) zero without a draw. For Figure 6.11, W1 then W2.
+    public func parameters<T: Real>(_ scheme: Initializer, shapes: [Shape], seed: UInt64) -> [Matrix<T>] {
+        func draw<R: RandomSource>(_ rng: inout R) -> [Matrix<T>] {
+            shapes.map { s in
+                s.rows == 1 ? Matrix(rows: 1, cols: s.cols) : scheme.weights(fanIn: s.rows, fanOut: s.cols, rng: &rng)
+            }
         }
         switch self {
         case .numpy: var g = NumpyGenerator(seed: seed); return draw(&g)

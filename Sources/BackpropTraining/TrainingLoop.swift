@@ -17,6 +17,8 @@ private let loopRevisions = Atomic<UInt64>(0)
 public struct TrainingLoop<T: Real>: Sendable {
     public internal(set) var settings: LoopSettings
     public let graph: Graph
+    /// The graph's parameters and their shapes for this data and `--hidden`, in graph order.
+    public let parameters: [(name: String, shape: Shape)]
     public let train: Dataset
     public let test: Dataset?
     public internal(set) var state: LoopState<T>
@@ -40,14 +42,15 @@ public struct TrainingLoop<T: Real>: Sendable {
     init(graph: Graph, train: Dataset, test: Dataset?, settings: LoopSettings, start: LoopState<T>?,
          general: Bool) throws(EvalError) {
         self.graph = graph; self.train = train; self.test = test; self.settings = settings
+        let parameters = graph.parameterShapes(d: train.d, k: train.classes, h: settings.hidden)
+        self.parameters = parameters
         if let start { state = start } else {
-            let (W1, W2): (Matrix<T>, Matrix<T>) = settings.rng.weights(settings.initScheme, d: train.d,
-                                                                        hidden: settings.hidden,
-                                                                        classes: train.classes, seed: settings.seed)
-            state = LoopState(W1: W1.storage, W2: W2.storage, epochStream: settings.rng.orders(seed: settings.seed),
+            let p: [Matrix<T>] = settings.rng.parameters(settings.initScheme, shapes: parameters.map(\.shape),
+                                                         seed: settings.seed)
+            state = LoopState(params: p.map(\.storage), epochStream: settings.rng.orders(seed: settings.seed),
                               examples: train.count, shuffle: settings.shuffle)
         }
-        workspace = Workspace(executor: try Self.executor(graph, state, settings, train, general: general),
+        workspace = Workspace(executor: try Self.executor(graph, parameters, state, settings, train, general: general),
                               arrangement: MinibatchOrder(train, maxBatch: settings.batchSize),
                               testArrangement: nil)
         revision = Self.nextRevision()
@@ -55,15 +58,18 @@ public struct TrainingLoop<T: Real>: Sendable {
     }
 
     /// The fused trainer when the graph is Figure 6.11's (the same bits, faster), else the engine.
-    static func executor(_ graph: Graph, _ s: LoopState<T>, _ c: LoopSettings, _ train: Dataset,
+    static func executor(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ s: LoopState<T>,
+                         _ c: LoopSettings, _ train: Dataset,
                          general: Bool = false) throws(EvalError) -> ExecutorChoice<T> {
         let (d, h, k) = (train.d, c.hidden, train.classes)
         if graph == Figure611.graph && !general {
-            return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: s.W1, W2: s.W2,
+            return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: s.params[0], W2: s.params[1],
                                           learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
         }
-        return .engine(try EngineExecutor<T>(graph: graph, W1: Matrix(rows: d, cols: h, s.W1),
-                                             W2: Matrix(rows: h, cols: k, s.W2), maxBatch: c.batchSize,
+        let p = zip(parameters, s.params).map { q, v in
+            (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
+        }
+        return .engine(try EngineExecutor<T>(graph: graph, parameters: p, maxBatch: c.batchSize,
                                              learningRate: T(c.lr), lambda: T(c.lambda)))
     }
 
@@ -89,13 +95,13 @@ public struct TrainingLoop<T: Real>: Sendable {
         if w.holds != revision {
             if w.executor.maxBatch < settings.batchSize {
                 // A larger minibatch than the executor has room for: a new one (and new arrangements).
-                if let e = try? Self.executor(graph, state, settings, train, general: w.executor.isEngine) {
+                if let e = try? Self.executor(graph, parameters, state, settings, train, general: w.executor.isEngine) {
                     w.executor = e
                 }
                 w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
                 w.testArrangement = nil
             } else {
-                w.executor.W1 = state.W1; w.executor.W2 = state.W2
+                w.executor.params = state.params
             }
             w.holds = revision
         }
@@ -199,7 +205,7 @@ public struct TrainingLoop<T: Real>: Sendable {
     /// Brings the executor's weights into the value.
     public mutating func sync() {
         guard unsynced else { return }
-        state.W1 = workspace.executor.W1; state.W2 = workspace.executor.W2
+        state.params = workspace.executor.params
         unsynced = false
     }
 

@@ -5,7 +5,8 @@ import Foundation
 import BackpropData
 import BackpropTraining
 
-/// Headless training of Figure 6.11 with the fused trainer, in precision T.
+/// Headless training of the run's graph on the one training loop (the fused trainer for Figure
+/// 6.11's shape, the engine for any other), in precision T.
 struct BatchRunner<T: Real> {
     let config: RunConfig
     let source: DataSource
@@ -21,13 +22,17 @@ struct BatchRunner<T: Real> {
         // Where training starts: fresh, from --init, or resumed.
         let start: LoopState<T>?
         if let r = c.resumePath {
-            start = try wrap { () throws(IOError) in try Checkpoint.load(r, train: train, settings: settings) }
+            start = try wrap { () throws(IOError) in
+                try Checkpoint.load(r, graph: c.graph, train: train, settings: settings)
+            }
         } else if let i = c.initPath {
-            start = try wrap { () throws(IOError) in try Checkpoint.weights(i, train: train, settings: settings) }
+            start = try wrap { () throws(IOError) in
+                try Checkpoint.weights(i, graph: c.graph, train: train, settings: settings)
+            }
         } else { start = nil }
         var loop: TrainingLoop<T>
         do {
-            loop = try TrainingLoop(graph: Figure611.graph, train: train, test: source.test, settings: settings,
+            loop = try TrainingLoop(graph: c.graph, train: train, test: source.test, settings: settings,
                                     start: start)
         } catch { throw .eval(error) }
         let first = loop.state.step
@@ -143,17 +148,19 @@ struct BatchRunner<T: Real> {
     /// those rows the sums over the minibatch ran (recomputing in that order gives the same bits).
     func writeTrace(_ path: String, _ loop: TrainingLoop<T>, batch: ArraySlice<Int>, arranged: [Int],
                     update: Int, epoch: Int) throws(Failure) {
-        let (d, k, nh) = (train.d, train.classes, config.hidden)
-        let W1 = Matrix(rows: d, cols: nh, loop.state.W1), W2 = Matrix(rows: nh, cols: k, loop.state.W2)
         let (X, y): (Matrix<T>, Matrix<T>) = train.matrix(rows: Array(arranged))
+        var bindings = ["X": X, "y": y]
+        for (p, v) in zip(loop.parameters, loop.state.params) {
+            bindings[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols, v)
+        }
         var position: [Int: Int] = [:]   // example → its row in the arranged minibatch
         for (r, e) in arranged.enumerated() { position[e] = r }
         let back = batch.map { position[$0]! }
         var sumOrder = [Int](repeating: 0, count: back.count)
         for (u, r) in back.enumerated() { sumOrder[r] = u }
         do {
-            let e = try Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
-            var s = try e.start(["X": X, "y": y, "W1": W1, "W2": W2])
+            let e = try Engine<T>(graph: loop.graph, constants: ["λ": T(config.lambda)])
+            var s = try e.start(bindings)
             try e.run(&s)
             let rows: [(name: String, tensor: StoredTensor)] = [
                 ("minibatch.examples", StoredTensor(batch.map { Int64($0) }, shape: [batch.count])),
@@ -172,14 +179,17 @@ struct BatchRunner<T: Real> {
 
     func summary(steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?,
                  last: (acc: Double, test: Double?)) {
-        let engine = try! Engine<T>(graph: Figure611.graph, constants: ["λ": T(config.lambda)])
+        let engine = try! Engine<T>(graph: config.graph, constants: ["λ": T(config.lambda)])
         let m = config.batchSize
-        let cost = engine.cost(leafShapes: ["X": Shape(m, train.d), "W1": Shape(train.d, config.hidden),
-                                            "W2": Shape(config.hidden, train.classes), "y": Shape(m, 1)])!
-        let w = train.d * config.hidden + config.hidden * train.classes
+        let parameters = config.graph.parameterShapes(d: train.d, k: train.classes, h: config.hidden)
+        var leaves = ["X": Shape(m, train.d), "y": Shape(m, 1)]
+        for p in parameters { leaves[p.name] = p.shape }
+        let cost = engine.cost(leafShapes: leaves)!
+        let w = parameters.reduce(0) { $0 + $1.shape.count }
+        let model = config.graph == Figure611.graph ? "\(train.d)-\(config.hidden)-\(train.classes)"
+            : "graph of \(parameters.count) parameters (\(listing(parameters)))"
         say("summary: data \(train.name) (\(train.count) examples, d=\(train.d), k=\(train.classes)), model "
-            + "\(train.d)-\(config.hidden)-\(train.classes), \(T.precisionName), \(config.threads) "
-              + "thread\(config.threads == 1 ? "" : "s")")
+            + "\(model), \(T.precisionName), \(config.threads) thread\(config.threads == 1 ? "" : "s")")
         say(String(format: "summary: %d steps, %d samples in %.2f s of training = %.0f samples/s; first step at %.3f s "
                            + "(data loaded in %.3f s)",
                    steps, samples, trainSeconds, Double(samples) / max(trainSeconds,
@@ -189,8 +199,8 @@ struct BatchRunner<T: Real> {
                        last.test.map { String(format: "%.4f", $0) } ?? "-"))
         }
         say("summary: cost per step (m=\(m), w=\(w)): forward \(cost.forward) multiply-adds (matmuls "
-            + "\(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(cost.bytesKept) (U1, "
-              + "H, G: O(m·n_h))")
+            + "\(cost.forwardMatmul) = m·w), backward \(cost.backward); bytes kept for backward \(cost.bytesKept) "
+              + "(what the backward rules read: O(m·n_h))")
     }
 }
 

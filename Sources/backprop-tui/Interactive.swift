@@ -88,8 +88,10 @@ enum Interactive {
         let settings = c.settings(threads: threads)
         func loop<T: Real>(_: T.Type) throws(Failure) -> TrainingLoop<T> {
             let state: LoopState<T> = try wrap { () throws(IOError) in
-                if let r = o.resume { return try Checkpoint.load(r, train: source.train, settings: settings) }
-                return try Checkpoint.weights(o.`init`!, train: source.train, settings: settings)
+                if let r = o.resume {
+                    return try Checkpoint.load(r, graph: graph, train: source.train, settings: settings)
+                }
+                return try Checkpoint.weights(o.`init`!, graph: graph, train: source.train, settings: settings)
             }
             do { return try TrainingLoop(graph: graph, train: source.train, test: source.test, settings: settings,
                                          start: state) } catch { throw .eval(error) }
@@ -110,6 +112,14 @@ enum Interactive {
             throw .io(IOError(path, error.message))
         }
         return text
+    }
+
+    /// `--graph FILE` read, parsed and checked.
+    static func graph(at path: String) throws(Failure) -> Graph {
+        let text = try loadGraph(path)
+        do throws(ExplorerError) { return try ExplorerConfig.graph(from: text) } catch {
+            throw .io(IOError(path, error.message))
+        }
     }
 
     /// Re-executes a session headlessly and checks every digest.

@@ -183,7 +183,7 @@ struct Options: ParsableArguments {
             return
         }
         if batch {
-            for (flag, set) in [("--graph", graph != nil), ("--replay", replay != nil), ("--record", record != nil),
+            for (flag, set) in [("--replay", replay != nil), ("--record", record != nil),
                                 ("--verify", verify),
                                 ("--export-cast", exportCast != nil)] where set {
                 throw bad(flag, "is for interactive sessions and cannot be combined with --batch")

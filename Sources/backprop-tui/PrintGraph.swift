@@ -16,13 +16,16 @@ enum PrintGraph {
             try DataSource.load(o.data, testData: o.testData, precision: o.arithmetic)
         }
         let (m, h, d, k) = (o.minibatchSize, o.hiddenUnits, source.train.d, source.train.classes)
-        let shapes = ["X": Shape(m, d), "y": Shape(m, 1), "W1": Shape(d, h), "W2": Shape(h, k)]
+        var shapes = ["X": Shape(m, d), "y": Shape(m, 1)]
+        let parameters = graph.parameterShapes(d: d, k: k, h: h)
+        for p in parameters { shapes[p.name] = p.shape }
         func lines<T: Real>(_: T.Type) throws(Failure) -> ([String], [String]) {
             do {
                 let e = try Engine<T>(graph: graph, constants: ["λ": T(o.weightDecay)])
                 guard let f = e.forwardProgram(leafShapes: shapes), let b = e.backwardProgram(leafShapes: shapes) else {
+                    let given = listing(parameters)
                     throw Failure.usage(flag: "--graph", message: "the shapes do not fit these data (X \(m)×\(d), "
-                                        + "W1 \(d)×\(h), W2 \(h)×\(k)); expected a graph whose products fit")
+                                        + "\(given)); expected a graph whose products fit")
                 }
                 return (f, b)
             } catch let f as Failure { throw f } catch let e as EvalError { throw .eval(e) } catch {

@@ -7,6 +7,8 @@ import BackpropTraining
 
 /// Flags resolved against the data set (data-dependent defaults filled in, values checked).
 struct RunConfig {
+    /// Figure 6.11, or `--graph FILE`'s.
+    var graph: Graph
     var hidden: Int, batchSize: Int, epochs: Int, steps: Int?, lr: Double, lambda: Double, seed: UInt64
     var threads: Int, shuffle: Bool, initScheme: Initializer, rng: RandomKind
     var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?

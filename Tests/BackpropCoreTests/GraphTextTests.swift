@@ -9,6 +9,11 @@ struct GraphTextTests {
         #expect(try Graph(parsing: g.description) == g)
         #expect(g["U1"]!.text == "U1 = matmul(X, W1)")
         #expect(g["u8"]!.text == "u8 = scale(u7, λ)")
+        // Sizes print as written and give the shapes; W1 and W2 without sizes are d×h and h×k.
+        let b = try Graph(parsing: "X = input()\nW1 = param()\nb1 = param(1, h)\nW9 = param(64, k)\nU = matmul(X, W1)\n")
+        #expect(b["b1"]!.text == "b1 = param(1, h)" && b.description.contains("W9 = param(64, k)"))
+        #expect(try Graph(parsing: b.description) == b)
+        #expect(b.parameterShapes(d: 3, k: 5, h: 7).map { "\($0.name) \($0.shape.rows)×\($0.shape.cols)" } == ["W1 3×7", "b1 1×7", "W9 64×5"])
     }
 
     @Test func randomGraphsRoundTrip() throws {
@@ -18,7 +23,7 @@ struct GraphTextTests {
             var r = SeededGenerator(seed: seed)
             var names: [String] = []
             var lines: [String] = []
-            for i in 0..<(1 + r.nextIndex(below: 3)) { names.append("x\(i)"); lines.append("x\(i) = \(r.nextUnit() < 0.5 ? "input" : "param")()") }
+            for i in 0..<(1 + r.nextIndex(below: 3)) { names.append("x\(i)"); lines.append("x\(i) = \(r.nextUnit() < 0.5 ? "input()" : "param(\(["1", "d", "h", "64"][r.nextIndex(below: 4)]), k)")") }
             for i in 0..<(1 + r.nextIndex(below: 12)) {
                 let (op, ni, nc) = ops[r.nextIndex(below: ops.count)]
                 let args = (0..<ni).map { _ in names[r.nextIndex(below: names.count)] } + (0..<nc).map { _ in ["λ", "c_1", "α"][r.nextIndex(below: 3)] }
@@ -39,7 +44,7 @@ struct GraphTextTests {
     }
 
     @Test func forwardReferencesAreOrderedForEvaluation() throws {
-        let g = try Graph(parsing: "B = relu(A)\nA = param()\nC = sum(B)\n")
+        let g = try Graph(parsing: "B = relu(A)\nA = param(2, 3)\nC = sum(B)\n")
         #expect(g.order.map { g.nodes[$0].name } == ["A", "B", "C"])
     }
 
@@ -58,8 +63,13 @@ struct GraphTextTests {
         ("trailing text", "X = input() extra\n", 1, 13, "expected end of line, found 'e'"),
         ("bad name", "1X = input()\n", 1, 1, "expected a node name, found '1'"),
         ("empty argument", "X = input()\nA = add(X, )\n", 2, 12, "expected an argument name, found ')'"),
-        ("constant that is a node", "X = param()\nL = param()\nS = scale(X, L)\n", 3, 14, "'L' is a node; expected a constant name"),
+        ("constant that is a node", "X = param(2, 2)\nL = param(1, 1)\nS = scale(X, L)\n", 3, 14, "'L' is a node; expected a constant name"),
         ("empty graph", "\n# nothing\n", 1, 1, "empty graph"),
+        ("param without sizes", "X = input()\nb1 = param()\n", 2, 6, "param takes 2 sizes, e.g. b1 = param(1, h), got 0"),
+        ("one size", "b1 = param(h)\n", 1, 6, "param takes 2 sizes, e.g. b1 = param(1, h), got 1"),
+        ("unknown size name", "W = param(d, n)\n", 1, 14, "unknown size 'n'; expected a whole number from 1 to 1048576, d (input features), k (classes) or h (--hidden)"),
+        ("size zero", "W = param(0, k)\n", 1, 11, "unknown size '0'"),
+        ("size with a sign", "W = param(-1, k)\n", 1, 11, "expected an argument name, found '-'"),
         ("control character", "X = input()\u{1B}\n", 1, 12, "found '\\u{1B}'"),
     ]
 
@@ -82,7 +92,7 @@ struct GraphTextTests {
         let depth = 50_000
         var lines = ["J = sum(t\(depth))"]
         for i in stride(from: depth, through: 1, by: -1) { lines.append("t\(i) = relu(t\(i - 1))") }
-        lines.append("t0 = param()")
+        lines.append("t0 = param(1, 1)")
         let g = try Graph(parsing: lines.reversed().joined(separator: "\n"))
         #expect(g.nodes.count == depth + 2 && g.order.count == depth + 2)
         #expect(g.order.first == 0 && g.order.last == g.nodes.count - 1)

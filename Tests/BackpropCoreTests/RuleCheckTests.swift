@@ -16,6 +16,8 @@ struct RuleCheckTests {
         Case(rule: SqrOp.self, shapes: [Shape(3, 3)]),
         Case(rule: SumOp.self, shapes: [Shape(2, 5)]),
         Case(rule: AddOp.self, shapes: [Shape(2, 3), Shape(2, 3)]),
+        Case(rule: AddOp.self, shapes: [Shape(4, 3), Shape(1, 3)]),
+        Case(rule: AddOp.self, shapes: [Shape(1, 2), Shape(5, 2)]),
         Case(rule: ScaleOp.self, shapes: [Shape(3, 2)], constants: [0.37]),
         Case(rule: TanhOp.self, shapes: [Shape(3, 4)]),
         Case(rule: SigmoidOp.self, shapes: [Shape(3, 4)]),

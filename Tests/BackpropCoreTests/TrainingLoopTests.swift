@@ -89,7 +89,7 @@ import Testing
         _ = drive(&half, updates: 13, every: 4)
         let path = NSTemporaryDirectory() + "bploop-\(UUID().uuidString).st"
         try AtomicFile.write(Checkpoint.encoded(half), to: path)
-        let state: LoopState<Float> = try Checkpoint.load(path, train: spiral.train, settings: settings())
+        let state: LoopState<Float> = try Checkpoint.load(path, graph: Figure611.graph, train: spiral.train, settings: settings())
         var resumed = try TrainingLoop<Float>(graph: Figure611.graph, train: spiral.train, test: spiral.test,
                                               settings: settings(), start: state)
         _ = drive(&resumed, updates: 30, every: 4)
@@ -97,7 +97,7 @@ import Testing
         #expect(resumed.state.sums == full.state.sums && resumed.state.epoch == full.state.epoch)
         // Other settings are refused, naming the one that differs.
         var other = settings(); other.lr = 0.25
-        #expect(throws: IOError.self) { let _: LoopState<Float> = try Checkpoint.load(path, train: spiral.train, settings: other) }
+        #expect(throws: IOError.self) { let _: LoopState<Float> = try Checkpoint.load(path, graph: Figure611.graph, train: spiral.train, settings: other) }
     }
 
     /// A diverging update is reported with its number and the tensor, and not counted.
@@ -112,4 +112,9 @@ import Testing
         guard case let .diverged(update, epoch, tensor)? = last else { Issue.record("no divergence"); return }
         #expect(update == l.state.step + 1 && epoch == l.state.epoch + 1 && ["J", "∇W1 J", "∇W2 J"].contains(tensor), "\(update) \(epoch) \(tensor) \(l.state.step)")
     }
+}
+
+extension LoopState {
+    var W1: [T] { params[0] }
+    var W2: [T] { params[1] }
 }

@@ -124,7 +124,9 @@ import Testing
     }
 
     @Test func graphsThatDoNotFitTheExampleAreRefused() {
-        for (text, words) in [("X = input()\ny = input()\nW1 = param()\nJ = sum(W1)\n", "expected W1 and W2"),
+        for (text, words) in [("X = input()\ny = input()\nb1 = param()\nJ = sum(b1)\n", "3:6: wrong arity: param takes 2 sizes, e.g. b1 = param(1, h)"),
+                              ("X = input()\ny = input()\nb1 = param(1, q)\nJ = sum(b1)\n", "3:15: unknown size 'q'; expected a whole number"),
+                              ("X = input()\ny = input()\nb1 = param(1, h)\nb2 = param(1, h)\nJ = sum(b1)\n", "parameter b2 does not reach the loss J"),
                               ("X = input()\nW1 = param()\nW2 = param()\nJ = sum(W1)\n", "expected X and y"),
                               ("x = input(\n", "1:")] {
             #expect(throws: ExplorerError.self) { try ExplorerConfig.graph(from: text) }

@@ -77,8 +77,8 @@ import BackpropData
     @Test func genericLayoutForAnotherGraph() throws {
         let g = try Graph(parsing: """
             x = input()
-            W = param()
-            V = param()
+            W = param(d, h)
+            V = param(h, k)
             a = matmul(x, W)
             h = tanh(a)
             o = matmul(h, V)

@@ -41,3 +41,14 @@ enum Golden {
         return (false, "\(name): first difference at line \(i + 1)\nexpected: \(i < e.count ? String(e[i]) : "<none>")\nactual:   \(i < a.count ? String(a[i]) : "<none>")\nwhole screen:\n\(actual)")
     }
 }
+
+/// Figure 6.11's two parameters, as the tests name them.
+extension ExplorerState {
+    var W1: Matrix<Double> { params.first { $0.name == "W1" }!.value }
+    var W2: Matrix<Double> { params.first { $0.name == "W2" }!.value }
+}
+
+extension LoopState {
+    var W1: [T] { params[0] }
+    var W2: [T] { params[1] }
+}

@@ -80,8 +80,8 @@ struct HostileInputTests {
             tui("escape in a graph name", ["--graph", text("escname.txt", leaves + "J = cross_entropy(U2, q\u{1B}x)\n")], 65, "expected"),
         ]),
         ("graphs that cannot be trained, before a terminal", [
-            tui("loss is a leaf", ["--graph", text("leafloss.txt", leaves + "J_MLE = cross_entropy(U2, y)\nK = param()\n")], 65,
-                "parameters are K, W1, W2"),
+            tui("loss is a leaf", ["--graph", text("leafloss.txt", leaves + "J_MLE = cross_entropy(U2, y)\nK = param(1, 1)\n")], 65,
+                "the loss K (the last line) is a leaf, param()"),
             tui("loss is an input", ["--graph", text("inputloss.txt", leaves + "J = cross_entropy(U2, y)\nZ = input()\n")], 65,
                 "inputs are X, Z, y"),
             tui("W1 does not reach the loss", ["--graph", text("w1.txt", "X = input()\ny = input()\nW1 = param()\nW2 = param()\n"

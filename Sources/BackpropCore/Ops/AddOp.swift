@@ -1,14 +1,31 @@
-/// `c = add(a, b)`: elementwise sum of two matrices of one shape.
+/// `c = add(a, b)`: elementwise sum of two matrices of one shape, or of an m×n matrix and a 1×n
+/// row (a bias), which is added to every row; the row's gradient sums over the rows.
 public enum AddOp: OpRule {
     public static let name = "add"
     public static let arity = (inputs: 2, constants: 0)
-    public static let summary = "add(A, B): A + B, same shapes"
-    public static let shapeRule = "both shapes must be equal"
-    public static func shape(_ s: [Shape]) -> Shape? { s[0] == s[1] ? s[0] : nil }
-    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0] + x[1] }
+    public static let summary = "add(A, B): A + B, same shapes, or a 1×n row added to every row"
+    public static let shapeRule = "both shapes must be equal, or one of them a 1×n row of the other's n columns"
+    public static func shape(_ s: [Shape]) -> Shape? {
+        if s[0] == s[1] { return s[0] }
+        if s[1].rows == 1 && s[1].cols == s[0].cols { return s[0] }
+        if s[0].rows == 1 && s[0].cols == s[1].cols { return s[1] }
+        return nil
+    }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
+        if x[0].shape == x[1].shape { return x[0] + x[1] }
+        let (big, row) = x[0].rows == 1 ? (x[1], x[0]) : (x[0], x[1])
+        return Matrix(rows: big.rows, cols: big.cols) { i, j in big[i, j] + row[0, j] }
+    }
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
-        [needs[0] ? g : nil, needs[1] ? g : nil]
+        [needs[0] ? fit(g, x[0].shape) : nil, needs[1] ? fit(g, x[1].shape) : nil]
+    }
+    /// The gradient of an input of shape `s`: g itself, or g's rows summed in order for a broadcast row.
+    static func fit<T: Real>(_ g: Matrix<T>, _ s: Shape) -> Matrix<T> {
+        guard s != g.shape else { return g }
+        var out = Matrix<T>(rows: 1, cols: g.cols)
+        for i in 0..<g.rows { for j in 0..<g.cols { out[0, j] += g[i, j] } }
+        return out
     }
     public static func formula(_ n: FormulaNames) -> [String] {
         ["\(n.grad(0)) += \(n.outputGrad)", "\(n.grad(1)) += \(n.outputGrad)"]
@@ -16,14 +33,24 @@ public enum AddOp: OpRule {
     public static func program(_ n: ProgramNames) -> [String?] { [n.outputGrad, n.outputGrad] }
     public static func explain(_ x: [Matrix<Double>], _ c: [Double], _ n: ProgramNames, at i: Int,
                                _ j: Int) -> Expansion {
-        Expansion("\(n.inputs[0])[\(i),\(j)] + \(n.inputs[1])[\(i),\(j)]",
-                  [.init(Expansion.number(x[0][i, j]), x[0][i, j]), .init(Expansion.number(x[1][i, j]), x[1][i, j])])
+        // A broadcast row is read at row 0.
+        let (ia, ib) = (x[0].rows == 1 ? 0 : i, x[1].rows == 1 ? 0 : i)
+        return Expansion("\(n.inputs[0])[\(ia),\(j)] + \(n.inputs[1])[\(ib),\(j)]",
+                         [.init(Expansion.number(x[0][ia, j]), x[0][ia, j]),
+                          .init(Expansion.number(x[1][ib, j]), x[1][ib, j])])
     }
     public static func explainBackward(input k: Int, _ g: Matrix<Double>, _ x: [Matrix<Double>], _ y: Matrix<Double>,
                                        _ c: [Double], _ n: ProgramNames, at i: Int, _ j: Int) -> Expansion {
-        Expansion("\(n.outputGrad)[\(i),\(j)]", [.init(Expansion.number(g[i, j]), g[i, j])])
+        if x[k].shape != g.shape {   // a broadcast row: its gradient sums over the rows
+            return Expansion("Σ_r \(n.outputGrad)[r,\(j)]",
+                             (0..<g.rows).map { .init(Expansion.number(g[$0, j]), g[$0, j]) })
+        }
+        return Expansion("\(n.outputGrad)[\(i),\(j)]", [.init(Expansion.number(g[i, j]), g[i, j])])
     }
-    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) { (0, 0) }
+    public static func multiplyAdds(_ s: [Shape], needs: [Bool]) -> (forward: Int, backward: Int) {
+        let n = max(s[0].count, s[1].count)
+        return (s[0] == s[1] ? 0 : n, zip(s, needs).reduce(0) { $0 + ($1.1 && $1.0.count < n ? n : 0) })
+    }
     public static let saves: [SavedTensor] = []
     public static func keepsBatchRows(_ inputs: [Bool]) -> Bool { inputs[0] || inputs[1] }
 }
