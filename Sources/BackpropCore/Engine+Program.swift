@@ -34,7 +34,7 @@ extension Engine {
         var lines = [ProgramLine(node: graph.loss, position: f,
                                  text: "grad_\(graph.nodes[graph.loss].name): \(Self.type(shapes[graph.loss])) = 1")]
         for (i, v) in backwardNodes.enumerated() {
-            let n = graph.nodes[v], ids = inputIDs(v)
+            let ids = inputIDs(v)
             let exprs = rule(v).program(programNames(v))
             let book = rule(v).formula(formulaNames(v))
             for (slot, id) in ids.enumerated() where needsGrad[id] {

@@ -24,7 +24,8 @@ public enum Screen {
             diagram.draw(into: &g, rect: Rect(x: 1, y: y, width: width - 2, height: graphRows), options: options)
             y += diagram.height(detail: d)
         } else {
-            g.put(1, y, "(graph hidden: enlarge the terminal to see Figure 6.11)", .faint, maxWidth: width - 2)
+            let what = s.graph == Figure611.graph ? "Figure 6.11" : "the graph's \(s.graph.nodes.count) nodes"
+            g.put(1, y, "(graph hidden: enlarge the terminal to see \(what))", .faint, maxWidth: width - 2)
             y += 1
         }
         drawSummary(s, &g, Rect(x: 1, y: y, width: width - 2, height: 1), options)

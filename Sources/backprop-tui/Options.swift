@@ -66,7 +66,8 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
     var initScheme: Initializer = .he
 
-    @Option(help: "Start from the weights in this safetensors file (W1 [d, n_h], W2 [n_h, k]); also in the TUI.")
+    @Option(help: "Start from the parameters in this safetensors file, by name (W1 [d, n_h], W2 [n_h, k] for "
+                  + "Figure 6.11); also in the TUI.")
     var `init`: String?
 
     @Option(help: "Write the final weights (and resume state) to this safetensors file.")
@@ -95,9 +96,9 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("log-every"), help: "Also log every N updates.")
     var logEvery: Int?
 
-    @Option(help: ArgumentHelp("TUI: explore another graph over the same leaves (inputs X, y; parameters W1, W2; "
-                               + "constant λ), written one 'name = op(args)' per line, the last line the loss. "
-                               + "Default: Figure 6.11."))
+    @Option(help: ArgumentHelp("Step (or with --batch, train) another graph: one 'name = op(args)' per line, the "
+                               + "last line the loss; inputs X and y, parameters with sizes (b1 = param(1, h)), "
+                               + "constant λ. Examples in Graphs/. Default: Figure 6.11."))
     var graph: String?
 
     @Flag(name: .customLong("print-graph"),

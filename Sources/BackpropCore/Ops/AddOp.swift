@@ -11,11 +11,15 @@ public enum AddOp: OpRule {
         if s[0].rows == 1 && s[0].cols == s[1].cols { return s[1] }
         return nil
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         if x[0].shape == x[1].shape { return x[0] + x[1] }
         let (big, row) = x[0].rows == 1 ? (x[1], x[0]) : (x[0], x[1])
         return Matrix(rows: big.rows, cols: big.cols) { i, j in big[i, j] + row[0, j] }
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? fit(g, x[0].shape) : nil, needs[1] ? fit(g, x[1].shape) : nil]

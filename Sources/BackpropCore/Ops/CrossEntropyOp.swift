@@ -12,6 +12,8 @@ public enum CrossEntropyOp: OpRule {
         }
         return nil
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         var scratch = x[0].storage
         let total = scratch.withUnsafeMutableBufferPointer { u in
@@ -21,6 +23,8 @@ public enum CrossEntropyOp: OpRule {
         }
         return Matrix(scalar: total / T(x[0].rows))
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         guard needs[0] else { return [nil, nil] }

@@ -5,9 +5,13 @@ public enum MSEOp: OpRule {
     public static let summary = "mse(A, B): mean of (A − B)² over all elements"
     public static let shapeRule = "both shapes must be equal"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] == s[1] ? Shape(1, 1) : nil }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         Matrix(scalar: x[0].zip(x[1]) { a, b in (a - b) * (a - b) }.sum() / T(x[0].count))
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         let s = 2 * g.scalar / T(x[0].count)

@@ -5,7 +5,11 @@ public enum MatMulOp: OpRule {
     public static let summary = "matmul(A, B): matrix product A·B"
     public static let shapeRule = "the columns of A must equal the rows of B"
     public static func shape(_ s: [Shape]) -> Shape? { s[0].cols == s[1].rows ? Shape(s[0].rows, s[1].cols) : nil }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].matmul(x[1]) }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.matmul(x[1], transposeOther: true) : nil,   // ∇A J = G Bᵀ

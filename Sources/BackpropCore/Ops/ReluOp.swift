@@ -5,7 +5,11 @@ public enum ReluOp: OpRule {
     public static let summary = "relu(U): max(0, U) elementwise; relu'(0) = 0"
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { $0 > 0 ? $0 : 0 } }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.zip(x[0]) { gv, u in u > 0 ? gv : 0 } : nil]   // zero where U ≤ 0

@@ -5,10 +5,14 @@ public enum SigmoidOp: OpRule {
     public static let summary = "sigmoid(A): 1/(1+exp(−A)) elementwise"
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         // Two branches so that exp never overflows.
         x[0].map { a in a >= 0 ? 1 / (1 + T.exp(-a)) : T.exp(a) / (1 + T.exp(a)) }
     }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.zip(y) { gv, s in gv * s * (1 - s) } : nil]

@@ -5,7 +5,11 @@ public enum SumOp: OpRule {
     public static let summary = "sum(V): sum of all elements (1×1)"
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { Shape(1, 1) }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { Matrix(scalar: x[0].sum()) }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? Matrix(rows: x[0].rows, cols: x[0].cols, repeating: g.scalar) : nil]

@@ -5,7 +5,11 @@ public enum TanhOp: OpRule {
     public static let summary = "tanh(A): hyperbolic tangent elementwise"
     public static let shapeRule = "any shape"
     public static func shape(_ s: [Shape]) -> Shape? { s[0] }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].map { T.tanh($0) } }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
         [needs[0] ? g.zip(y) { gv, t in gv * (1 - t * t) } : nil]

@@ -1,0 +1,71 @@
+import BackpropCore
+import BackpropData
+import BackpropIO
+import Foundation
+import Testing
+@testable import BackpropTraining
+
+/// The example graphs in `Graphs/`: each parses and passes the training checks, its gradients
+/// agree with central differences on a minibatch of the spirals, and it learns on the one loop.
+@Suite struct GraphFilesTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Graphs")
+    /// Each file and the training accuracy it must pass on the spirals (chance is 1/3; a linear
+    /// model cannot separate spirals, so softmax regression only has to beat chance).
+    static let files: [(String, Double)] = [("figure-6.11", 0.9), ("with-biases", 0.9), ("two-hidden-layers", 0.7),
+                                            ("softmax-regression", 0.45)]
+
+    func graph(_ name: String) throws -> Graph {
+        try Graph(parsing: String(contentsOf: Self.directory.appendingPathComponent(name + ".txt"), encoding: .utf8))
+    }
+
+    @Test func everyFileIsTested() throws {
+        let present = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) }
+        #expect(Set(present) == Set(Self.files.map(\.0)))
+        // The book's graph from its file is the built-in one (so it keeps the fused path).
+        #expect(try graph("figure-6.11") == Figure611.graph)
+    }
+
+    @Test(arguments: files.map(\.0))
+    func gradientsAgreeWithFiniteDifferences(_ name: String) throws {
+        let g = try graph(name)
+        #expect(g.trainingProblem == nil)
+        let data = try DataSource.load("spiral", precision: .float64).train
+        var rng = SeededGenerator(seed: 17)
+        let rows = (0..<6).map { _ in rng.nextIndex(below: data.count) }
+        let (X, y): (Matrix<Double>, Matrix<Double>) = data.matrix(rows: rows)
+        var bindings = ["X": X, "y": y]
+        for p in g.parameterShapes(d: data.d, k: data.classes, h: 5) {
+            bindings[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols) { _, _ in rng.nextNormal() }
+        }
+        let e = try Engine<Double>(graph: g, constants: ["λ": 0.01])
+        var s = try e.start(bindings)
+        try e.run(&s)
+        for p in g.names(of: .param) {
+            let analytic = s.grads[g.id(p)!]!
+            for k in 0..<analytic.count {
+                var a = bindings, b = bindings
+                a[p]!.storage[k] += 1e-6; b[p]!.storage[k] -= 1e-6
+                var sa = try e.start(a), sb = try e.start(b)
+                try e.run(&sa, to: e.forwardNodes.count); try e.run(&sb, to: e.forwardNodes.count)
+                let numeric = (sa.values[g.loss]!.scalar - sb.values[g.loss]!.scalar) / 2e-6
+                #expect(abs(analytic.storage[k] - numeric) <= 1e-6 + 1e-4 * abs(numeric),
+                        "\(name): ∂J/∂\(p)[\(k)] analytic \(analytic.storage[k]) numeric \(numeric)")
+            }
+        }
+    }
+
+    @Test(arguments: files)
+    func learnsOnTheSpirals(_ file: (String, Double)) throws {
+        let src = try DataSource.load("spiral", precision: .float32)
+        let c = LoopSettings(hidden: 32, batchSize: 32, lr: 1, lambda: 1e-3, seed: 5, rng: .numpy, threads: 1)
+        var loop = try TrainingLoop<Float>(graph: try graph(file.0), train: src.train, test: src.test, settings: c)
+        var last: LoopEvent.Accuracy?
+        while loop.state.epoch < 30 || loop.state.isMeasuring {
+            if case .measured(let a, _) = loop.advance() { last = a }
+        }
+        let acc = try #require(last?.train)
+        #expect(acc >= file.1, "\(file.0): train accuracy \(acc) after 30 epochs")
+    }
+}
