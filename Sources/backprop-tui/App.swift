@@ -183,12 +183,6 @@ final class App {
 
     /// `:save FILE`: the loop as a checkpoint in --batch's format.
     func save(_ path: String) {
-        guard state.config.graph == nil else {
-            // --batch trains Figure 6.11 only: a checkpoint of another graph would resume as it.
-            state.status = .init("cannot save: checkpoints are of Figure 6.11 (--batch cannot train --graph yet)",
-                                 isError: true)
-            return
-        }
         let bytes: [UInt8]
         switch state.run {
         case .float32(let l): bytes = Checkpoint.encoded(l)
@@ -199,6 +193,7 @@ final class App {
             let c = state.config
             let flags = "--hidden \(c.hidden) --batch-size \(c.batchSize) --lr \(formatted(c.lr)) --lambda "
                 + "\(formatted(c.lambda)) --seed \(c.seed) --rng \(c.rng.rawValue) --precision \(c.precision.rawValue)"
+                + (c.graph != nil ? " --graph FILE (this graph; the checkpoint holds its text)" : "")
             state.status = .init("saved update \(state.updates) to \(path); continue with --batch --resume \(path) "
                                  + flags)
         } catch {

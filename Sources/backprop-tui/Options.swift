@@ -66,8 +66,8 @@ struct Options: ParsableArguments {
     @Option(name: .customLong("init-scheme"), help: "he or glorot, for weights not loaded with --init.")
     var initScheme: Initializer = .he
 
-    @Option(help: "Start from the parameters in this safetensors file, by name (W1 [d, n_h], W2 [n_h, k] for "
-                  + "Figure 6.11); also in the TUI.")
+    @Option(help: ArgumentHelp("Start from the parameters in this safetensors file, by name (W1 [d, n_h], W2 "
+                               + "[n_h, k] for Figure 6.11); also in the TUI."))
     var `init`: String?
 
     @Option(help: "Write the final weights (and resume state) to this safetensors file.")
