@@ -19,7 +19,10 @@ extension Engine {
         var kept = Set<Int>()
         for v in forwardNodes {
             let ins = inputIDs(v).map { shapes[$0] }
-            guard ins.allSatisfy({ $0 != nil }), let out = rule(v).shape(ins.map { $0! }) else { return nil }
+            let constants = constantValues(v).map { Double($0) }
+            guard ins.allSatisfy({ $0 != nil }), let out = rule(v).shape(ins.map { $0! }, constants: constants) else {
+                return nil
+            }
             shapes[v] = out
             let needs = inputIDs(v).map { needsGrad[$0] }
             let (f, b) = rule(v).multiplyAdds(ins.map { $0! }, needs: needs)

@@ -61,7 +61,8 @@ extension Engine {
             let n = graph.nodes[v]
             if n.leaf != nil { shapes[v] = leafShapes[n.name]; if shapes[v] == nil { return nil }; continue }
             let ins = inputIDs(v).compactMap { shapes[$0] }
-            guard ins.count == inputIDs(v).count, let out = rule(v).shape(ins) else { return nil }
+            guard ins.count == inputIDs(v).count,
+                  let out = rule(v).shape(ins, constants: constantValues(v).map { Double($0) }) else { return nil }
             shapes[v] = out
         }
         return shapes.map { $0! }

@@ -68,7 +68,7 @@ public struct Engine<T: Real>: Sendable {
     func evaluate(_ v: Int, _ values: [Matrix<T>?]) throws(EvalError) -> Matrix<T> {
         let node = graph.nodes[v], r = rule(v)
         let xs = inputIDs(v).map { values[$0]! }
-        guard r.shape(xs.map(\.shape)) != nil else {
+        guard r.shape(xs.map(\.shape), constants: constantValues(v).map { Double($0) }) != nil else {
             throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map(\.shape),
                                  rule: "\(r.name) needs \(r.shapeRule)")
         }

@@ -13,6 +13,9 @@ public protocol OpRule: Sendable {
     static var summary: String { get }
     /// The output shape, or nil when the input shapes do not fit; `shapeRule` says what fits.
     static func shape(_ inputs: [Shape]) -> Shape?
+    /// The output shape given the constants' values too (an op whose shape depends on one, such as
+    /// `one_hot`'s k, overrides it); by default `shape(inputs)`.
+    static func shape(_ inputs: [Shape], constants: [Double]) -> Shape?
     static var shapeRule: String { get }
     /// A check of input values beyond shapes (e.g. class labels); nil when fine.
     static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String?
@@ -41,4 +44,5 @@ public protocol OpRule: Sendable {
 
 extension OpRule {
     public static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String? { nil }
+    public static func shape(_ inputs: [Shape], constants: [Double]) -> Shape? { shape(inputs) }
 }

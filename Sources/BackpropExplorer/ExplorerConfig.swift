@@ -46,8 +46,8 @@ public struct ExplorerConfig: Equatable, Sendable {
         guard inputs == ["X", "y"] else {
             throw .badValue("inputs are \(shown(inputs)); expected X and y (the minibatch and its labels)")
         }
-        if let c = g.constantNames.first(where: { $0 != "λ" }) {
-            throw .badValue("constant '\(inert(c, limit: 40))' is unknown; expected λ")
+        if let c = g.constantNames.first(where: { $0 != "λ" && $0 != "k" }) {
+            throw .badValue("constant '\(inert(c, limit: 40))' is unknown; expected λ (or k, the classes)")
         }
         if let problem = g.trainingProblem { throw .badValue(problem) }
         return g

@@ -23,7 +23,7 @@ extension ExplorerState {
         }
         params = run.parametersInDouble
         batch = Array(run.nextBatch)
-        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
+        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda, "k": Double(train.classes)])
         var empty = ["X": Matrix<Double>(scalar: 0), "y": Matrix(scalar: 0)]
         for p in params { empty[p.name] = p.value }
         stepper = try Stepper(engine: engine, bindings: empty)
@@ -45,7 +45,7 @@ extension ExplorerState {
 
     /// The loop's next minibatch, stepped from position 0 with the current weights and λ.
     mutating func restartStepper() throws(EvalError) {
-        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda])
+        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda, "k": Double(train.classes)])
         stepper = try Stepper(engine: engine, bindings: bindings)
     }
 

@@ -10,17 +10,20 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     var values: [(name: String, value: Matrix<T>)]
     let ids: [Int]
     public let maxBatch: Int
+    /// The classes (the constant k of `one_hot(y, k)`).
+    let classes: T
     public var learningRate: T
     public var lambda: T {
-        didSet { if let e = try? Engine<T>(graph: graph, constants: ["λ": lambda]) { engine = e } }
+        didSet { if let e = try? Engine<T>(graph: graph, constants: ["λ": lambda, "k": classes]) { engine = e } }
     }
-    /// The node whose rows are the logits (the first input of a cross_entropy), if any, and that
+    /// The node whose rows are the logits (the first input of a cross_entropy, or of an mse against
+    /// one_hot(y, k)), if any, and the cross_entropy
     /// cross_entropy node (its value is J_MLE; without one J_MLE is reported as J).
     let logits: Int?
     let crossEntropy: Int?
 
-    public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], maxBatch: Int, learningRate: T,
-                lambda: T) throws(EvalError) {
+    public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], classes: Int, maxBatch: Int,
+                learningRate: T, lambda: T) throws(EvalError) {
         var ids: [Int] = []
         for p in parameters {
             guard let id = graph.id(p.name) else {
@@ -28,11 +31,15 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             }
             ids.append(id)
         }
-        self.graph = graph; self.ids = ids; values = parameters
-        engine = try Engine(graph: graph, constants: ["λ": lambda])
+        self.graph = graph; self.ids = ids; values = parameters; self.classes = T(classes)
+        engine = try Engine(graph: graph, constants: ["λ": lambda, "k": T(classes)])
         self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
-        logits = crossEntropy.flatMap { graph.nodes[$0].inputs.first }.flatMap { graph.id($0) }
+        // The logits: cross_entropy's first input, else the output an mse compares with one_hot(y, k).
+        let mse = graph.nodes.first { n in
+            n.op == MSEOp.name && n.inputs.count == 2 && graph[n.inputs[1]]?.op == OneHotOp.name
+        }
+        logits = (crossEntropy.map { graph.nodes[$0] } ?? mse)?.inputs.first.flatMap { graph.id($0) }
     }
 
     /// The parameters' values, row-major, in graph order.

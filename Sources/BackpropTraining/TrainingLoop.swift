@@ -69,7 +69,7 @@ public struct TrainingLoop<T: Real>: Sendable {
         let p = zip(parameters, s.params).map { q, v in
             (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
         }
-        return .engine(try EngineExecutor<T>(graph: graph, parameters: p, maxBatch: c.batchSize,
+        return .engine(try EngineExecutor<T>(graph: graph, parameters: p, classes: k, maxBatch: c.batchSize,
                                              learningRate: T(c.lr), lambda: T(c.lambda)))
     }
 

@@ -159,7 +159,7 @@ struct BatchRunner<T: Real> {
         var sumOrder = [Int](repeating: 0, count: back.count)
         for (u, r) in back.enumerated() { sumOrder[r] = u }
         do {
-            let e = try Engine<T>(graph: loop.graph, constants: ["λ": T(config.lambda)])
+            let e = try Engine<T>(graph: loop.graph, constants: ["λ": T(config.lambda), "k": T(train.classes)])
             var s = try e.start(bindings)
             try e.run(&s)
             let rows: [(name: String, tensor: StoredTensor)] = [
@@ -179,7 +179,7 @@ struct BatchRunner<T: Real> {
 
     func summary(steps: Int, samples: Int, trainSeconds: Double, firstStep: Double?,
                  last: (acc: Double, test: Double?)) {
-        let engine = try! Engine<T>(graph: config.graph, constants: ["λ": T(config.lambda)])
+        let engine = try! Engine<T>(graph: config.graph, constants: ["λ": T(config.lambda), "k": T(train.classes)])
         let m = config.batchSize
         let parameters = config.graph.parameterShapes(d: train.d, k: train.classes, h: config.hidden)
         var leaves = ["X": Shape(m, train.d), "y": Shape(m, 1)]

@@ -21,7 +21,7 @@ enum PrintGraph {
         for p in parameters { shapes[p.name] = p.shape }
         func lines<T: Real>(_: T.Type) throws(Failure) -> ([String], [String]) {
             do {
-                let e = try Engine<T>(graph: graph, constants: ["λ": T(o.weightDecay)])
+                let e = try Engine<T>(graph: graph, constants: ["λ": T(o.weightDecay), "k": T(k)])
                 guard let f = e.forwardProgram(leafShapes: shapes), let b = e.backwardProgram(leafShapes: shapes) else {
                     let given = listing(parameters)
                     throw Failure.usage(flag: "--graph", message: "the shapes do not fit these data (X \(m)×\(d), "

@@ -22,6 +22,7 @@ struct RuleCheckTests {
         Case(rule: TanhOp.self, shapes: [Shape(3, 4)]),
         Case(rule: SigmoidOp.self, shapes: [Shape(3, 4)]),
         Case(rule: MSEOp.self, shapes: [Shape(2, 4), Shape(2, 4)]),
+        Case(rule: OneHotOp.self, shapes: [Shape(5, 1)], labelsInput: 0, constants: [4]),
     ]
 
     @Test(arguments: 0..<cases.count)
