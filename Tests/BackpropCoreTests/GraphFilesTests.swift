@@ -43,18 +43,8 @@ import Testing
         let e = try Engine<Double>(graph: g, constants: ["λ": 0.01, "k": Double(data.classes)])
         var s = try e.start(bindings)
         try e.run(&s)
-        for p in g.names(of: .param) {
-            let analytic = s.grads[g.id(p)!]!
-            for k in 0..<analytic.count {
-                var a = bindings, b = bindings
-                a[p]!.storage[k] += 1e-6; b[p]!.storage[k] -= 1e-6
-                var sa = try e.start(a), sb = try e.start(b)
-                try e.run(&sa, to: e.forwardNodes.count); try e.run(&sb, to: e.forwardNodes.count)
-                let numeric = (sa.values[g.loss]!.scalar - sb.values[g.loss]!.scalar) / 2e-6
-                #expect(abs(analytic.storage[k] - numeric) <= 1e-6 + 1e-4 * abs(numeric),
-                        "\(name): ∂J/∂\(p)[\(k)] analytic \(analytic.storage[k]) numeric \(numeric)")
-            }
-        }
+        let misfits = try finiteDifferenceMisfits(e, bindings, s)
+        #expect(misfits.isEmpty, "\(name): \(misfits.prefix(3))")
     }
 
     @Test(arguments: files)

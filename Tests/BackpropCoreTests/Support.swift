@@ -80,3 +80,25 @@ func holdBack<T>(_ g: ParallelGEMM<T>, thread held: Int) {
     g.beforeShare = { t in if t == held { released.wait() } }
     g.afterShare = { t in if t != held { released.signal() } }
 }
+
+/// Entries where ∂J/∂parameter from back-propagation (`state`, run to the end) and central
+/// differences of J in float64 disagree beyond 1e-6 + 1e-4·|numeric|, for every parameter entry.
+func finiteDifferenceMisfits(_ engine: Engine<Double>, _ bindings: [String: Matrix<Double>],
+                             _ state: EngineState<Double>) throws -> [String] {
+    let g = engine.graph
+    var misfits: [String] = []
+    for p in g.names(of: .param) {
+        let analytic = state.grads[g.id(p)!]!
+        for k in 0..<analytic.count {
+            var a = bindings, b = bindings
+            a[p]!.storage[k] += 1e-6; b[p]!.storage[k] -= 1e-6
+            var sa = try engine.start(a), sb = try engine.start(b)
+            try engine.run(&sa, to: engine.forwardNodes.count); try engine.run(&sb, to: engine.forwardNodes.count)
+            let numeric = (sa.values[g.loss]!.scalar - sb.values[g.loss]!.scalar) / 2e-6
+            if !(abs(analytic.storage[k] - numeric) <= 1e-6 + 1e-4 * abs(numeric)) {
+                misfits.append("∂J/∂\(p)[\(k)] analytic \(analytic.storage[k]) numeric \(numeric)")
+            }
+        }
+    }
+    return misfits
+}
