@@ -54,6 +54,25 @@ extension Engine {
         return ProgramNames(output: n.name, inputs: n.inputs, constants: n.constants)
     }
 
+    /// The first node whose input shapes do not fit its rule, or a loss that is not 1×1, for these
+    /// leaves' shapes: what would stop the first step, found before it (nil when none).
+    public func shapeProblem(leafShapes: [String: Shape]) -> (node: Int, error: EvalError)? {
+        var shapes = [Shape?](repeating: nil, count: graph.nodes.count)
+        for v in graph.order {
+            let n = graph.nodes[v]
+            if n.leaf != nil { shapes[v] = leafShapes[n.name]; continue }
+            let ins = inputIDs(v).compactMap { shapes[$0] }
+            guard ins.count == inputIDs(v).count else { return nil }   // a leaf without a shape: not ours to judge
+            guard let out = rule(v).shape(ins, constants: constantValues(v).map { Double($0) }) else {
+                let r = rule(v)
+                return (v, .shapeMismatch(node: n.name, text: n.text, shapes: ins, rule: "\(r.name): \(r.shapeRule)"))
+            }
+            if v == graph.loss && !out.isScalar { return (v, .lossNotScalar(node: n.name, shape: out)) }
+            shapes[v] = out
+        }
+        return nil
+    }
+
     /// Every node's shape from the leaves'.
     func shapes(_ leafShapes: [String: Shape]) -> [Shape]? {
         var shapes = [Shape?](repeating: nil, count: graph.nodes.count)

@@ -70,7 +70,7 @@ public struct Engine<T: Real>: Sendable {
         let xs = inputIDs(v).map { values[$0]! }
         guard r.shape(xs.map(\.shape), constants: constantValues(v).map { Double($0) }) != nil else {
             throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map(\.shape),
-                                 rule: "\(r.name) needs \(r.shapeRule)")
+                                 rule: "\(r.name): \(r.shapeRule)")
         }
         if let problem = r.validate(xs) { throw .invalidValue(node: node.name, text: node.text, message: problem) }
         let y = r.forward(xs, constantValues(v))

@@ -116,7 +116,12 @@ struct BackpropTUI {
         // A trace runs the stepping engine once: every node's value and gradient, in float64 at most.
         let trace = o.trace == nil ? 0 : 8 * 10 * Double(d * o.hiddenUnits + batchSize * (o.hiddenUnits + d))
         try checkMemory(trainer + trace + 8 * Double(source.train.count), o, what: "\(d)-\(h)-\(k), m = \(batchSize)")
-        let graph = try o.graph.map { p throws(Failure) in try Interactive.graph(at: p) } ?? Figure611.graph
+        let graph: Graph
+        if let path = o.graph {
+            let file = try GraphFile.load(path)
+            try GraphFile.checkShapes(file.graph, text: file.text, path: path, d: d, k: k, h: h, m: batchSize)
+            graph = file.graph
+        } else { graph = Figure611.graph }
         let config = RunConfig(graph: graph, hidden: o.hiddenUnits, batchSize: batchSize, epochs: o.epochCount,
                                steps: o.steps, lr: o.learningRate, lambda: o.weightDecay, seed: o.seed,
                                threads: threadCount(o.threads), shuffle: !o.noShuffle,

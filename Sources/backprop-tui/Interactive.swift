@@ -10,7 +10,8 @@ import BackpropTraining
 enum Interactive {
     static func run(_ o: Options) throws(Failure) {
         // A graph file is checked before anything else, so its errors show without a terminal.
-        let graphText = try o.graph.map { path throws(Failure) in try loadGraph(path) }
+        let graphFile = try o.graph.map { path throws(Failure) in try GraphFile.load(path) }
+        let graphText = graphFile?.text
         if let path = o.replay {
             if o.verify || o.exportCast != nil {
                 let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data,
@@ -52,6 +53,9 @@ enum Interactive {
                                   + "most \(source.train.count)")
         }
         let (d, k) = (source.train.d, source.train.classes)
+        if let (g, text) = graphFile, let path = o.graph {
+            try GraphFile.checkShapes(g, text: text, path: path, d: d, k: k, h: o.hiddenUnits, m: batch)
+        }
         let threads = BackpropTUI.threadCount(o.threads, quiet: true)
         try BackpropTUI.checkMemory(ExplorerState.bytesNeeded(d: d, hidden: o.hiddenUnits, classes: k, batch: batch)
                                     + BackpropTUI.trainerBytes(o, d: d, k: k, threads: threads), o,
@@ -99,26 +103,6 @@ enum Interactive {
         switch c.precision {
         case .float32: return .float32(try loop(Float.self))
         case .float64: return .float64(try loop(Double.self))
-        }
-    }
-
-    /// Reads and checks `--graph FILE`: graph text over X, y, W1, W2 (errors give line:column).
-    static func loadGraph(_ path: String) throws(Failure) -> String {
-        let bytes = try wrap { () throws(IOError) in try FileBytes.read(path, limit: 1 << 20) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw .io(IOError(path, "not UTF-8 text; expected graph text"))
-        }
-        do throws(ExplorerError) { _ = try ExplorerConfig.graph(from: text) } catch {
-            throw .io(IOError(path, error.message))
-        }
-        return text
-    }
-
-    /// `--graph FILE` read, parsed and checked.
-    static func graph(at path: String) throws(Failure) -> Graph {
-        let text = try loadGraph(path)
-        do throws(ExplorerError) { return try ExplorerConfig.graph(from: text) } catch {
-            throw .io(IOError(path, error.message))
         }
     }
 

@@ -7,15 +7,15 @@ import Foundation
 /// `--print-graph`: the graph as a program with its shapes, then the backward program, on stdout.
 enum PrintGraph {
     static func run(_ o: Options) throws(Failure) {
-        let text = try o.graph.map { path throws(Failure) in try Interactive.loadGraph(path) }
-        let graph: Graph
-        do throws(ExplorerError) { graph = try text.map(ExplorerConfig.graph(from:)) ?? Figure611.graph } catch {
-            throw .usage(flag: "--graph", message: error.message)
-        }
+        let file = try o.graph.map { path throws(Failure) in try GraphFile.load(path) }
+        let graph = file?.graph ?? Figure611.graph
         let source = try wrap { () throws(IOError) in
             try DataSource.load(o.data, testData: o.testData, precision: o.arithmetic)
         }
         let (m, h, d, k) = (o.minibatchSize, o.hiddenUnits, source.train.d, source.train.classes)
+        if let file, let path = o.graph {
+            try GraphFile.checkShapes(file.graph, text: file.text, path: path, d: d, k: k, h: h, m: m)
+        }
         var shapes = ["X": Shape(m, d), "y": Shape(m, 1)]
         let parameters = graph.parameterShapes(d: d, k: k, h: h)
         for p in parameters { shapes[p.name] = p.shape }

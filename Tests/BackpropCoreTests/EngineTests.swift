@@ -80,7 +80,7 @@ struct EngineTests {
         b["W2"] = Matrix(rows: 5, cols: 3)   // H is 5×6
         var s = try e.start(b)
         #expect(throws: EvalError.shapeMismatch(node: "U2", text: "U2 = matmul(H, W2)", shapes: [Shape(5, 6), Shape(5, 3)],
-                                                rule: "matmul needs the columns of A must equal the rows of B")) { try e.run(&s) }
+                                                rule: "matmul: the columns of A must equal the rows of B")) { try e.run(&s) }
         let msg = EvalError.shapeMismatch(node: "U2", text: "U2 = matmul(H, W2)", shapes: [Shape(5, 6), Shape(5, 3)], rule: "r").description
         #expect(msg.contains("U2") && msg.contains("matmul") && msg.contains("5×6") && msg.contains("5×3"))
         b = Self.p.bindings
