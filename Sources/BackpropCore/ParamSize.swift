@@ -45,4 +45,11 @@ extension Graph {
             return (n.name, Shape(sizes[0].value(d: d, k: k, h: h), sizes[1].value(d: d, k: k, h: h)))
         }
     }
+
+    /// The leaves' shapes for a minibatch of m rows: X m×d, y m×1 and every parameter's.
+    public func leafShapes(m: Int, d: Int, k: Int, h: Int) -> [String: Shape] {
+        var s = ["X": Shape(m, d), "y": Shape(m, 1)]
+        for p in parameterShapes(d: d, k: k, h: h) { s[p.name] = p.shape }
+        return s
+    }
 }

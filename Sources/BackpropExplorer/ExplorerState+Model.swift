@@ -59,9 +59,7 @@ extension ExplorerState {
 
     /// The leaves' shapes for a minibatch of m rows (for costs and programs).
     public func leafShapes(rows m: Int) -> [String: Shape] {
-        var s = ["X": Shape(m, features), "y": Shape(m, 1)]
-        for p in params { s[p.name] = p.value.shape }
-        return s
+        graph.leafShapes(m: m, d: features, k: classes, h: config.hidden)
     }
 
     /// The parameter multiplied with X (`matmul(X, P)`): the first layer's weights, drawn as pictures.

@@ -182,8 +182,7 @@ struct BatchRunner<T: Real> {
         let engine = try! Engine<T>(graph: config.graph, constants: ["λ": T(config.lambda), "k": T(train.classes)])
         let m = config.batchSize
         let parameters = config.graph.parameterShapes(d: train.d, k: train.classes, h: config.hidden)
-        var leaves = ["X": Shape(m, train.d), "y": Shape(m, 1)]
-        for p in parameters { leaves[p.name] = p.shape }
+        let leaves = config.graph.leafShapes(m: m, d: train.d, k: train.classes, h: config.hidden)
         let cost = engine.cost(leafShapes: leaves)!
         let w = parameters.reduce(0) { $0 + $1.shape.count }
         let model = config.graph == Figure611.graph ? "\(train.d)-\(config.hidden)-\(train.classes)"

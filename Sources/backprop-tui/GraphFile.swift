@@ -20,8 +20,7 @@ enum GraphFile {
     /// The first node whose shapes do not fit these data and sizes, at its line in `text`.
     static func checkShapes(_ graph: Graph, text: String, path: String, d: Int, k: Int, h: Int,
                             m: Int) throws(Failure) {
-        var leaves = ["X": Shape(m, d), "y": Shape(m, 1)]
-        for p in graph.parameterShapes(d: d, k: k, h: h) { leaves[p.name] = p.shape }
+        let leaves = graph.leafShapes(m: m, d: d, k: k, h: h)
         guard let engine = try? Engine<Double>(graph: graph, constants: ["λ": 0, "k": Double(k)]),
               let (node, error) = engine.shapeProblem(leafShapes: leaves) else { return }
         let name = graph.nodes[node].name
@@ -35,7 +34,7 @@ enum GraphFile {
             let chars = Array(raw)
             guard let eq = chars.firstIndex(of: "=") else { continue }
             let lhs = String(chars[..<eq]).trimmingCharacters(in: .whitespaces)
-            guard lhs == name, !lhs.hasPrefix("#") else { continue }
+            guard lhs == name else { continue }   // a comment's "# x = …" never equals a node's name
             var c = eq + 1
             while c < chars.count, chars[c] == " " || chars[c] == "\t" { c += 1 }
             return (i + 1, c + 1)

@@ -16,9 +16,8 @@ enum PrintGraph {
         if let file, let path = o.graph {
             try GraphFile.checkShapes(file.graph, text: file.text, path: path, d: d, k: k, h: h, m: m)
         }
-        var shapes = ["X": Shape(m, d), "y": Shape(m, 1)]
+        let shapes = graph.leafShapes(m: m, d: d, k: k, h: h)
         let parameters = graph.parameterShapes(d: d, k: k, h: h)
-        for p in parameters { shapes[p.name] = p.shape }
         func lines<T: Real>(_: T.Type) throws(Failure) -> ([String], [String]) {
             do {
                 let e = try Engine<T>(graph: graph, constants: ["λ": T(o.weightDecay), "k": T(k)])
