@@ -65,42 +65,48 @@ public struct Engine<T: Real>: Sendable {
     func inputIDs(_ v: Int) -> [Int] { graph.inputIndices[v] }
 
     /// Evaluates node v from its inputs, checking shapes and values first.
-    func evaluate(_ v: Int, _ values: [Matrix<T>?]) throws(EvalError) -> Matrix<T> {
+    func evaluate(_ v: Int, _ values: [Matrix<T>?], kernels: Kernels<T>) throws(EvalError) -> Matrix<T> {
         let node = graph.nodes[v], r = rule(v)
         let xs = inputIDs(v).map { values[$0]! }
-        guard r.shape(xs.map(\.shape), constants: constantValues(v).map { Double($0) }) != nil else {
-            throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map(\.shape),
+        // Closures, not key paths: a key path is instantiated at run time on every call.
+        guard r.shape(xs.map { $0.shape }, constants: constantValues(v).map { Double($0) }) != nil else {
+            throw .shapeMismatch(node: node.name, text: node.text, shapes: xs.map { $0.shape },
                                  rule: "\(r.name): \(r.shapeRule)")
         }
         if let problem = r.validate(xs) { throw .invalidValue(node: node.name, text: node.text, message: problem) }
-        let y = r.forward(xs, constantValues(v))
+        let y = r.forward(xs, constantValues(v), kernels: kernels)
         if v == graph.loss && !y.shape.isScalar { throw .lossNotScalar(node: node.name, shape: y.shape) }
         return y
     }
 
     /// Runs backward rule of node v with incoming gradient g: one (input, gradient) per input needing one.
-    func contributions(_ v: Int, _ g: Matrix<T>, _ values: [Matrix<T>?]) -> [(Int, Matrix<T>)] {
+    func contributions(_ v: Int, _ g: Matrix<T>, _ values: [Matrix<T>?],
+                       kernels: Kernels<T>) -> [(Int, Matrix<T>)] {
         let ids = inputIDs(v)
         let needs = ids.map { needsGrad[$0] }
-        let gs = rule(v).backward(g, ids.map { values[$0]! }, values[v]!, constantValues(v), needs: needs)
+        let gs = rule(v).backward(g, ids.map { values[$0]! }, values[v]!, constantValues(v), needs: needs,
+                                  kernels: kernels)
         return zip(ids, gs).compactMap { id, grad in grad.map { (id, $0) } }
     }
 
     /// Fan-in: the engine, not the rule, adds a contribution to what a node has received so far.
     @inline(__always)
     static func accumulate(_ grads: inout [Matrix<T>?], _ id: Int, _ c: Matrix<T>) {
-        if let old = grads[id] { grads[id] = old + c } else { grads[id] = c }
+        // In place: the same sum as `old + c`, into storage the node owns (a copy only when a step record shares it).
+        if grads[id] != nil { grads[id]!.formZip(c, +) } else { grads[id] = c }
     }
 
     /// The gradient that seeds back-propagation: ∂J/∂J = 1.
     var seed: Matrix<T> { Matrix(scalar: 1) }
 
-    /// Takes one step; does nothing at the end.
-    public func advance(_ s: inout EngineState<T>) throws(EvalError) {
+    /// Takes one step; does nothing at the end. `kernels`: where products run (by default a new
+    /// runner on the caller's thread).
+    public func advance(_ s: inout EngineState<T>, kernels: Kernels<T>? = nil) throws(EvalError) {
+        let kernels = kernels ?? Kernels()
         let f = forwardNodes.count
         if s.position < f {
             let v = forwardNodes[s.position]
-            s.values[v] = try evaluate(v, s.values)
+            s.values[v] = try evaluate(v, s.values, kernels: kernels)
         } else if s.position < stepCount {
             let v = backwardNodes[s.position - f]
             if v == graph.loss && s.grads[v] == nil { s.grads[v] = seed }
@@ -109,7 +115,7 @@ public struct Engine<T: Real>: Sendable {
             let lines = rule(v).formula(names)
             let ids = inputIDs(v)
             var record = BackwardStep(node: v, incoming: g, rule: graph.nodes[v].text, contributions: [])
-            for (id, c) in contributions(v, g, s.values) {
+            for (id, c) in contributions(v, g, s.values, kernels: kernels) {
                 let slot = ids.firstIndex(of: id)!
                 record.contributions.append(Contribution(input: id, formula: lines[slot], value: c))
                 Self.accumulate(&s.grads, id, c)
@@ -120,17 +126,19 @@ public struct Engine<T: Real>: Sendable {
     }
 
     /// Runs steps until `position` is reached (or the end).
-    public func run(_ s: inout EngineState<T>, to position: Int? = nil) throws(EvalError) {
+    public func run(_ s: inout EngineState<T>, to position: Int? = nil, kernels: Kernels<T>? = nil) throws(EvalError) {
         let target = min(position ?? stepCount, stepCount)
-        while s.position < target { try advance(&s) }
+        let kernels = kernels ?? Kernels()
+        while s.position < target { try advance(&s, kernels: kernels) }
     }
 
     /// One-shot back-propagation from complete forward values: the gradients only, no step records.
-    public func backward(values: [Matrix<T>?]) -> [Matrix<T>?] {
+    public func backward(values: [Matrix<T>?], kernels: Kernels<T>? = nil) -> [Matrix<T>?] {
+        let kernels = kernels ?? Kernels()
         var grads = [Matrix<T>?](repeating: nil, count: graph.nodes.count)
         grads[graph.loss] = seed
         for v in backwardNodes {
-            for (id, c) in contributions(v, grads[v]!, values) { Self.accumulate(&grads, id, c) }
+            for (id, c) in contributions(v, grads[v]!, values, kernels: kernels) { Self.accumulate(&grads, id, c) }
         }
         return grads
     }

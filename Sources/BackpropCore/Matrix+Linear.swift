@@ -46,5 +46,5 @@ extension Matrix {
     }
 
     /// True when every element is finite.
-    public var isFinite: Bool { storage.allSatisfy { $0.isFinite } }
+    public var isFinite: Bool { Kernels<T>.allFinite(storage) }
 }

@@ -20,9 +20,14 @@ public protocol OpRule: Sendable {
     /// A check of input values beyond shapes (e.g. class labels); nil when fine.
     static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String?
     static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T>
+    /// The same on an executor's kernels (its threads and buffers); by default `forward(x, c)`.
+    static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T], kernels: Kernels<T>) -> Matrix<T>
     /// `g` is ∂J/∂output; `y` the forward output; `needs[i]` says whether input i wants a gradient.
     static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                   needs: [Bool]) -> [Matrix<T>?]
+    /// The same on an executor's kernels; by default `backward(g, x, y, c, needs:)`.
+    static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                  needs: [Bool], kernels: Kernels<T>) -> [Matrix<T>?]
     /// The backward rule in the book's notation, one line per input (e.g. `∇W2 J += Hᵀ G`).
     static func formula(_ n: FormulaNames) -> [String]
     /// The backward rule as a program, per input the expression added to its gradient (nil: none),
@@ -45,4 +50,9 @@ public protocol OpRule: Sendable {
 extension OpRule {
     public static func validate<T: Real>(_ inputs: [Matrix<T>]) -> String? { nil }
     public static func shape(_ inputs: [Shape], constants: [Double]) -> Shape? { shape(inputs) }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T], kernels: Kernels<T>) -> Matrix<T> { forward(x, c) }
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool], kernels: Kernels<T>) -> [Matrix<T>?] {
+        backward(g, x, y, c, needs: needs)
+    }
 }

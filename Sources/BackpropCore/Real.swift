@@ -18,6 +18,8 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
                              scratch: UnsafeMutablePointer<Self>) -> Self
     /// The sum of squares from block sums made by `GEMMEpilogue.sgd` (see `Reduce.foldBlocks`).
     static func foldBlocks(_ scratch: UnsafeMutablePointer<Self>, rows: Int, cols: Int) -> Self
+    /// Whether all n values are finite (vectorised, see `Reduce.allFinite`).
+    static func allFinite(_ p: UnsafePointer<Self>, _ n: Int) -> Bool
     /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
     static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self,
                           lr: Self) -> Bool
@@ -40,6 +42,7 @@ extension Float: Real {
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Float>, rows: Int, cols: Int) -> Float {
         Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
+    public static func allFinite(_ p: UnsafePointer<Float>, _ n: Int) -> Bool { Reduce.allFinite(p, n) }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int, lambda: Float,
                                  lr: Float) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
@@ -63,6 +66,7 @@ extension Double: Real {
     public static func foldBlocks(_ scratch: UnsafeMutablePointer<Double>, rows: Int, cols: Int) -> Double {
         Reduce.foldBlocks(scratch, rows: rows, cols: cols)
     }
+    public static func allFinite(_ p: UnsafePointer<Double>, _ n: Int) -> Bool { Reduce.allFinite(p, n) }
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int,
                                  lambda: Double, lr: Double) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)

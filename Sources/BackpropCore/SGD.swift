@@ -2,6 +2,6 @@
 public enum SGD {
     /// `W ← W − ε ∇W J`, elementwise.
     public static func update<T: Real>(_ w: inout Matrix<T>, gradient: Matrix<T>, learningRate lr: T) {
-        w = w.zip(gradient) { wv, g in wv - lr * g }
+        w.formZip(gradient) { wv, g in wv - lr * g }
     }
 }

@@ -10,6 +10,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     var values: [(name: String, value: Matrix<T>)]
     let ids: [Int]
     public let maxBatch: Int
+    /// Where the products run: the run's threads and packing buffers, kept between updates.
+    let kernels: Kernels<T>
     /// The classes (the constant k of `one_hot(y, k)`).
     let classes: T
     public var learningRate: T
@@ -23,7 +25,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     let crossEntropy: Int?
 
     public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], classes: Int, maxBatch: Int,
-                learningRate: T, lambda: T) throws(EvalError) {
+                learningRate: T, lambda: T, threads: Int = 1) throws(EvalError) {
         var ids: [Int] = []
         for p in parameters {
             guard let id = graph.id(p.name) else {
@@ -33,6 +35,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         }
         self.graph = graph; self.ids = ids; values = parameters; self.classes = T(classes)
         engine = try Engine(graph: graph, constants: ["λ": lambda, "k": T(classes)])
+        kernels = Kernels(threads: threads)
         self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
         // The logits: cross_entropy's first input, else the output an mse compares with one_hot(y, k).
@@ -61,18 +64,34 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// One update on examples `rows` of `data` (`next` is the fused trainer's prefetch; unused here).
     public func update(on data: Dataset, rows: ArraySlice<Int>,
                        next: ArraySlice<Int>) -> Result<FusedTrainer<T>.StepResult, EvalError> {
+        // The forward values, which share the parameters' storage, are gone once `gradients`
+        // returns: the update then writes in place rather than copying every parameter.
+        let (result, gs): (FusedTrainer<T>.StepResult, [Matrix<T>]?)
+        switch gradients(on: data, rows: rows) {
+        case .failure(let e): return .failure(e)
+        case .success(let r): (result, gs) = r
+        }
+        guard let gs else { return .success(result) }
+        for i in values.indices { SGD.update(&values[i].value, gradient: gs[i], learningRate: learningRate) }
+        return .success(result)
+    }
+
+    /// J, J_MLE and every parameter's gradient on examples `rows`; no gradients when J or one of
+    /// them is not finite (the update is all or nothing), with the first such in `nonFinite`.
+    func gradients(on data: Dataset, rows: ArraySlice<Int>)
+        -> Result<(FusedTrainer<T>.StepResult, [Matrix<T>]?), EvalError> {
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
         let s: EngineState<T>
         do throws(EvalError) {
             var t = try engine.start(bindings(X, y))
-            try engine.run(&t, to: engine.forwardNodes.count)
+            try engine.run(&t, to: engine.forwardNodes.count, kernels: kernels)
             s = t
         } catch { return .failure(error) }
         let J = s.values[graph.loss]?.scalar ?? .nan
         let mle = crossEntropy.flatMap { s.values[$0]?.scalar } ?? J
         var result = FusedTrainer<T>.StepResult(J: J, JMLE: mle, nonFinite: nil)
-        guard J.isFinite else { result.nonFinite = "J"; return .success(result) }
-        let grads = engine.backward(values: s.values)
+        guard J.isFinite else { result.nonFinite = "J"; return .success((result, nil)) }
+        let grads = engine.backward(values: s.values, kernels: kernels)
         var gs: [Matrix<T>] = []
         for (p, id) in zip(values, ids) {
             guard let g = grads[id] else {
@@ -80,20 +99,18 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             }
             gs.append(g)
         }
-        // Every gradient is checked before any parameter moves (the update is all or nothing).
         for (p, g) in zip(values, gs).reversed() where !g.isFinite {
             result.nonFinite = "∇\(p.name) J"
-            return .success(result)
+            return .success((result, nil))
         }
-        for i in values.indices { SGD.update(&values[i].value, gradient: gs[i], learningRate: learningRate) }
-        return .success(result)
+        return .success((result, gs))
     }
 
     /// How many of examples `rows` the model classifies right; nil without logits (no cross_entropy).
     public func hits(on data: Dataset, rows: ArraySlice<Int>) -> Int? {
         guard let node = logits, let p = engine.forwardNodes.firstIndex(of: node) else { return nil }
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
-        guard var s = try? engine.start(bindings(X, y)), (try? engine.run(&s, to: p + 1)) != nil,
+        guard var s = try? engine.start(bindings(X, y)), (try? engine.run(&s, to: p + 1, kernels: kernels)) != nil,
               let l = s.values[node], l.rows == rows.count else { return nil }
         var hits = 0
         for (i, e) in rows.enumerated() where Accuracy.argmax(l, row: i) == Int(data.labels[e]) { hits += 1 }

@@ -70,7 +70,7 @@ public struct TrainingLoop<T: Real>: Sendable {
             (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
         }
         return .engine(try EngineExecutor<T>(graph: graph, parameters: p, classes: k, maxBatch: c.batchSize,
-                                             learningRate: T(c.lr), lambda: T(c.lambda)))
+                                             learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
     }
 
     static func nextRevision() -> UInt64 { loopRevisions.add(1, ordering: .relaxed).newValue }

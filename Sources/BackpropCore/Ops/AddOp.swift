@@ -16,7 +16,16 @@ public enum AddOp: OpRule {
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         if x[0].shape == x[1].shape { return x[0] + x[1] }
         let (big, row) = x[0].rows == 1 ? (x[1], x[0]) : (x[0], x[1])
-        return Matrix(rows: big.rows, cols: big.cols) { i, j in big[i, j] + row[0, j] }
+        let n = big.cols
+        let out = [T](unsafeUninitializedCapacity: big.count) { o, count in
+            big.storage.withUnsafeBufferPointer { a in
+                row.storage.withUnsafeBufferPointer { r in
+                    for i in 0..<big.rows { for j in 0..<n { o[i * n + j] = a[i * n + j] + r[j] } }
+                }
+            }
+            count = big.count
+        }
+        return Matrix(rows: big.rows, cols: n, out)
     }
     @_specialize(where T == Float)
     @_specialize(where T == Double)

@@ -7,13 +7,20 @@ public enum MatMulOp: OpRule {
     public static func shape(_ s: [Shape]) -> Shape? { s[0].cols == s[1].rows ? Shape(s[0].rows, s[1].cols) : nil }
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { x[0].matmul(x[1]) }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T], kernels: Kernels<T>) -> Matrix<T> {
+        kernels.matmul(x[0], x[1])
+    }
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
+                                         needs: [Bool], kernels: Kernels<T>) -> [Matrix<T>?] {
+        [needs[0] ? kernels.matmul(g, x[1], transB: true) : nil,   // ∇A J = G Bᵀ
+         needs[1] ? kernels.matmul(x[0], g, transA: true) : nil]   // ∇B J = Aᵀ G
+    }
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> { forward(x, c, kernels: Kernels()) }
+    public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
                                          needs: [Bool]) -> [Matrix<T>?] {
-        [needs[0] ? g.matmul(x[1], transposeOther: true) : nil,   // ∇A J = G Bᵀ
-         needs[1] ? x[0].matmul(g, transposeSelf: true) : nil]    // ∇B J = Aᵀ G
+        backward(g, x, y, c, needs: needs, kernels: Kernels())
     }
     public static func formula(_ n: FormulaNames) -> [String] {
         ["\(n.grad(0)) += \(n.outputGrad) \(n.inputs[1])ᵀ", "\(n.grad(1)) += \(n.inputs[0])ᵀ \(n.outputGrad)"]

@@ -1,0 +1,48 @@
+import BackpropKernels
+
+/// Where an op's products run: a GEMM runner whose worker threads and packing buffers are kept
+/// between calls. An executor owns one for its whole run; the engine passes it to every rule.
+///
+/// Products are split among threads by rows or columns of the result, never along the sum, so
+/// every thread count gives the same bits. Not for two callers at once (the buffers are shared).
+public final class Kernels<T: Real>: @unchecked Sendable {
+    let gemm: ParallelGEMM<T>
+
+    /// One runner with `threads` threads (1: the caller's own).
+    public init(threads: Int = 1) {
+        gemm = ParallelGEMM(pool: threads > 1 ? WorkerPool(threads: threads) : nil)
+    }
+    deinit { gemm.pool?.shutdown() }
+
+    /// Threads the products use.
+    public var threads: Int { gemm.threads }
+
+    /// `op(a)·op(b)`, a transpose reading the same storage.
+    ///
+    /// A's exact zeros are left out when B is finite (`GEMM`'s `skipZeroA`: the same bits as the
+    /// dense sum, up to the sign of a zero after an underflow); images are half zeros, and a relu's
+    /// output often is too. With a non-finite B the dense sum is kept, so that 0·∞ makes its NaN.
+    public func matmul(_ a: Matrix<T>, _ b: Matrix<T>, transA: Bool = false, transB: Bool = false) -> Matrix<T> {
+        let m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols
+        let k2 = transB ? b.cols : b.rows, n = transB ? b.rows : b.cols
+        precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
+        guard m * n > 0 else { return Matrix(rows: m, cols: n) }
+        guard k > 0 else { return Matrix(rows: m, cols: n) }
+        let skip = Self.allFinite(b.storage)
+        // Not zeroed first: a product that does not accumulate writes every entry of C.
+        let c = [T](unsafeUninitializedCapacity: m * n) { cp, count in
+            a.storage.withUnsafeBufferPointer { ap in
+                b.storage.withUnsafeBufferPointer { bp in
+                    gemm.gemm(m: m, n: n, k: k, a: ap.baseAddress!, aCols: a.cols, transA: transA,
+                              b: bp.baseAddress!, bCols: b.cols, transB: transB, c: cp.baseAddress!, skipZeroA: skip)
+                }
+            }
+            count = m * n
+        }
+        return Matrix(rows: m, cols: n, c)
+    }
+
+    static func allFinite(_ v: [T]) -> Bool {
+        v.withUnsafeBufferPointer { p in p.baseAddress.map { T.allFinite($0, p.count) } ?? true }
+    }
+}
