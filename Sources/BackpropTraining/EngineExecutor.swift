@@ -4,6 +4,7 @@ import BackpropData
 /// Training on the general engine: any graph over X, y, its parameters and λ, one node at a time
 /// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J` for each parameter.
 public final class EngineExecutor<T: Real>: @unchecked Sendable {
+    /// The graph it runs: the one given, with `sum(sqr(W))` fused (`Graph.fusingSumsOfSquares`).
     public let graph: Graph
     var engine: Engine<T>
     /// The parameters by name, in graph order, and their node ids.
@@ -26,6 +27,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
 
     public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], classes: Int, maxBatch: Int,
                 learningRate: T, lambda: T, threads: Int = 1) throws(EvalError) {
+        // Sums of squares (weight decay) in one pass each; the same bits as the graph as written.
+        let graph = graph.fusingSumsOfSquares()
         var ids: [Int] = []
         for p in parameters {
             guard let id = graph.id(p.name) else {

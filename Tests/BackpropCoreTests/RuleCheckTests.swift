@@ -15,6 +15,7 @@ struct RuleCheckTests {
         Case(rule: CrossEntropyOp.self, shapes: [Shape(1, 2), Shape(1, 1)], labelsInput: 1),
         Case(rule: SqrOp.self, shapes: [Shape(3, 3)]),
         Case(rule: SumOp.self, shapes: [Shape(2, 5)]),
+        Case(rule: SumSqOp.self, shapes: [Shape(3, 4)]),
         Case(rule: AddOp.self, shapes: [Shape(2, 3), Shape(2, 3)]),
         Case(rule: AddOp.self, shapes: [Shape(4, 3), Shape(1, 3)]),
         Case(rule: AddOp.self, shapes: [Shape(1, 2), Shape(5, 2)]),
