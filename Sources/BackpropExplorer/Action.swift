@@ -5,6 +5,9 @@ public enum Action: Equatable, Sendable {
     // Stepping through one minibatch's forward and backward pass.
     case stepForward, stepBackward, first, last, forwardPhase, backwardPhase
     case goto(String)
+    /// To the step of a node the current step's node reads (`producer`) or of one that reads it
+    /// (`consumer`), in the same pass.
+    case producer, consumer
     // Training.
     case trainStep
     case train(steps: Int)
@@ -42,7 +45,7 @@ public enum Action: Equatable, Sendable {
     /// Whether the action changes the model or the step cursor (what a replay must re-execute to agree).
     public var changesModel: Bool {
         switch self {
-        case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto,
+        case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto, .producer, .consumer,
              .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer: true
         default: false
         }

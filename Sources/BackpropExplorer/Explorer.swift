@@ -84,6 +84,12 @@ public enum Explorer {
             case .success(let p): try s.stepper.seek(to: p); s.status = .init(s.engine.describe(step: p - 1))
             case .failure(let e): s.status = .init(e.message, isError: true)
             }
+        case .producer, .consumer:
+            switch neighbourPosition(producer: action == .producer, s) {
+            case .success(let p):
+                try s.stepper.seek(to: p); s.status = .init(s.engine.describe(step: p - 1))
+            case .failure(let e): s.status = .init(e.message, isError: true)
+            }
         case .trainStep, .train, .trainStopped, .trainEpoch:
             s.beginTraining(action)
             while s.continueTraining() {}
@@ -170,6 +176,27 @@ public enum Explorer {
         }
     }
 
+    /// The position just after the step, in the current pass, of the first node (in the order written)
+    /// that the current step's node reads (`producer`) or that reads it; an error naming the
+    /// node when it has none with a step in this pass.
+    static func neighbourPosition(producer: Bool, _ s: ExplorerState) -> Result<Int, ExplorerError> {
+        let e = s.engine, g = e.graph, f = e.forwardNodes.count
+        guard let v = s.currentNode else { return .failure(.badValue("take a step first (→): no node is current")) }
+        let name = g.nodes[v].name
+        let candidates = producer ? g.inputIndices[v] : g.nodes.indices.filter { g.inputIndices[$0].contains(v) }
+        let backward = s.inBackward
+        for u in candidates {
+            if backward, let i = e.backwardNodes.firstIndex(of: u) { return .success(f + i + 1) }
+            if !backward, let i = e.forwardNodes.firstIndex(of: u) { return .success(i + 1) }
+        }
+        let names = candidates.map { g.nodes[$0].name }.joined(separator: ", ")
+        let pass = backward ? "back-propagation" : "the forward pass"
+        if candidates.isEmpty {
+            return .failure(.badValue(producer ? "\(name) reads nothing" : "\(name) is read by nothing: it is the loss"))
+        }
+        return .failure(.badValue("\(name) \(producer ? "reads" : "is read by") \(names): no step in \(pass)"))
+    }
+
     /// The position just after a node's forward step, or after its backward step for grad_NODE / ∇NODE / a quantity.
     static func gotoPosition(_ name: String, _ s: ExplorerState) -> Result<Int, ExplorerError> {
         let e = s.engine, g = e.graph, f = e.forwardNodes.count
@@ -243,6 +270,7 @@ public enum Explorer {
             return []
         }
         if key == Keymap.prompt { s.prompt = Prompt(); return [] }
+        if key == Keymap.find { var p = Prompt(); p.text = "goto "; s.prompt = p; return [] }
         if key == Keymap.record { return [.record(path: nil)] }
         if s.showHelp, key != .char("?"), key != .char("q") { s.showHelp = false; return [.applied(.dismiss)] }
         guard let a = Keymap.action(for: key) else { return [] }

@@ -43,7 +43,8 @@ extension ExplorerState {
         }
         if position == 0 {
             let leaves = g.nodes.indices.filter { g.nodes[$0].leaf != nil }
-            return Inspection(lines: ["before the forward pass: the leaves X, y (the minibatch) and W1, W2 (the "
+            let params = g.names(of: .param).joined(separator: ", ")
+            return Inspection(lines: ["before the forward pass: the leaves X, y (the minibatch) and \(params) (the "
                                       + "weights)",
                                       "next: " + engine.describe(step: 0)],
                               panels: leaves.compactMap(valuePanel))

@@ -84,10 +84,44 @@ public struct GraphDiagram {
     /// The height drawn at a level of detail.
     public func height(detail: Int) -> Int { size(Detail.all[detail]).height }
 
-    /// Draws into `rect`; returns false (drawing nothing) when even the names-only level does not fit.
+    /// The most detailed level whose height fits, however wide (a graph too wide for the screen is
+    /// drawn at it and panned), else the least detailed.
+    public func detail(fittingHeight height: Int) -> Int {
+        Detail.all.firstIndex { size($0).height <= height } ?? Detail.all.count - 1
+    }
+
+    /// The columns and rows to leave out (left, top) so that a `width`×`height` window shows the node
+    /// of the step just taken, centred where the diagram allows, else its top left corner.
+    public func pan(detail: Int, width: Int, height: Int) -> (x: Int, y: Int) {
+        let d = Detail.all[detail], s = size(d)
+        guard let v = current else { return (0, 0) }
+        let x = s.colX[layout.places[v].col] + label(v, d).0.count / 2 - width / 2
+        let y = s.rowY[layout.places[v].row] - height / 2
+        return (min(max(0, x), max(0, s.width - width)), min(max(0, y), max(0, s.height - height)))
+    }
+
+    /// Draws a graph larger than `rect` at level `detail`, showing it from column `pan.x` and row
+    /// `pan.y` on, with `◀ ▶ ▲ ▼` (`< > ^ v` in ASCII) at an edge where more of it lies beyond.
+    public func drawPanned(into grid: inout CellGrid, rect: Rect, detail: Int, pan: (x: Int, y: Int),
+                           options: RenderOptions) {
+        let s = size(Detail.all[detail])
+        var full = CellGrid(width: s.width, height: s.height)
+        draw(into: &full, rect: Rect(x: 0, y: 0, width: s.width, height: s.height), options: options, detail: detail)
+        for y in 0..<min(rect.height, s.height - pan.y) {
+            for x in 0..<min(rect.width, s.width - pan.x) { grid[rect.x + x, rect.y + y] = full[pan.x + x, pan.y + y] }
+        }
+        let u = options.unicode, midY = rect.y + rect.height / 2, midX = rect.x + rect.width / 2
+        if pan.x > 0 { grid.put(rect.x, midY, u ? "◀" : "<", .heading) }
+        if pan.x + rect.width < s.width { grid.put(rect.x + rect.width - 1, midY, u ? "▶" : ">", .heading) }
+        if pan.y > 0 { grid.put(midX, rect.y, u ? "▲" : "^", .heading) }
+        if pan.y + rect.height < s.height { grid.put(midX, rect.y + rect.height - 1, u ? "▼" : "v", .heading) }
+    }
+
+    /// Draws into `rect` at the most detailed level that fits (or at `detail`); returns false
+    /// (drawing nothing) when even the names-only level does not fit.
     @discardableResult
-    public func draw(into grid: inout CellGrid, rect: Rect, options: RenderOptions) -> Bool {
-        guard let i = detail(fitting: rect.width, rect.height) else { return false }
+    public func draw(into grid: inout CellGrid, rect: Rect, options: RenderOptions, detail level: Int? = nil) -> Bool {
+        guard let i = level ?? detail(fitting: rect.width, rect.height) else { return false }
         let d = Detail.all[i]
         let (_, _, colX, rowY) = size(d)
         let ox = rect.x, oy = rect.y

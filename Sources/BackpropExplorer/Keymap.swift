@@ -14,6 +14,10 @@ public enum Keymap {
         Binding(keys: [.end, .char("G")], label: "End G", action: .last, help: "last step"),
         Binding(keys: [.char("f")], label: "f", action: .forwardPhase, help: "start of the forward pass"),
         Binding(keys: [.char("b")], label: "b", action: .backwardPhase, help: "start of back-propagation"),
+        Binding(keys: [.char("{")], label: "{", action: .producer,
+                help: "to a producer's step"),
+        Binding(keys: [.char("}")], label: "}", action: .consumer,
+                help: "to a consumer's step"),
         Binding(keys: [.char("n")], label: "n", action: .trainStep, help: "one SGD update, then the next minibatch"),
         Binding(keys: [.char("t")], label: "t", action: .train(steps: 100), help: "100 updates without stepping"),
         Binding(keys: [.char("e")], label: "e", action: .trainEpoch, help: "train to the end of the epoch"),
@@ -45,7 +49,9 @@ public enum Keymap {
     /// The action bound to a key in normal mode.
     public static func action(for key: Key) -> Action? { table[key] }
 
-    /// Keys that are not actions: `:` opens the command line, `r` toggles recording.
+    /// Keys that are not actions: `:` opens the command line, `/` opens it at `goto ` (to find a
+    /// node by name), `r` toggles recording.
     public static let prompt: Key = .char(":")
+    public static let find: Key = .char("/")
     public static let record: Key = .char("r")
 }

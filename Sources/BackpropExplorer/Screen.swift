@@ -23,6 +23,15 @@ public enum Screen {
         if let d = diagram.detail(fitting: width - 2, graphRows) {
             diagram.draw(into: &g, rect: Rect(x: 1, y: y, width: width - 2, height: graphRows), options: options)
             y += diagram.height(detail: d)
+        } else if full {
+            // Too large: up to 16 more rows (the inspector keeps 14), and a window on it that
+            // follows the step just taken.
+            let tall = max(graphRows, min(graphRows + 16, height - 24))
+            let d = diagram.detail(fittingHeight: tall)
+            let rect = Rect(x: 1, y: y, width: width - 2, height: min(tall, diagram.height(detail: d)))
+            diagram.drawPanned(into: &g, rect: rect, detail: d,
+                               pan: diagram.pan(detail: d, width: rect.width, height: rect.height), options: options)
+            y += rect.height
         } else {
             let what = s.graph == Figure611.graph ? "Figure 6.11" : "the graph's \(s.graph.nodes.count) nodes"
             g.put(1, y, "(graph hidden: enlarge the terminal to see \(what))", .faint, maxWidth: width - 2)
@@ -232,7 +241,8 @@ public enum Screen {
         g.put(r.x, y, "help: keys (any key closes)", .heading, maxWidth: r.width); y += 1
         // Keys flow across the width, as many to a line as fit.
         var x = r.x
-        let items = Keymap.bindings.map { "\($0.label) \($0.help)" } + [": command line", "r record on/off"]
+        let items = Keymap.bindings.map { "\($0.label) \($0.help)" }
+            + [": command line", "/ find a node (goto)", "r record on/off"]
         for item in items {
             if x > r.x && x + item.count > r.maxX { x = r.x; y += 1 }
             if y >= r.maxY { return }

@@ -118,6 +118,8 @@ public enum Session {
         case .forwardPhase: return name("forwardPhase")
         case .backwardPhase: return name("backwardPhase")
         case .goto(let n): return name("goto", [("node", .string(n))])
+        case .producer: return name("producer")
+        case .consumer: return name("consumer")
         case .trainStep: return name("trainStep")
         case .train(let n): return name("train", [("steps", .number(Double(n)))])
         case .trainStopped(let n): return name("train", [("steps", .number(Double(n))), ("stopped", .bool(true))])
@@ -262,6 +264,8 @@ public enum Session {
         case "forwardPhase": return .forwardPhase
         case "backwardPhase": return .backwardPhase
         case "goto": return .goto(try str("node"))
+        case "producer": return .producer
+        case "consumer": return .consumer
         case "trainStep": return .trainStep
         case "train":
             if j["stopped"]?.bool == true { return .trainStopped(steps: try int("steps", 0...Int(Int32.max))) }
