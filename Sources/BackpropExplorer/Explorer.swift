@@ -192,7 +192,8 @@ public enum Explorer {
         let names = candidates.map { g.nodes[$0].name }.joined(separator: ", ")
         let pass = backward ? "back-propagation" : "the forward pass"
         if candidates.isEmpty {
-            return .failure(.badValue(producer ? "\(name) reads nothing" : "\(name) is read by nothing: it is the loss"))
+            let none = producer ? "\(name) reads nothing" : "\(name) is read by nothing: it is the loss"
+            return .failure(.badValue(none))
         }
         return .failure(.badValue("\(name) \(producer ? "reads" : "is read by") \(names): no step in \(pass)"))
     }
