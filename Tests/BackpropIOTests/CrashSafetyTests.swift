@@ -1,3 +1,4 @@
+import IOTestSupport
 import BackpropCore
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import IOTestSupport
 import Testing
 import Foundation
 @testable import BackpropIO

@@ -1,3 +1,4 @@
+import IOTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import IOTestSupport
 import Testing
 import Foundation
 import BackpropCore
