@@ -43,12 +43,12 @@ let package = Package(
             swiftSettings: generic),
         /// The plain-loop oracle (no code shared with the engine), for the core's and the CLI's tests.
         .target(name: "PlainLoopOracle", path: "Tests/PlainLoopOracle"),
-        /// Test helpers shared by the I/O and the CLI tests.
-        .target(name: "IOTestSupport", dependencies: ["BackpropCore", "BackpropIO"], path: "Tests/IOTestSupport"),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropIO", "PlainLoopOracle"], swiftSettings: nativeCPU),
+        /// Test helpers shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["BackpropCore", "BackpropIO"], path: "Tests/TestSupport"),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropIO", "PlainLoopOracle", "TestSupport"], swiftSettings: nativeCPU),
         .executableTarget(name: "backprop-bench", dependencies: ["BackpropCore", "BackpropData", "BackpropTraining", "BackpropKernels", "BackpropIO", "BackpropExplorer"], swiftSettings: generic),
-        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropTraining", "BackpropIO", "CZlib", "BackpropExplorer", "backprop-tui", "PlainLoopOracle", "IOTestSupport"], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropTraining", "BackpropIO"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
-        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "BackpropData", "CZlib", "IOTestSupport"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
+        .testTarget(name: "CLITests", dependencies: ["BackpropData", "BackpropTraining", "BackpropIO", "CZlib", "BackpropExplorer", "backprop-tui", "PlainLoopOracle", "TestSupport"], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropExplorerTests", dependencies: ["BackpropExplorer", "BackpropData", "BackpropTraining", "BackpropIO", "TestSupport"], resources: [.copy("Golden")], swiftSettings: nativeCPU),
+        .testTarget(name: "BackpropIOTests", dependencies: ["BackpropIO", "BackpropData", "CZlib", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: nativeCPU),
     ]
 )

@@ -149,10 +149,8 @@ public struct Engine<T: Real>: Sendable {
         return FormulaNames(output: n.name, outputGrad: gradientName(n.name), inputs: n.inputs, constants: n.constants)
     }
 
-    /// `G` for U2 and `G'` for U1 in the book's example, `∇name J` otherwise.
-    public func gradientName(_ name: String) -> String {
-        graph == Figure611.graph ? (Figure611.gradientAliases[name] ?? "∇\(name) J") : "∇\(name) J"
-    }
+    /// The name a `grad` annotation gives it (`G` for U2 in the book's example), else `∇name J`.
+    public func gradientName(_ name: String) -> String { graph.gradientAlias(name) ?? "∇\(name) J" }
 
     /// What step `position` does (0-based), as text: a graph line or a backward rule.
     public func describe(step position: Int) -> String {

@@ -1,6 +1,7 @@
 /// The book's worked example (Goodfellow et al., section 6.5.7, Figure 6.11) as graph text.
 public enum Figure611 {
-    /// One hidden layer, no biases, cross-entropy plus weight decay λ(ΣW1² + ΣW2²).
+    /// One hidden layer, no biases, cross-entropy plus weight decay λ(ΣW1² + ΣW2²); the `@` lines
+    /// give the book's names to its quantities (G = ∇U2 J, G' = ∇U1 J, Hᵀ G, …; see `Quantity`).
     public static let text = """
         X = input()
         W1 = param()
@@ -17,12 +18,18 @@ public enum Figure611 {
         u7 = add(u4, u6)
         u8 = scale(u7, λ)
         J = add(J_MLE, u8)
+        @G = grad(U2)
+        @G_prime = grad(U1) "G'"
+        @HT_G = from(U2, W2) "Hᵀ G"
+        @G_W2T = from(U2, H) "G W2ᵀ"
+        @XT_Gprime = from(U1, W1) "Xᵀ G'"
+        @decay_W1 = from(U3, W1) "2λW1"
+        @decay_W2 = from(U5, W2) "2λW2"
+        @grad_W1 = grad(W1) "∇W1 J"
+        @grad_W2 = grad(W2) "∇W2 J"
 
         """
 
     /// The parsed graph.
     public static let graph: Graph = try! Graph(parsing: text)   // the text above is fixed and tested
-
-    /// The book's short names for gradients: G = ∇U2 J, G' = ∇U1 J.
-    public static let gradientAliases: [String: String] = ["U2": "G", "U1": "G'"]
 }

@@ -9,11 +9,14 @@ public struct Graph: Hashable, Sendable, CustomStringConvertible {
     private var index: [String: Int]
     /// Each node's inputs as node indices, in order (resolved once, so no lookup can fail later).
     public private(set) var inputIndices: [[Int]]
+    /// Names for quantities of back-propagation, from `@` lines (`Quantity`).
+    public private(set) var quantities: [Quantity]
 
     /// Builds a graph from nodes already known to be well-formed (the parser checks text input).
-    init(checked nodes: [Node], order: [Int]) {
+    init(checked nodes: [Node], order: [Int], quantities: [Quantity] = []) {
         self.nodes = nodes
         self.order = order
+        self.quantities = quantities
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
         self.index = index
         inputIndices = nodes.map { $0.inputs.compactMap { index[$0] } }
@@ -23,8 +26,11 @@ public struct Graph: Hashable, Sendable, CustomStringConvertible {
     public subscript(name: String) -> Node? { index[name].map { nodes[$0] } }
     /// The loss: the last node listed.
     public var loss: Int { nodes.count - 1 }
-    /// The graph as text, one node per line.
-    public var description: String { nodes.map(\.text).joined(separator: "\n") + "\n" }
+    /// The graph as text, one node per line, then its annotations.
+    public var description: String { (nodes.map(\.text) + quantities.map(\.text)).joined(separator: "\n") + "\n" }
+    /// The same graph without its annotations (what training and checkpoints compare: names of
+    /// quantities change no value).
+    public var unannotated: Graph { var g = self; g.quantities = []; return g }
     /// Named constants used by `scale` and similar ops, in first-use order.
     public var constantNames: [String] {
         var seen = Set<String>(), out: [String] = []

@@ -9,6 +9,8 @@ public struct GraphParseError: Error, Equatable, Sendable, CustomStringConvertib
         case cycle([String])
         case constantIsNode(String)
         case badSize(String)
+        /// An `@` line that names no quantity of this graph (the reason).
+        case badAnnotation(String)
         case empty
     }
     public var line: Int
@@ -33,6 +35,7 @@ public struct GraphParseError: Error, Equatable, Sendable, CustomStringConvertib
         case let .badSize(s):
             what = "unknown size '\(n(s))'; expected a whole number from 1 to \(ParamSize.limit), d (input features), "
                 + "k (classes) or h (--hidden)"
+        case .badAnnotation(let why): what = why
         case .empty: what = "empty graph; expected at least one line 'name = op(args)'"
         }
         return "\(line):\(column): \(what)"

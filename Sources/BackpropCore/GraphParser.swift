@@ -8,10 +8,12 @@ extension Graph {
         var useSites: [[(name: String, col: Int)]] = []
         var constantColumns: [[Int]] = []
         var lineNumbers: [Int] = []
+        var annotations: [AnnotationLine] = []
         for (li, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             var s = LineScanner(line: Array(raw), number: li + 1)
             s.skipSpace()
             if s.atEnd || s.peek == "#" { continue }
+            if s.peek == "@" { annotations.append(try AnnotationLine(&s)); continue }
             let nameCol = s.column
             let name = try s.identifier("a node name")
             s.skipSpace(); try s.expect("=")
@@ -87,6 +89,14 @@ extension Graph {
                 throw GraphParseError(line: lineNumbers[i], column: col, kind: .constantIsNode(c))
             }
         }
+        let quantities = try annotations.map { a throws(GraphParseError) in try a.quantity(nodes, index) }
+        var seen: [String: Int] = [:]
+        for (q, a) in zip(quantities, annotations) {
+            if let first = lineOf[q.asciiName] ?? seen[q.asciiName] ?? seen[q.rawValue] {
+                throw GraphParseError(line: a.line, column: 2, kind: .reassigned(q.asciiName, firstLine: first))
+            }
+            seen[q.asciiName] = a.line; seen[q.rawValue] = a.line
+        }
         // Depth-first search in listing order, with an explicit stack (a graph of tens of thousands of
         // nodes must not overflow the call stack): post-order is the evaluation order; a grey node
         // seen again is a cycle.
@@ -113,7 +123,74 @@ extension Graph {
                 if colour[u] == 0 { colour[u] = 1; stack.append((u, 0)) }
             }
         }
-        self.init(checked: nodes, order: order)
+        self.init(checked: nodes, order: order, quantities: quantities)
+    }
+}
+
+/// One `@NAME = kind(args) "shown"` line, as parsed, before its names are checked against the nodes.
+struct AnnotationLine {
+    var line: Int, name: String, shown: String?
+    var kind: String, kindColumn: Int
+    var args: [(name: String, col: Int)]
+
+    init(_ s: inout LineScanner) throws(GraphParseError) {
+        line = s.number
+        s.advance()   // @
+        name = try s.identifier("a quantity name after @")
+        s.skipSpace(); try s.expect("="); s.skipSpace()
+        kindColumn = s.column
+        kind = try s.identifier("grad, from or value")
+        s.skipSpace(); try s.expect("(")
+        args = []
+        repeat {
+            s.skipSpace()
+            let c = s.column
+            args.append((try s.identifier("a node name"), c))
+            s.skipSpace()
+        } while s.peek == "," && { s.advance(); return true }()
+        try s.expect(")")
+        s.skipSpace()
+        if s.peek == "\"" {
+            s.advance()
+            var text = ""
+            while let c = s.peek, c != "\"" { text.append(c); s.advance() }
+            try s.expect("\"")
+            guard !text.allSatisfy({ $0 == " " }) else {
+                throw GraphParseError(line: line, column: s.column - 1, kind: .badAnnotation("empty shown name; "
+                                      + "expected text between the quotes, e.g. \"Hᵀ G\""))
+            }
+            shown = text
+            s.skipSpace()
+        }
+        if !s.atEnd && s.peek != "#" { throw s.error(expected: "end of line") }
+    }
+
+    /// The quantity it declares; an error at the argument or kind that does not fit the nodes.
+    func quantity(_ nodes: [Node], _ index: [String: Int]) throws(GraphParseError) -> Quantity {
+        let arity = ["grad": 1, "value": 1, "from": 2]
+        guard let n = arity[kind] else {
+            throw GraphParseError(line: line, column: kindColumn, kind: .badAnnotation(
+                "unknown annotation '\(inert(kind, limit: 40))'; expected grad(NODE), from(NODE, INPUT) or value(NODE)"))
+        }
+        guard args.count == n else {
+            throw GraphParseError(line: line, column: kindColumn,
+                                  kind: .arity(op: kind, expected: n == 1 ? "1 node" : "2 nodes", got: args.count))
+        }
+        for a in args where index[a.name] == nil {
+            throw GraphParseError(line: line, column: a.col, kind: .undefined(a.name))
+        }
+        switch kind {
+        case "grad": return Quantity(name, shown: shown, source: .grad(args[0].name))
+        case "value": return Quantity(name, shown: shown, source: .value(args[0].name))
+        default:
+            let (step, input) = (args[0].name, args[1].name)
+            guard nodes[index[step]!].inputs.contains(input) else {
+                throw GraphParseError(line: line, column: args[1].col, kind: .badAnnotation(
+                    "'\(inert(input, limit: 40))' is not an input of \(inert(step, limit: 40)); expected from(NODE, "
+                    + "INPUT), what NODE's backward step sends to its input INPUT"))
+            }
+            return Quantity(name, shown: shown, source: .contribution(step: step, to: input))
+        }
     }
 }
 

@@ -202,10 +202,12 @@ public enum Explorer {
     static func gotoPosition(_ name: String, _ s: ExplorerState) -> Result<Int, ExplorerError> {
         let e = s.engine, g = e.graph, f = e.forwardNodes.count
         var base = name, backward = false
-        if g == Figure611.graph, let q = Quantity(name: name) {
-            switch q.checkSpec.wrt { case "J", "J_MLE": base = q.checkSpec.wrt; case let w: base = w; backward = true }
-            if case let .contribution(step, _) = q.source { base = step }
-            if case let .incoming(n) = q.source { base = n }
+        if let q = g.quantity(named: name) {
+            switch q.source {
+            case .value(let n): base = n
+            case .grad(let n): base = n; backward = true
+            case .contribution(let step, _): base = step; backward = true
+            }
         }
         let parsed = ExplorerState.parseGradientName(base)
         if parsed.isGradient { base = parsed.node; backward = true }

@@ -17,11 +17,12 @@ extension ExplorerState {
         let g = engine.graph
         // What the name is: a value, a gradient, or a gradient contribution of one step.
         var node: Int, gradient = false, step: Int?
-        // The book's names; grad_W1 and ∇W1 J below, as the contributions that have arrived so far.
-        if g == Figure611.graph, let q = Quantity(name: name), q != .gradW1, q != .gradW2 {
+        // The graph's names (Figure 6.11's G, Hᵀ G); a parameter's gradient (∇W1 J) below, as the
+        // contributions that have arrived so far.
+        if let q = g.quantity(named: name), !Self.isLeafGradient(q, g) {
             switch q.source {
             case .value(let n): node = g.id(n)!
-            case .incoming(let n), .grad(let n): node = g.id(n)!; gradient = true
+            case .grad(let n): node = g.id(n)!; gradient = true
             case let .contribution(from, to): node = g.id(to)!; gradient = true; step = g.id(from)
             }
             guard q.value(in: engineState, engine: engine) != nil else { return .failure(.notYet(name: q.rawValue)) }
@@ -46,5 +47,11 @@ extension ExplorerState {
         guard var x else { return .failure(.notYet(name: name)) }
         x.target = "\(name)[\(i),\(j)]"   // as the user wrote it (G, HT_G, ∇W2 …)
         return .success(x)
+    }
+
+    /// Whether a quantity is a leaf's whole gradient (`@grad_W1 = grad(W1)`): the same as `grad_W1`.
+    static func isLeafGradient(_ q: Quantity, _ g: Graph) -> Bool {
+        if case .grad(let n) = q.source { return g[n]?.leaf != nil }
+        return false
     }
 }

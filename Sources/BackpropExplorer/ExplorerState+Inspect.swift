@@ -8,12 +8,46 @@ extension ExplorerState {
     public var currentNode: Int? { position > 0 ? engine.node(atStep: position - 1) : nil }
     public var inBackward: Bool { position > engine.forwardNodes.count }
 
-    /// The finite-difference check for ∂J/∂node, or the book's scalar for Figure 6.11's quantities.
+    /// The finite-difference check a contribution can have: ∂S/∂input for a scalar S that the
+    /// input reaches only through `step`, and that reaches J through sums only (so ∂J/∂S = 1);
+    /// ∂J/∂input when `step` is the input's only use. Figure 6.11's Hᵀ G is ∂J_MLE/∂W2 and its
+    /// 2λW1 is ∂u8/∂W1.
     func checkSpec(contributionOf step: String, to input: String) -> (of: String, wrt: String)? {
-        for q in Quantity.allCases where engine.graph == Figure611.graph {
-            if case let .contribution(s, t) = q.source, s == step, t == input { return q.checkSpec }
+        let g = engine.graph
+        guard let sid = g.id(step), let iid = g.id(input) else { return nil }
+        let uses = (0..<g.nodes.count).map { u in g.nodes.indices.filter { g.inputIndices[$0].contains(u) } }
+        if uses[iid].count == 1 { return ("J", input) }
+        // What the input reaches without passing `step`.
+        var around = Set<Int>(), todo = uses[iid].filter { $0 != sid }
+        while let v = todo.popLast() { if around.insert(v).inserted { todo += uses[v] } }
+        // Down the chain of single uses from `step`: the first scalar from which J is a sum.
+        var v = sid
+        while true {
+            let scalar = engineState.values[v].map { $0.shape.isScalar } ?? false
+            var w = v, sums = true
+            while w != g.loss {
+                guard uses[w].count == 1, g.nodes[uses[w][0]].op == AddOp.name else { sums = false; break }
+                w = uses[w][0]
+            }
+            if scalar && sums && !around.contains(v) { return (g.nodes[v].name, input) }
+            guard uses[v].count == 1 else { return nil }
+            v = uses[v][0]
         }
-        return engine.graph.nodes.filter { $0.inputs.contains(input) }.count == 1 ? ("J", input) : nil
+    }
+
+    /// The check of a quantity: ∂J/∂node for a gradient, the contribution's as above.
+    func checkSpec(_ q: Quantity) -> (of: String, wrt: String)? {
+        switch q.source {
+        case .value(let n): return (n, n)
+        case .grad(let n): return ("J", n)
+        case let .contribution(step, to): return checkSpec(contributionOf: step, to: to)
+        }
+    }
+
+    /// The relu that node `id` feeds, if any: its gradient is shown with the relu's mask (G' in the book).
+    func feedsRelu(_ id: Int) -> Bool {
+        let g = engine.graph
+        return g.nodes.indices.contains { g.nodes[$0].op == ReluOp.name && g.inputIndices[$0].first == id }
     }
 
     /// The panel for a node's value.
@@ -25,7 +59,7 @@ extension ExplorerState {
     /// The panel for the gradient a node has received so far.
     func gradientPanel(_ id: Int) -> Panel? {
         let n = engine.graph.nodes[id]
-        let mask = n.name == "U1" && engine.graph == Figure611.graph ? engineState.values[id] : nil
+        let mask = feedsRelu(id) ? engineState.values[id] : nil
         return engineState.grads[id].map {
             Panel(engine.gradientName(n.name), $0, mask: mask, check: engine.needsGrad[id] ? ("J", n.name) : nil)
         }
@@ -74,14 +108,36 @@ extension ExplorerState {
             let title = mask != nil || plain ? "→" + engine.gradientName(input) : rhs
             panels.append(Panel(title, c.value, mask: mask, check: checkSpec(contributionOf: n.name, to: input)))
         }
-        if position == stepCount, g == Figure611.graph {
-            // The payoff: each weight gradient as its data term plus its weight-decay term.
-            lines = [lines[0], "done: ∇W2 J = Hᵀ G + 2λW2 and ∇W1 J = Xᵀ G' + 2λW1 (n applies them: W ← W − ε∇W J)"]
-            panels = [Quantity.gradW2, .HTG, .decayW2, .gradW1, .XTGPrime, .decayW1].compactMap { q in
-                q.value(in: s, engine: engine).map { Panel(q.rawValue, $0, check: q.checkSpec) }
-            } + [panels[0]]
-        }
+        if position == stepCount, let done = doneInspection(first: lines[0], last: panels[0]) { return done }
         return Inspection(lines: lines, panels: panels)
+    }
+
+    /// The payoff at the end of back-propagation, for a graph whose parameters each receive more
+    /// than one term: each parameter's gradient and its terms, in the order gradients were
+    /// completed, the last-arrived term first (Figure 6.11: ∇W2 J = Hᵀ G + 2λW2, then ∇W1 J = Xᵀ G' + 2λW1).
+    func doneInspection(first: String, last: Panel) -> Inspection? {
+        let g = engine.graph, s = engineState
+        var parts: [(done: Int, line: String, panels: [Panel])] = []
+        for p in g.nodes.indices where g.nodes[p].leaf == .param {
+            let name = g.nodes[p].name
+            let terms = s.steps.enumerated().compactMap { i, step in
+                step.contributions.first { $0.input == p }.map { (i, step, $0) }
+            }
+            guard terms.count > 1, let total = s.grads[p] else { continue }
+            var titles: [String] = [], panels = [Panel(engine.gradientName(name), total, check: ("J", name))]
+            for (_, step, c) in terms.reversed() {
+                let stepName = g.nodes[step.node].name
+                let title = g.quantities.first { $0.source == .contribution(step: stepName, to: name) }?.rawValue
+                    ?? c.formula.components(separatedBy: "+= ").last ?? c.formula
+                titles.append(title)
+                panels.append(Panel(title, c.value, check: checkSpec(contributionOf: stepName, to: name)))
+            }
+            parts.append((terms.last!.0, "\(engine.gradientName(name)) = \(titles.joined(separator: " + "))", panels))
+        }
+        guard !parts.isEmpty else { return nil }
+        parts.sort { $0.done < $1.done }
+        let line = "done: " + parts.map(\.line).joined(separator: " and ") + " (n applies them: W ← W − ε∇W J)"
+        return Inspection(lines: [first, line], panels: parts.flatMap(\.panels) + [last])
     }
 
     /// `(n_h×m)(m×k) → n_h×k` for a product's contribution, `→ shape` otherwise.
@@ -98,10 +154,11 @@ extension ExplorerState {
     /// A name typed at `inspect`: a quantity (G, G', Hᵀ G or HT_G, …), ∇NODE or grad_NODE, or a node.
     public func resolve(_ name: String) -> Result<Panel, ExplorerError> {
         let g = engine.graph
-        if engine.graph == Figure611.graph, let q = Quantity(name: name) {
+        if let q = g.quantity(named: name) {
             if let m = q.value(in: engineState, engine: engine) {
-                let mask = q == .GPrime ? g.id("U1").flatMap { engineState.values[$0] } : nil
-                return .success(Panel(q.rawValue, m, mask: mask, check: q.checkSpec))
+                var mask: Matrix<Double>? = nil
+                if case .grad(let n) = q.source, let id = g.id(n), feedsRelu(id) { mask = engineState.values[id] }
+                return .success(Panel(q.rawValue, m, mask: mask, check: checkSpec(q)))
             }
             return .failure(.notYet(name: q.rawValue))
         }
@@ -126,22 +183,11 @@ extension ExplorerState {
     /// Names `inspect` accepts (for completion and error messages).
     static func inspectableNames(_ g: Graph) -> [String] {
         g.nodes.map(\.name) + g.nodes.map { "grad_" + $0.name }
-            + (g == Figure611.graph ? Quantity.allCases.map(\.asciiName) : [])
+            + g.quantities.map(\.asciiName)
     }
 
     /// A Double with every digit needed to reproduce it.
     static func full(_ x: Double) -> String { "\(x)" }
-}
-
-extension Quantity {
-    /// ∂(scalar node)/∂(node) that this quantity equals, for the finite-difference check.
-    public var checkSpec: (of: String, wrt: String) {
-        switch self {
-        case .G: ("J", "U2"); case .GPrime: ("J", "U1"); case .HTG: ("J_MLE", "W2"); case .GW2T: ("J", "H")
-        case .XTGPrime: ("J_MLE", "W1"); case .decayW1: ("u8", "W1"); case .decayW2: ("u8", "W2")
-        case .gradW1: ("J", "W1"); case .gradW2: ("J", "W2"); case .JMLE: ("J_MLE", "J_MLE"); case .J: ("J", "J")
-        }
-    }
 }
 
 extension ExplorerState {

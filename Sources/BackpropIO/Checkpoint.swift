@@ -60,14 +60,14 @@ public enum Checkpoint {
         // The graph first: another graph's parameters would be misnamed or misshapen below.
         if let text = try? SafeTensors.load(path).metadata.first(where: { $0.0 == "graph" })?.1 {
             let made = try? Graph(parsing: text)
-            if made != graph {
+            if made?.unannotated != graph.unannotated {   // names of quantities change no weight
                 func params(_ g: Graph?) -> String {
                     g.map { inert($0.names(of: .param).joined(separator: ", "), limit: 80) } ?? "unreadable"
                 }
                 throw IOError(path, "made with another graph (parameters \(params(made))); this run's has "
                                     + "\(params(graph)) (give the graph it was made with: --graph FILE)")
             }
-        } else if graph != Figure611.graph {
+        } else if graph.unannotated != Figure611.graph.unannotated {
             throw IOError(path, "made with Figure 6.11 (a checkpoint without a graph); this run has --graph")
         }
         let w = try WeightsFile<T>.load(path, expected: expected(graph, train: train, hidden: c.hidden))

@@ -33,12 +33,16 @@ public enum Trace {
         for (i, n) in g.nodes.enumerated() {
             if let gr = state.grads[i] { out.append(("grad_" + n.name, stored(gr, i))) }
         }
-        for q in Quantity.allCases where ![.J, .JMLE, .gradW1, .gradW2].contains(q) {
-            // A quantity has the layout of the node it is a value or a gradient of.
-            let node: String
+        // The graph's named quantities, but for those already written under their node's name
+        // (a value, a parameter's whole gradient grad_NAME).
+        for q in g.quantities {
             switch q.source {
-                case .value(let n), .incoming(let n), .grad(let n), .contribution(_, to: let n): node = n
+            case .value: continue
+            case .grad(let n) where g[n]?.leaf != nil: continue
+            default: break
             }
+            // A quantity has the layout of the node it is a value or a gradient of.
+            let node = q.node
             if let v = q.value(in: state, engine: engine), let id = g.id(node) {
                 out.append((q.asciiName, stored(v, id)))
             }

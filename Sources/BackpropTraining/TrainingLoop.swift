@@ -57,12 +57,13 @@ public struct TrainingLoop<T: Real>: Sendable {
         workspace.holds = revision
     }
 
-    /// The fused trainer when the graph is Figure 6.11's (the same bits, faster), else the engine.
+    /// The fused trainer when the graph is Figure 6.11's, whatever its annotations (the same bits,
+    /// faster), else the engine.
     static func executor(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ s: LoopState<T>,
                          _ c: LoopSettings, _ train: Dataset,
                          general: Bool = false) throws(EvalError) -> ExecutorChoice<T> {
         let (d, h, k) = (train.d, c.hidden, train.classes)
-        if graph == Figure611.graph && !general {
+        if graph.unannotated == Figure611.graph.unannotated && !general {
             return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: s.params[0], W2: s.params[1],
                                           learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
         }

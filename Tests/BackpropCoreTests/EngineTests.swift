@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import BackpropCore
 
@@ -71,7 +72,9 @@ struct EngineTests {
         #expect(Quantity.gradW1.value(in: s, engine: e) == nil)
         try e.run(&s)
         for q in Quantity.allCases { #expect(q.value(in: s, engine: e) != nil, "\(q)") }
-        #expect(Quantity(name: "G_prime") == .GPrime && Quantity(name: "Hᵀ G") == .HTG && Quantity(name: "HᵀG") == .HTG)
+        let g = Figure611.graph
+        #expect(g.quantity(named: "G_prime") == .GPrime && g.quantity(named: "Hᵀ G") == .HTG
+                && g.quantity(named: "HᵀG") == .HTG)
     }
 
     @Test func shapeMismatchNamesNodeOpAndShapes() throws {

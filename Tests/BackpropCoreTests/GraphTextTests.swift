@@ -71,7 +71,51 @@ struct GraphTextTests {
         ("size zero", "W = param(0, k)\n", 1, 11, "unknown size '0'"),
         ("size with a sign", "W = param(-1, k)\n", 1, 11, "expected an argument name, found '-'"),
         ("control character", "X = input()\u{1B}\n", 1, 12, "found '\\u{1B}'"),
+        ("unknown annotation", "X = input()\nH = relu(X)\n@g = grad2(H)\n", 3, 6,
+         "unknown annotation 'grad2'; expected grad(NODE), from(NODE, INPUT) or value(NODE)"),
+        ("annotation of no node", "X = input()\nH = relu(X)\n@g = grad(Q)\n", 3, 11, "undefined name 'Q'"),
+        ("from a node that is not an input", "X = input()\nW1 = param()\nH = relu(X)\nU = matmul(H, W1)\n@t = from(H, W1)\n",
+         5, 14, "'W1' is not an input of H; expected from(NODE, INPUT)"),
+        ("annotation arity", "X = input()\nH = relu(X)\n@g = from(H)\n", 3, 6, "from takes 2 nodes, got 1"),
+        ("annotation named as a node", "X = input()\nH = relu(X)\n@H = grad(H)\n", 3, 2, "'H' assigned twice (first on line 2)"),
+        ("two annotations of one name", "X = input()\nH = relu(X)\n@g = grad(H)\n@g = value(H)\n", 4, 2,
+         "'g' assigned twice (first on line 3)"),
+        ("unclosed shown name", "X = input()\nH = relu(X)\n@g = grad(H) \"δ\n", 3, 16, "expected '\"', found end of line"),
+        ("empty shown name", "X = input()\nH = relu(X)\n@g = grad(H) \"\"\n", 3, 15, "empty shown name"),
+        ("annotation without a name", "X = input()\n@ = grad(X)\n", 2, 2, "expected a quantity name after @"),
     ]
+
+    @Test func annotationsNameQuantitiesAndRoundTrip() throws {
+        let text = """
+            X = input()
+            W1 = param(d, h)
+            b1 = param(1, h)
+            A1 = matmul(X, W1)
+            U1 = add(A1, b1)   # a comment
+            H = relu(U1)
+            W2 = param(h, k)
+            U2 = matmul(H, W2)
+            y = input()
+            J = cross_entropy(U2, y)
+            @delta = grad(U1) "δ1"   # shown as δ1
+            @bias = from(U1, b1)
+            @logits = value(U2) "z"
+
+            """
+        let g = try Graph(parsing: text)
+        #expect(g.quantities.map(\.text) == ["@delta = grad(U1) \"δ1\"", "@bias = from(U1, b1)", "@logits = value(U2) \"z\""])
+        #expect(try Graph(parsing: g.description) == g)
+        #expect(g.quantity(named: "δ1")?.asciiName == "delta" && g.quantity(named: "delta")?.rawValue == "δ1")
+        #expect(g.gradientAlias("U1") == "δ1" && g.gradientAlias("U2") == nil)
+        // Annotations change no value: the graph without them is the same graph to train.
+        #expect(g != g.unannotated && g.unannotated.quantities.isEmpty && g.unannotated.nodes == g.nodes)
+        // Figure 6.11's book names are its file's annotations, nothing else: without them U2's
+        // gradient is just ∇U2 J.
+        let plain = try Engine<Double>(graph: Figure611.graph.unannotated, constants: ["λ": 0.1])
+        let book = try Engine<Double>(graph: Figure611.graph, constants: ["λ": 0.1])
+        #expect(book.gradientName("U2") == "G" && book.gradientName("U1") == "G'" && book.gradientName("W1") == "∇W1 J")
+        #expect(plain.gradientName("U2") == "∇U2 J")
+    }
 
     @Test(arguments: 0..<malformed.count)
     func malformedTextGivesLineAndColumn(_ i: Int) {

@@ -133,4 +133,50 @@ import Testing
             do { _ = try ExplorerConfig.graph(from: text) } catch { #expect(error.message.contains(words), "\(error.message)") }
         }
     }
+
+    /// An own graph's `@` lines name its quantities as Figure 6.11's file names G and Hᵀ G: the
+    /// names in the backward formulas, inspector tabs, goto, explain, and the payoff at the end.
+    @Test func annotationsNameAnOwnGraphsQuantities() throws {
+        let src = try DataSource.load("spiral")
+        let text = """
+            X = input()
+            W1 = param(d, h)
+            b1 = param(1, h)
+            A1 = matmul(X, W1)
+            U1 = add(A1, b1)
+            H = relu(U1)
+            W2 = param(h, k)
+            U2 = matmul(H, W2)
+            y = input()
+            J_MLE = cross_entropy(U2, y)
+            S = sqr(W2)
+            s = sum(S)
+            u = scale(s, λ)
+            J = add(J_MLE, u)
+            @delta = grad(U1) "δ"
+            @data_W2 = from(U2, W2) "Hᵀ ∇U2"
+            @decay = from(S, W2) "2λW2"
+
+            """
+        let c = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 5, batchSize: 6, lr: 1,
+                               lambda: 1e-2, seed: 4, graph: text)
+        var s = try ExplorerState(config: c, train: src.train, test: src.test)
+        Explorer.reduce(into: &s, .goto("δ"))
+        #expect(s.currentNode == s.graph.id("U1") && s.inBackward, "\(s.status.text)")
+        // The gradient at U1 is called δ in the formulas, and its panel carries relu's mask.
+        #expect(s.inspection.panels[0].title == "δ")
+        #expect(s.inspection.lines.contains { $0.contains("∇A1 J += δ") && !$0.contains("∇U1 J") },
+                "\(s.inspection.lines)")
+        guard case .success(let p) = s.resolve("delta") else { Issue.record("delta"); return }
+        #expect(p.title == "δ" && p.mask != nil)
+        Explorer.reduce(into: &s, .explain("δ[0,0]"))
+        #expect(s.explanation?.agrees == true, "\(s.status.text)")
+        // At the end: ∇W2 J as its two named terms, the last-arrived first, each with its check.
+        Explorer.reduce(into: &s, .last)
+        #expect(s.inspection.lines[1].hasPrefix("done: ∇W2 J = Hᵀ ∇U2 + 2λW2"), "\(s.inspection.lines)")
+        #expect(s.inspection.panels.map(\.title).prefix(3) == ["∇W2 J", "Hᵀ ∇U2", "2λW2"])
+        let checks = s.inspection.panels.prefix(3).map { $0.check.map { "\($0.of)/\($0.wrt)" } ?? "-" }
+        #expect(checks == ["J/W2", "J_MLE/W2", "u/W2"], "\(checks)")
+        #expect(ExplorerState.inspectableNames(s.graph).contains("data_W2"))
+    }
 }

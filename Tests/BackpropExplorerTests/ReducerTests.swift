@@ -1,3 +1,4 @@
+import TestSupport
 import BackpropCore
 import BackpropIO
 import Testing

@@ -1,4 +1,4 @@
-import IOTestSupport
+import TestSupport
 import BackpropCore
 import Foundation
 import Testing

@@ -1,4 +1,4 @@
-import IOTestSupport
+import TestSupport
 import Testing
 import Foundation
 @testable import BackpropIO

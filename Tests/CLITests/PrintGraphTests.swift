@@ -1,4 +1,4 @@
-import IOTestSupport
+import TestSupport
 import Foundation
 import Testing
 
