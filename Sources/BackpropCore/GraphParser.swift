@@ -169,8 +169,9 @@ struct AnnotationLine {
     func quantity(_ nodes: [Node], _ index: [String: Int]) throws(GraphParseError) -> Quantity {
         let arity = ["grad": 1, "value": 1, "from": 2]
         guard let n = arity[kind] else {
-            throw GraphParseError(line: line, column: kindColumn, kind: .badAnnotation(
-                "unknown annotation '\(inert(kind, limit: 40))'; expected grad(NODE), from(NODE, INPUT) or value(NODE)"))
+            let why = "unknown annotation '\(inert(kind, limit: 40))'; expected grad(NODE), from(NODE, INPUT) or "
+                + "value(NODE)"
+            throw GraphParseError(line: line, column: kindColumn, kind: .badAnnotation(why))
         }
         guard args.count == n else {
             throw GraphParseError(line: line, column: kindColumn,
