@@ -3,6 +3,7 @@
 # from this shared host's drift (±15% between runs; alternating puts both builds in the same drift).
 #
 #   Benchmarks/ab.sh OLD_BINARY NEW_BINARY [THREADS] [ROUNDS]
+#   EXTRA="--graph Benchmarks/mlp-784-256-128-10.txt" Benchmarks/ab.sh …   # flags added to both
 #
 # e.g. build the old commit in a worktree:
 #   git worktree add /tmp/old HEAD~1 && (cd /tmp/old && swift build -c release)
@@ -15,7 +16,7 @@ out=$(mktemp)
 for _ in $(seq "$R"); do
     for X in A B; do
         bin=${!X}
-        v=$($pin "$bin" --batch --data fashion-mnist --threads "$T" --epochs 2 | grep '^epoch' | awk '{print $(NF-1)}' | tr '\n' ' ')
+        v=$($pin "$bin" --batch --data fashion-mnist --threads "$T" --epochs 2 ${EXTRA:-} | grep '^epoch' | awk '{print $(NF-1)}' | tr '\n' ' ')
         echo "$X $v" | tee -a "$out"
     done
 done
