@@ -5,11 +5,9 @@ extension Graph {
     /// a weight decay then costs one pass over W each way instead of five with three m×n tensors.
     /// The stepper keeps the graph as written.
     public func fusingSumsOfSquares() -> Graph {
-        var uses = [Int](repeating: 0, count: nodes.count)
-        for ins in inputIndices { for i in ins { uses[i] += 1 } }
         var replaced: [Int: Node] = [:], dropped = Set<Int>()
         for (si, s) in nodes.enumerated() where s.op == SumOp.name && si != loss {
-            guard let vi = inputIndices[si].first, nodes[vi].op == SqrOp.name, uses[vi] == 1 else { continue }
+            guard let vi = inputIndices[si].first, nodes[vi].op == SqrOp.name, uses[vi] == [si] else { continue }
             replaced[vi] = Node(s.name, SumSqOp.name, nodes[vi].inputs)
             dropped.insert(si)
         }

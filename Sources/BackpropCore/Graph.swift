@@ -9,6 +9,8 @@ public struct Graph: Hashable, Sendable, CustomStringConvertible {
     private var index: [String: Int]
     /// Each node's inputs as node indices, in order (resolved once, so no lookup can fail later).
     public private(set) var inputIndices: [[Int]]
+    /// Each node's uses: the nodes that read it, in listing order, each once.
+    public private(set) var uses: [[Int]]
     /// Names for quantities of back-propagation, from `@` lines (`Quantity`).
     public private(set) var quantities: [Quantity]
 
@@ -19,7 +21,11 @@ public struct Graph: Hashable, Sendable, CustomStringConvertible {
         self.quantities = quantities
         let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.name, $0) })
         self.index = index
-        inputIndices = nodes.map { $0.inputs.compactMap { index[$0] } }
+        let inputIndices = nodes.map { $0.inputs.compactMap { index[$0] } }
+        self.inputIndices = inputIndices
+        var uses = [[Int]](repeating: [], count: nodes.count)
+        for (v, ins) in inputIndices.enumerated() { for u in Set(ins) { uses[u].append(v) } }
+        self.uses = uses
     }
 
     public func id(_ name: String) -> Int? { index[name] }

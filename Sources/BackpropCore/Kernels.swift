@@ -22,13 +22,14 @@ public final class Kernels<T: Real>: @unchecked Sendable {
     /// A's exact zeros are left out when B is finite (`GEMM`'s `skipZeroA`: the same bits as the
     /// dense sum, up to the sign of a zero after an underflow); images are half zeros, and a relu's
     /// output often is too. With a non-finite B the dense sum is kept, so that 0·∞ makes its NaN.
-    public func matmul(_ a: Matrix<T>, _ b: Matrix<T>, transA: Bool = false, transB: Bool = false) -> Matrix<T> {
+    /// `skipZeroA: false` asks for the dense sum always (`Matrix.matmul`).
+    public func matmul(_ a: Matrix<T>, _ b: Matrix<T>, transA: Bool = false, transB: Bool = false,
+                       skipZeroA: Bool? = nil) -> Matrix<T> {
         let m = transA ? a.cols : a.rows, k = transA ? a.rows : a.cols
         let k2 = transB ? b.cols : b.rows, n = transB ? b.rows : b.cols
         precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
-        guard m * n > 0 else { return Matrix(rows: m, cols: n) }
-        guard k > 0 else { return Matrix(rows: m, cols: n) }
-        let skip = Self.allFinite(b.storage)
+        guard m * n > 0, k > 0 else { return Matrix(rows: m, cols: n) }
+        let skip = skipZeroA ?? b.isFinite
         // Not zeroed first: a product that does not accumulate writes every entry of C.
         let c = [T](unsafeUninitializedCapacity: m * n) { cp, count in
             a.storage.withUnsafeBufferPointer { ap in
@@ -40,9 +41,5 @@ public final class Kernels<T: Real>: @unchecked Sendable {
             count = m * n
         }
         return Matrix(rows: m, cols: n, c)
-    }
-
-    static func allFinite(_ v: [T]) -> Bool {
-        v.withUnsafeBufferPointer { p in p.baseAddress.map { T.allFinite($0, p.count) } ?? true }
     }
 }

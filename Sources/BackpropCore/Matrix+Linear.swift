@@ -1,27 +1,10 @@
 import BackpropKernels
 
 extension Matrix {
-    /// `op(self) · op(other)` through the packed kernels; a transpose reads the same storage.
+    /// `op(self) · op(other)`, the dense sum (no zero left out), through the packed kernels on the
+    /// caller's thread; a transpose reads the same storage.
     public func matmul(_ other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false) -> Matrix {
-        let m = transposeSelf ? cols : rows
-        let k = transposeSelf ? rows : cols
-        let k2 = transposeOther ? other.cols : other.rows
-        let n = transposeOther ? other.rows : other.cols
-        precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
-        var out = Matrix(rows: m, cols: n)
-        storage.withUnsafeBufferPointer { a in
-            other.storage.withUnsafeBufferPointer { b in
-                out.storage.withUnsafeMutableBufferPointer { c in
-                    guard let ap = a.baseAddress, let bp = b.baseAddress, let cp = c.baseAddress else { return }
-                    T.gemmBlock(m: m, n: n, k: k,
-                                a: .strided(StridedOperand(rowMajor: ap, cols: cols, transposed: transposeSelf)),
-                                b: StridedOperand(rowMajor: bp, cols: other.cols, transposed: transposeOther),
-                                c: cp, ldc: n, accumulate: false, epilogue: .none, skipZeroA: false,
-                                rows: 0..<m, cols: 0..<n, workspace: GEMMWorkspace())
-                }
-            }
-        }
-        return out
+        Kernels<T>().matmul(self, other, transA: transposeSelf, transB: transposeOther, skipZeroA: false)
     }
 
     public static func + (a: Matrix, b: Matrix) -> Matrix { a.zip(b, +) }
@@ -46,5 +29,7 @@ extension Matrix {
     }
 
     /// True when every element is finite.
-    public var isFinite: Bool { Kernels<T>.allFinite(storage) }
+    public var isFinite: Bool {
+        storage.withUnsafeBufferPointer { p in p.baseAddress.map { T.allFinite($0, p.count) } ?? true }
+    }
 }

@@ -183,7 +183,7 @@ public enum Explorer {
         let e = s.engine, g = e.graph, f = e.forwardNodes.count
         guard let v = s.currentNode else { return .failure(.badValue("take a step first (→): no node is current")) }
         let name = g.nodes[v].name
-        let candidates = producer ? g.inputIndices[v] : g.nodes.indices.filter { g.inputIndices[$0].contains(v) }
+        let candidates = producer ? g.inputIndices[v] : g.uses[v]
         let backward = s.inBackward
         for u in candidates {
             if backward, let i = e.backwardNodes.firstIndex(of: u) { return .success(f + i + 1) }

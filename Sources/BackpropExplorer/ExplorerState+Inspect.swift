@@ -15,7 +15,7 @@ extension ExplorerState {
     func checkSpec(contributionOf step: String, to input: String) -> (of: String, wrt: String)? {
         let g = engine.graph
         guard let sid = g.id(step), let iid = g.id(input) else { return nil }
-        let uses = (0..<g.nodes.count).map { u in g.nodes.indices.filter { g.inputIndices[$0].contains(u) } }
+        let uses = g.uses
         if uses[iid].count == 1 { return ("J", input) }
         // What the input reaches without passing `step`.
         var around = Set<Int>(), todo = uses[iid].filter { $0 != sid }

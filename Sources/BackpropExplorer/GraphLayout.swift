@@ -37,8 +37,7 @@ public struct GraphLayout: Equatable, Sendable {
             depth[v] = g.nodes[v].inputs.compactMap { g.id($0) }.map { depth[$0] + 1 }.max() ?? 0
         }
         let columns = (depth.max() ?? 0) + 1
-        let inputs = g.nodes.map { $0.inputs.compactMap { g.id($0) } }
-        let uses = (0..<n).map { u in (0..<n).filter { inputs[$0].contains(u) } }
+        let inputs = g.inputIndices, uses = g.uses
         var row = Array(0..<n)
         var leafOrder = (0..<n).filter { depth[$0] == 0 }
         for pass in 0..<2 {
