@@ -73,7 +73,7 @@ public enum Screen {
         g.put(0, 0, left, .title)
         var right = ""
         if let r = chrome.replay { right += " ▶ \(r) " }
-        if let r = chrome.recording { right += " ● REC \(REPL.inert((r as NSString).lastPathComponent)) " }
+        if let r = chrome.recording { right += " ● REC \(REPL.inert(r.pathLastComponent)) " }
         if !right.isEmpty { g.put(max(0, g.width - right.count), 0, right, Style(fg: .red, bold: true, reverse: true)) }
     }
 

@@ -24,7 +24,7 @@ public enum AtomicFile {
     @discardableResult
     public static func write(to path: String, ops: FileOps = .system, chunk: Int = 1 << 20,
                              produce: (_ emit: Emit) throws(IOError) -> Bool) throws(IOError) -> Bool {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = path.pathParent
         let dir = parent.isEmpty ? "." : parent
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
@@ -72,7 +72,7 @@ public enum AtomicFile {
 extension AtomicFile {
     /// Removes `path.tmp-PID` files whose writer is no longer running (a killed save leaves one).
     static func removeStaleTemporaries(of path: String, in dir: String) {
-        let prefix = (path as NSString).lastPathComponent + ".tmp-"
+        let prefix = path.pathLastComponent + ".tmp-"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for n in names where n.hasPrefix(prefix) {
             guard let pid = Int32(n.dropFirst(prefix.count)), pid != getpid() else { continue }

@@ -41,7 +41,7 @@ public struct DataSource: Sendable {
                               "no such file or folder; expected spiral, fashion-mnist, a folder of IDX files or a CSV "
                               + "file", kind: .missing)
             }
-            src = isDir.boolValue ? try idxDirectory(spec, name: (spec as NSString).lastPathComponent)
+            src = isDir.boolValue ? try idxDirectory(spec, name: spec.pathLastComponent)
                                   : DataSource(train: try csv(spec, precision: precision), test: nil)
         }
         if let t = testData {
@@ -148,7 +148,7 @@ public struct DataSource: Sendable {
         guard classes <= 256 else {
             throw IOError(path, "labels go up to \(classes - 1); expected at most 256 classes (0 to 255)")
         }
-        var data = Dataset(name: (path as NSString).lastPathComponent, features: p.features,
+        var data = Dataset(name: path.pathLastComponent, features: p.features,
                            labels: p.labels.map { UInt8($0) },
                            count: p.labels.count, d: p.d, classes: classes, imageSide: nil, digest: SHA256.hex(bytes))
         data.columnNames = p.header

@@ -32,7 +32,7 @@ enum PrintGraph {
             }
         }
         let (forward, backward) = o.arithmetic == .float32 ? try lines(Float.self) : try lines(Double.self)
-        let name = graph == Figure611.graph ? "Figure 6.11" : inert(((o.graph ?? "") as NSString).lastPathComponent)
+        let name = graph == Figure611.graph ? "Figure 6.11" : inert((o.graph ?? "").pathLastComponent)
         print("# \(name) on \(source.train.name): m = \(m), d = \(d), n_h = \(h), k = \(k), λ = \(o.weightDecay)")
         print("# forward, in evaluation order")
         forward.forEach { print($0) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import BackpropData
 @testable import BackpropIO
 
 /// Inputs the fuzzers found (Fuzz/run.sh), kept as fixtures: each must now be refused cleanly.
@@ -27,5 +28,19 @@ import Testing
             Issue.record("float64 features expected"); return
         }
         #expect(wide.contains { $0.isFinite && abs($0) > Double(Float.greatestFiniteMagnitude) }, "the value beyond float32 is kept")
+    }
+
+    /// fuzz-cli: Foundation's path functions trap on some one-character strings, so the folder and
+    /// name of a path are found here; they agree with Foundation's on the ordinary cases.
+    @Test func pathPartsOfAnyString() {
+        let cases: [(String, parent: String, last: String)] = [
+            ("a", "", "a"), ("\u{12}", "", "\u{12}"), ("ab", "", "ab"), ("/", "/", "/"), ("/a", "/", "a"),
+            ("a/", "", "a"), ("a/b", "a", "b"), ("a/b/", "a", "b"), ("/a/b", "/a", "b"), ("a//b", "a", "b"),
+            ("//a", "/", "a"), ("", "", ""), ("./c.st", ".", "c.st"),
+        ]
+        for c in cases {
+            #expect(c.0.pathParent == c.parent, "parent of \(c.0.debugDescription)")
+            #expect(c.0.pathLastComponent == c.last, "last component of \(c.0.debugDescription)")
+        }
     }
 }

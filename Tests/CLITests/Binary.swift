@@ -15,9 +15,11 @@ enum Binary {
     }
 
     /// Starts the binary (or another `executable`, e.g. the Python that checks our files).
-    static func start(_ args: [String], env: [String: String] = [:], executable: String = path) -> (Process, Pipe, Pipe) {
+    static func start(_ args: [String], env: [String: String] = [:], executable: String = path,
+                      cwd: String? = nil) -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         p.arguments = args
         var e = ProcessInfo.processInfo.environment
         for (k, v) in env { e[k] = v }
@@ -36,8 +38,9 @@ enum Binary {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    static func run(_ args: [String], env: [String: String] = [:], executable: String = path) -> Run {
-        let (p, o, e) = start(args, env: env, executable: executable)
+    static func run(_ args: [String], env: [String: String] = [:], executable: String = path,
+                    cwd: String? = nil) -> Run {
+        let (p, o, e) = start(args, env: env, executable: executable, cwd: cwd)
         return finish(p, o, e)
     }
 }

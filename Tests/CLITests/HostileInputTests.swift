@@ -196,6 +196,21 @@ struct HostileInputTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try SafeTensors.load(Self.dir + "/bom.st")["X"]?.shape == [3, 2])
     }
+
+    /// fuzz-cli: `--save a` (a one-character name in the current folder) trapped in Foundation's path
+    /// code. Every file flag now takes such a name, a control character included.
+    @Test func oneCharacterFileNamesAreFiles() throws {
+        let cwd = tempDir()
+        for name in ["a", "\u{12}", "é"] {
+            let r = Binary.run(["--batch", "--steps", "2", "--save", name, "--log", name + "l", "--trace", name + "t"],
+                               cwd: cwd)
+            #expect(r.status == 0, "--save \(name.debugDescription): \(r.stderr)")
+            #expect(try SafeTensors.load(cwd + "/" + name)["W1"] != nil)
+            #expect(FileManager.default.fileExists(atPath: cwd + "/" + name + "t"))
+        }
+        let missing = Binary.run(["--batch", "--steps", "1", "--save", "x/a"], cwd: cwd)
+        #expect(missing.status != 0 && missing.stderr.contains("folder x does not exist"), "\(missing.stderr)")
+    }
 }
 
 /// gzip through zlib's own writer (the CLI tests' copy of the IO tests' helper).
