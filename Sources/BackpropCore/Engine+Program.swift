@@ -74,7 +74,7 @@ extension Engine {
     }
 
     /// Every node's shape from the leaves'.
-    func shapes(_ leafShapes: [String: Shape]) -> [Shape]? {
+    public func shapes(_ leafShapes: [String: Shape]) -> [Shape]? {
         var shapes = [Shape?](repeating: nil, count: graph.nodes.count)
         for v in graph.order {
             let n = graph.nodes[v]
