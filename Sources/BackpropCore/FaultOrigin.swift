@@ -21,6 +21,11 @@ public struct FaultOrigin: Equatable, Sendable {
     public var text: String
     /// Nodes (other than the origin's own) whose value or gradient is not finite only because of it.
     public var passedOn: Int
+
+    /// What a breakpoint or divergence line says: `made by U5 (forward: U5 = sqr(W2)); 4 nodes passed it on`.
+    public var summary: String {
+        "made by \(text); " + (passedOn == 1 ? "1 node" : "\(passedOn) nodes") + " passed it on"
+    }
 }
 
 extension Engine {

@@ -105,6 +105,10 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         public var J: T
         public var JMLE: T
         public var nonFinite: String?
+        /// The engine's probes' readings of this update, in order (none on the fused path).
+        public var readings: [TensorPredicate.Reading] = []
+        /// The first stopping probe that held: the update was not made.
+        public var breakpoint: Int?
         public init(J: T, JMLE: T, nonFinite: String?) { self.J = J; self.JMLE = JMLE; self.nonFinite = nonFinite }
     }
 

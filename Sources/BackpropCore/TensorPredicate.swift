@@ -92,6 +92,17 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
         throw .unknownName(text: text, name: name)
     }
 
+    /// The same predicate on another graph with the same node names (e.g. the one training runs,
+    /// with sums of squares fused); nil if its node is not there.
+    public func rebound(from old: Graph, to new: Graph) -> TensorPredicate? {
+        guard case .compare(let stat, var target, let cmp, let threshold) = kind else { return self }
+        guard let id = new.id(old.nodes[target.node].name) else { return nil }
+        target.node = id
+        var p = self
+        p.kind = .compare(stat: stat, target: target, comparison: cmp, threshold: threshold)
+        return p
+    }
+
     /// What the predicate reads from one update's values and gradients (by node), and whether it holds.
     public func reading<T: Real>(values: [Matrix<T>?], grads: [Matrix<T>?]) -> Reading {
         switch kind {

@@ -38,9 +38,14 @@ extension ExplorerState {
             switch run.advance() {
             case .updated(let u): job.done += 1; losses.append(u.J)
             case .measuring, .measured: break
-            case let .diverged(update, _, tensor):
-                job.problem = "update \(update): \(tensor) is not finite (NaN or Inf); training diverged, try :set lr "
-                    + "with a smaller value"
+            case .breakpoint(let b):
+                // The update was not made: the loop stands before it.
+                job.problem = b.line
+                job.breakpoint = b
+                more = false
+            case let .diverged(update, _, tensor, origin):
+                job.problem = "update \(update): \(tensor) is not finite (NaN or Inf)"
+                    + (origin.map { ", \($0.summary)" } ?? "") + "; training diverged, try :set lr with a smaller value"
                 run = saved.run; losses.removeLast(losses.count - saved.losses)
                 while run.updates < update - 1 || run.isMeasuring {
                     if case .updated(let u) = run.advance() { losses.append(u.J) }

@@ -1,3 +1,5 @@
+import BackpropTraining
+
 /// A training the explorer is making: how many updates were asked for and made, and whether the
 /// accuracy is measured at the end.
 public struct TrainingJob: Equatable, Sendable {
@@ -10,6 +12,8 @@ public struct TrainingJob: Equatable, Sendable {
     public var startUpdates: Int
     /// Why it ended early (a divergence), for the status line.
     public var problem: String?
+    /// The breakpoint that stopped it, if one did.
+    public var breakpoint: LoopEvent.Breakpoint?
     /// Whether its final measurement was asked for.
     var measurementRequested = false
 }

@@ -10,8 +10,8 @@ import BackpropTraining
 public enum Checkpoint {
     public static let format = "backprop-tui checkpoint 1"
 
-    /// The file of a synced loop.
-    public static func encoded<T: Real>(_ loop: TrainingLoop<T>) -> [UInt8] {
+    /// The file of a synced loop; `extra`: more metadata (a breakpoint bundle's).
+    public static func encoded<T: Real>(_ loop: TrainingLoop<T>, extra: [(String, String)] = []) -> [UInt8] {
         let s = loop.state, train = loop.train, c = loop.settings
         var meta: [(String, String)] = [("format", format), ("data", train.name), ("data_sha256", train.digest),
                                         ("d", "\(train.d)"), ("classes", "\(train.classes)")]
@@ -21,7 +21,7 @@ public enum Checkpoint {
                  ("epoch_rng", s.epochStream.words.map { String($0, radix: 16) }.joined(separator: ",")),
                  ("epoch_J_sum", String(s.sums.J.bitPattern, radix: 16)),
                  ("epoch_JMLE_sum", String(s.sums.JMLE.bitPattern, radix: 16)),
-                 ("epoch_batches", "\(s.sums.batches)")]
+                 ("epoch_batches", "\(s.sums.batches)")] + extra
         let tensors = zip(loop.parameters, s.params).map { p, v in
             (name: p.name, value: Matrix(rows: p.shape.rows, cols: p.shape.cols, v))
         }

@@ -25,10 +25,16 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     let logits: Int?
     let crossEntropy: Int?
 
+    /// Conditions read after every update's backward pass, before the update (breakpoints and
+    /// watches), on this executor's graph; `stops`: which of them stop training when they hold.
+    var probes: [TensorPredicate] = []
+    var stops: [Bool] = []
+
+    /// `fuse`: sums of squares (weight decay) in one pass each, the same bits as the graph as
+    /// written; off when a probe reads a node that the fusion removes.
     public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], classes: Int, maxBatch: Int,
-                learningRate: T, lambda: T, threads: Int = 1) throws(EvalError) {
-        // Sums of squares (weight decay) in one pass each; the same bits as the graph as written.
-        let graph = graph.fusingSumsOfSquares()
+                learningRate: T, lambda: T, threads: Int = 1, fuse: Bool = true) throws(EvalError) {
+        let graph = fuse ? graph.fusingSumsOfSquares() : graph
         var ids: [Int] = []
         for p in parameters {
             guard let id = graph.id(p.name) else {
@@ -93,8 +99,17 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         let J = s.values[graph.loss]?.scalar ?? .nan
         let mle = crossEntropy.flatMap { s.values[$0]?.scalar } ?? J
         var result = FusedTrainer<T>.StepResult(J: J, JMLE: mle, nonFinite: nil)
-        guard J.isFinite else { result.nonFinite = "J"; return .success((result, nil)) }
+        // With probes, back-propagation runs whatever J is: a predicate may read any gradient.
+        guard J.isFinite || !probes.isEmpty else { result.nonFinite = "J"; return .success((result, nil)) }
         let grads = engine.backward(values: s.values, kernels: kernels)
+        if !probes.isEmpty {
+            result.readings = probes.map { $0.reading(values: s.values, grads: grads) }
+            if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
+                result.breakpoint = i
+                return .success((result, nil))
+            }
+            guard J.isFinite else { result.nonFinite = "J"; return .success((result, nil)) }
+        }
         var gs: [Matrix<T>] = []
         for (p, id) in zip(values, ids) {
             guard let g = grads[id] else {

@@ -27,6 +27,12 @@ public struct TrainingLoop<T: Real>: Sendable {
     var revision: UInt64
     /// Whether the executor holds weights newer than `state`'s.
     public private(set) var unsynced = false
+    /// Conditions read after every update's backward pass (`setProbes`): breakpoints and watches.
+    public private(set) var probes: [TensorPredicate] = []
+    /// Which probes are breakpoints (stop training when they hold); the others are watches.
+    public private(set) var probeStops: [Bool] = []
+    /// The engine even for Figure 6.11's shape (the tests hold the fused path to its bits).
+    let general: Bool
 
     /// Examples per accuracy chunk, in minibatches (about one update's work).
     static var measureBatches: Int { 4 }
@@ -41,7 +47,7 @@ public struct TrainingLoop<T: Real>: Sendable {
     /// `general`: the engine even for Figure 6.11 (the tests hold the fused path to its bits).
     init(graph: Graph, train: Dataset, test: Dataset?, settings: LoopSettings, start: LoopState<T>?,
          general: Bool) throws(EvalError) {
-        self.graph = graph; self.train = train; self.test = test; self.settings = settings
+        self.graph = graph; self.train = train; self.test = test; self.settings = settings; self.general = general
         let parameters = graph.parameterShapes(d: train.d, k: train.classes, h: settings.hidden)
         self.parameters = parameters
         if let start { state = start } else {
@@ -50,7 +56,8 @@ public struct TrainingLoop<T: Real>: Sendable {
             state = LoopState(params: p.map(\.storage), epochStream: settings.rng.orders(seed: settings.seed),
                               examples: train.count, shuffle: settings.shuffle)
         }
-        workspace = Workspace(executor: try Self.executor(graph, parameters, state, settings, train, general: general),
+        workspace = Workspace(executor: try Self.executor(graph, parameters, state.params, settings, train,
+                                                          general: general),
                               arrangement: MinibatchOrder(train, maxBatch: settings.batchSize),
                               testArrangement: nil)
         revision = Self.nextRevision()
@@ -58,20 +65,52 @@ public struct TrainingLoop<T: Real>: Sendable {
     }
 
     /// The fused trainer when the graph is Figure 6.11's, whatever its annotations (the same bits,
-    /// faster), else the engine.
-    static func executor(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ s: LoopState<T>,
-                         _ c: LoopSettings, _ train: Dataset,
-                         general: Bool = false) throws(EvalError) -> ExecutorChoice<T> {
+    /// faster), else the engine. With probes, the engine: they read every node's value and gradient,
+    /// which the fused trainer never holds.
+    static func executor(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ params: [[T]],
+                         _ c: LoopSettings, _ train: Dataset, general: Bool = false,
+                         probes: [TensorPredicate] = [], stops: [Bool] = []) throws(EvalError) -> ExecutorChoice<T> {
         let (d, h, k) = (train.d, c.hidden, train.classes)
-        if graph.unannotated == Figure611.graph.unannotated && !general {
-            return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: s.params[0], W2: s.params[1],
+        if graph.unannotated == Figure611.graph.unannotated && !general && probes.isEmpty {
+            return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: params[0], W2: params[1],
                                           learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
         }
-        let p = zip(parameters, s.params).map { q, v in
+        let p = zip(parameters, params).map { q, v in
             (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
         }
-        return .engine(try EngineExecutor<T>(graph: graph, parameters: p, classes: k, maxBatch: c.batchSize,
-                                             learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
+        // Sums of squares fused unless a probe reads a node the fusion takes away.
+        let fused = graph.fusingSumsOfSquares()
+        let rebound = probes.map { $0.rebound(from: graph, to: fused) }
+        let fuse = rebound.allSatisfy { $0 != nil }
+        let e = try EngineExecutor<T>(graph: graph, parameters: p, classes: k, maxBatch: c.batchSize,
+                                      learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads, fuse: fuse)
+        e.probes = fuse ? rebound.map { $0! } : probes
+        e.stops = stops
+        return .engine(e)
+    }
+
+    /// Sets the conditions read after every update's backward pass; `stops[i]`: probe i is a
+    /// breakpoint. Training then runs on the engine (the same bits as the fused trainer).
+    public mutating func setProbes(_ probes: [TensorPredicate], stops: [Bool]) {
+        precondition(probes.count == stops.count)
+        guard probes != self.probes || stops != probeStops else { return }
+        sync()
+        self.probes = probes; probeStops = stops
+        revision = Self.nextRevision()   // makes `prepare` make the executor that fits
+        workspace.fits = false
+    }
+
+    /// Where the NaN or Inf of an update on examples `rows` is made, from the weights the executor
+    /// holds (those before the update, when it was not made), on the graph as written.
+    func faultOrigin(rows: ArraySlice<Int>) -> FaultOrigin? {
+        let params = workspace.executor.params
+        guard let e = try? Engine<T>(graph: graph, constants: ["λ": T(settings.lambda), "k": T(train.classes)])
+        else { return nil }
+        let (X, y): (Matrix<T>, Matrix<T>) = train.matrix(rows: Array(rows))
+        var b = ["X": X, "y": y]
+        for (p, v) in zip(parameters, params) { b[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols, v) }
+        guard var s = try? e.start(b), (try? e.run(&s)) != nil else { return nil }
+        return e.faultOrigin(s)
     }
 
     static func nextRevision() -> UInt64 { loopRevisions.add(1, ordering: .relaxed).newValue }
@@ -94,11 +133,14 @@ public struct TrainingLoop<T: Real>: Sendable {
     mutating func prepare() {
         let w = workspace
         if w.holds != revision {
-            if w.executor.maxBatch < settings.batchSize {
-                // A larger minibatch than the executor has room for: a new one (and new arrangements).
-                if let e = try? Self.executor(graph, parameters, state, settings, train, general: w.executor.isEngine) {
+            if w.executor.maxBatch < settings.batchSize || !w.fits {
+                // A larger minibatch than the executor has room for, or other probes: a new one (and
+                // new arrangements).
+                if let e = try? Self.executor(graph, parameters, state.params, settings, train, general: general,
+                                              probes: probes, stops: probeStops) {
                     w.executor = e
                 }
+                w.fits = true
                 w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
                 w.testArrangement = nil
             } else {
@@ -126,9 +168,20 @@ public struct TrainingLoop<T: Real>: Sendable {
         case .failure(let e): w.holds = 0; return .failed("\(e)")
         case .success(let r): result = r
         }
+        if let i = result.breakpoint {
+            // Not made: the executor still holds the weights before this update.
+            let origin = probes[i].kind == .nonfinite ? faultOrigin(rows: rows) : nil
+            return .breakpoint(.init(probe: i, predicate: probes[i].text, update: state.step + 1,
+                                     epoch: state.epoch + 1, value: result.readings[i].value, origin: origin,
+                                     readings: result.readings))
+        }
         if let bad = result.nonFinite {
+            // The engine makes no update when a gradient is not finite, the fused trainer none when J is
+            // not: then the weights before it are at hand to find where the fault was made.
+            let intact = w.executor.isEngine || bad == "J"
+            let origin = intact ? faultOrigin(rows: rows) : nil
             w.holds = 0   // the executor's weights may hold the bad update: reload before any other use
-            return .diverged(update: state.step + 1, epoch: state.epoch + 1, tensor: bad)
+            return .diverged(update: state.step + 1, epoch: state.epoch + 1, tensor: bad, origin: origin)
         }
         if !unsynced {
             // This copy now owns what the executor holds; any other copy must reload its own.
@@ -139,7 +192,7 @@ public struct TrainingLoop<T: Real>: Sendable {
         state.step += 1; state.position += m
         state.sums.J += Double(result.J); state.sums.JMLE += Double(result.JMLE); state.sums.batches += 1
         let u = LoopEvent.Update(step: state.step, epoch: state.epoch + 1, J: Double(result.J),
-                                 JMLE: Double(result.JMLE), m: m)
+                                 JMLE: Double(result.JMLE), m: m, readings: result.readings)
         if state.position >= n { endEpoch() }
         return .updated(u)
     }

@@ -9,6 +9,8 @@ final class Workspace<T: Real>: @unchecked Sendable {
     var testArrangement: MinibatchOrder?
     /// The revision of the weights the executor holds (0: none a loop can claim).
     var holds: UInt64 = 0
+    /// Whether the executor is the kind the loop's probes need (`TrainingLoop.setProbes`).
+    var fits = true
     var chunk: [Int] = []
 
     init(executor: ExecutorChoice<T>, arrangement: MinibatchOrder, testArrangement: MinibatchOrder?) {

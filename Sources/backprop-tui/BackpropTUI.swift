@@ -53,7 +53,7 @@ struct BackpropTUI {
     }
 
     static func errorLine(_ f: Failure) -> String {
-        let prefix = "backprop-tui: error: "
+        let prefix = { if case .breakpoint = f { "backprop-tui: " } else { "backprop-tui: error: " } }()
         return prefix + inert(f.message, limit: maxErrorLine - prefix.count - 1)
     }
 
@@ -92,6 +92,20 @@ struct BackpropTUI {
                      message: "\(what) needs about \(gib(bytes)); the limit is \(gib(o.memoryBytes)) (\(limit))")
     }
 
+    /// `--break-on`'s texts parsed against the graph and its shapes for this data.
+    static func predicates(_ texts: [String], graph: Graph, d: Int, k: Int, h: Int,
+                           m: Int) throws(Failure) -> [TensorPredicate] {
+        let shapes = (try? Engine<Double>(graph: graph, constants: ["λ": 0, "k": Double(k)]))?
+            .shapes(graph.leafShapes(m: m, d: d, k: k, h: h))
+        var out: [TensorPredicate] = []
+        for t in texts {
+            do { out.append(try TensorPredicate(t, graph: graph, shapes: shapes)) } catch {
+                throw .usage(flag: "--break-on", message: error.description)
+            }
+        }
+        return out
+    }
+
     /// The longest error line, in characters.
     static let maxErrorLine = 300
 
@@ -128,7 +142,9 @@ struct BackpropTUI {
                                initScheme: o.initScheme, rng: o.generator,
                                initPath: o.`init`, savePath: o.save, checkpointEvery: o.checkpointEvery,
                                resumePath: o.resume,
-                               tracePath: o.trace, traceStep: o.traceStep, logPath: o.log, logEvery: o.logEvery)
+                               tracePath: o.trace, traceStep: o.traceStep, logPath: o.log, logEvery: o.logEvery,
+                               breakOn: try predicates(o.breakOn, graph: graph, d: d, k: k, h: h, m: batchSize),
+                               breakBundlePath: o.breakBundle)
         if precision == .float64 {
             try BatchRunner<Double>(config: config, source: source, loadSeconds: loadSeconds, startTime: start).run()
         } else {

@@ -35,6 +35,7 @@ struct BatchRunner<T: Real> {
             loop = try TrainingLoop(graph: c.graph, train: train, test: source.test, settings: settings,
                                     start: start)
         } catch { throw .eval(error) }
+        loop.setProbes(c.breakOn, stops: c.breakOn.map { _ in true })
         let first = loop.state.step
         let stepsPerEpoch = loop.updatesPerEpoch
         // Saturating: a huge --epochs or --steps means "until the other stops it", not an overflow.
@@ -59,6 +60,22 @@ struct BatchRunner<T: Real> {
             try wrap { () throws(IOError) in try AtomicFile.write(bytes, to: path) }
         }
         let checkpointPath = c.savePath ?? "checkpoint.safetensors"
+        /// The run as it stood before the update a breakpoint stopped: a checkpoint (resume it to
+        /// reproduce the step) that also says what held, where, and on which examples.
+        func bundle(_ path: String, _ b: LoopEvent.Breakpoint) throws(Failure) {
+            loop.sync()
+            let batch = loop.nextBatch
+            var extra: [(String, String)] = [("break_predicate", b.predicate), ("break_update", "\(b.update)"),
+                                             ("break_epoch", "\(b.epoch)"),
+                                             ("break_minibatch", batch.map(String.init).joined(separator: ","))]
+            if let v = b.value { extra.append(("break_value", "\(v)")) }
+            if let o = b.origin {
+                extra += [("break_origin", o.text), ("break_origin_node", loop.graph.nodes[o.node].name),
+                          ("break_origin_step", "\(o.step)"), ("break_passed_on", "\(o.passedOn)")]
+            }
+            let bytes = Checkpoint.encoded(loop, extra: extra)
+            try wrap { () throws(IOError) in try AtomicFile.write(bytes, to: path) }
+        }
         func trace(_ path: String) throws(Failure) {
             loop.sync()
             let batch = loop.nextBatch
@@ -88,9 +105,13 @@ struct BatchRunner<T: Real> {
             let u: LoopEvent.Update
             switch event {
             case .updated(let x): u = x
-            case let .diverged(update, _, tensor):
+            case let .diverged(update, _, tensor, origin):
                 progress.finish()
-                throw .diverged(step: update, tensor: tensor)
+                throw .diverged(step: update, tensor: tensor, origin: origin?.summary)
+            case .breakpoint(let b):
+                progress.finish()
+                if let path = c.breakBundlePath { try bundle(path, b) }
+                throw .breakpoint(b.line)
             case .failed(let message): progress.finish(); throw .usage(flag: "--graph", message: message)
             case .measuring, .measured: continue
             }

@@ -101,6 +101,17 @@ struct Options: ParsableArguments {
                                + "constant λ. Examples in Graphs/. Default: Figure 6.11."))
     var graph: String?
 
+    @Option(name: .customLong("break-on"),
+            help: ArgumentHelp("With --batch: stop (exit 4) after the first update whose backward pass makes this "
+                               + "hold, before the update: nonfinite, STAT(NAME) CMP N (STAT: norm, min, max, mean, "
+                               + "absmax, dead; NAME a node or grad_NODE) or NAME CMP N. May be repeated."))
+    var breakOn: [String] = []
+
+    @Option(name: .customLong("break-bundle"),
+            help: ArgumentHelp("With --break-on: write the run as it stood before the failing update to this "
+                               + "safetensors file (a checkpoint: --resume it to reproduce the step)."))
+    var breakBundle: String?
+
     @Flag(name: .customLong("print-graph"),
           help: ArgumentHelp("Print the graph as a program (each node with its shape and dtype), then its backward "
                              + "program in the order the engine runs it, and exit; honours the data, size and "
@@ -173,6 +184,9 @@ struct Options: ParsableArguments {
         if traceStep != nil && trace == nil {
             throw bad("--trace-step", "needs --trace FILE; expected --trace FILE --trace-step K")
         }
+        if breakBundle != nil && breakOn.isEmpty {
+            throw bad("--break-bundle", "needs --break-on; expected --break-on PRED --break-bundle FILE")
+        }
         if `init` != nil && resume != nil {
             throw bad("--init", "cannot be combined with --resume; expected one of them")
         }
@@ -197,7 +211,9 @@ struct Options: ParsableArguments {
                                      ("--checkpoint-every", checkpointEvery != nil, ":save FILE"),
                                      ("--trace", trace != nil, "--batch --trace"),
                                      ("--log", log != nil, "--record FILE"),
-                                     ("--log-every", logEvery != nil, "--record FILE")] where set {
+                                     ("--log-every", logEvery != nil, "--record FILE"),
+                                     ("--break-on", !breakOn.isEmpty, ":break PRED"),
+                                     ("--break-bundle", breakBundle != nil, "--batch --break-bundle")] where set {
             throw bad(flag, "is for --batch; in the TUI use \(instead)")
         }
         if replay == nil {

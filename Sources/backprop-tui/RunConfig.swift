@@ -14,6 +14,8 @@ struct RunConfig {
     var initPath: String?, savePath: String?, checkpointEvery: Int?, resumePath: String?
     var tracePath: String?, traceStep: Int?
     var logPath: String?, logEvery: Int?
+    /// `--break-on`'s predicates, parsed against the graph, and `--break-bundle`.
+    var breakOn: [TensorPredicate] = [], breakBundlePath: String?
 
     /// The loop's settings (what must agree between a checkpoint and the run that resumes it, and the threads).
     var settings: LoopSettings {

@@ -109,8 +109,73 @@ import Testing
             last = l.advance()
             if case .diverged = last { break }
         }
-        guard case let .diverged(update, epoch, tensor)? = last else { Issue.record("no divergence"); return }
+        guard case let .diverged(update, epoch, tensor, _)? = last else { Issue.record("no divergence"); return }
         #expect(update == l.state.step + 1 && epoch == l.state.epoch + 1 && ["J", "∇W1 J", "∇W2 J"].contains(tensor), "\(update) \(epoch) \(tensor) \(l.state.step)")
+    }
+}
+
+/// Breakpoints and watches on the one loop: the fused trainer, the engine and the engine with
+/// probes stop at the same update, with the same origin of the fault.
+@Suite struct BreakpointLoopTests {
+    let spiral = try! DataSource.load("spiral", precision: .float64)
+    func settings(lr: Double) -> LoopSettings {
+        LoopSettings(hidden: 12, batchSize: 32, lr: lr, lambda: 1e-3, seed: 9, rng: .numpy, threads: 1)
+    }
+    func loop(_ c: LoopSettings, general: Bool = false) -> TrainingLoop<Float> {
+        try! TrainingLoop<Float>(graph: Figure611.graph, train: spiral.train, test: spiral.test, settings: c,
+                                 start: nil, general: general)
+    }
+    /// Advances until an event other than an update or a measurement; the updates' readings.
+    func run(_ l: inout TrainingLoop<Float>, limit: Int = 400) -> (LoopEvent?, [[TensorPredicate.Reading]]) {
+        var readings: [[TensorPredicate.Reading]] = []
+        for _ in 0..<limit {
+            switch l.advance() {
+            case .updated(let u): readings.append(u.readings)
+            case .measuring, .measured: continue
+            case let e: return (e, readings)
+            }
+        }
+        return (nil, readings)
+    }
+
+    @Test func aDivergenceStopsAtTheSameUpdateOnEveryPath() throws {
+        let c = settings(lr: 1e4)
+        var fused = loop(c), engine = loop(c, general: true), probed = loop(c)
+        probed.setProbes([try TensorPredicate("nonfinite", graph: Figure611.graph)], stops: [true])
+        guard case let (.diverged(u1, _, _, o1)?, _) = run(&fused), case let (.diverged(u2, _, _, o2)?, _) = run(&engine),
+              case let (.breakpoint(b)?, _) = run(&probed) else { Issue.record("no divergence"); return }
+        #expect(u1 == u2 && u2 == b.update, "\(u1) \(u2) \(b.update)")
+        let origin = try #require(o1)
+        #expect(o2 == origin && b.origin == origin, "the same origin: \(origin.text)")
+        #expect(probed.state.step == b.update - 1, "the update that broke was not made")
+        #expect(b.line.hasPrefix("breakpoint: nonfinite at update \(b.update) (epoch \(b.epoch)): not finite, made by "))
+    }
+
+    /// A watch reads every update; a breakpoint on the same statistic stops at the first update
+    /// whose reading passes its threshold, whichever threshold.
+    @Test func aBreakpointStopsAtTheFirstUpdateItHolds() throws {
+        let g = Figure611.graph
+        var watched = loop(settings(lr: 0.5))
+        watched.setProbes([try TensorPredicate("norm(grad_W1) > 0", graph: g)], stops: [false])
+        var all: [Double] = []
+        while all.count < 40 {
+            if case .updated(let u) = watched.advance() { all.append(u.readings[0].value!) }
+        }
+        let t = all[10..<30].sorted()[10]
+        let first = try #require(all.firstIndex { $0 > t })
+        var stopped = loop(settings(lr: 0.5))
+        stopped.setProbes([try TensorPredicate("norm(grad_W1) > \(t)", graph: g),
+                           try TensorPredicate("J > 100", graph: g)], stops: [true, true])
+        guard case let (.breakpoint(b)?, readings) = run(&stopped) else { Issue.record("no stop"); return }
+        #expect(b.update == first + 1 && b.value == all[first] && b.probe == 0)
+        #expect(readings.map { $0[0].value! } == Array(all[..<first]), "the same readings as the watch")
+        // Taken off, training goes on from the update that broke, with the fused trainer's bits.
+        stopped.setProbes([], stops: [])
+        var plain = loop(settings(lr: 0.5))
+        for _ in 0..<(first + 5) { _ = plain.advance() }
+        while stopped.state.step < plain.state.step || stopped.state.isMeasuring { _ = stopped.advance() }
+        stopped.sync(); plain.sync()
+        #expect(stopped.state.params == plain.state.params)
     }
 }
 
