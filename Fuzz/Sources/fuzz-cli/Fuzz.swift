@@ -29,7 +29,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     case .timeout: preconditionFailure("hang: \(args)")
     case .signal(let s): preconditionFailure("signal \(s): \(args)")
     case .exit(let code):
-        precondition([0, 1, 2, 3, 64, 65, 66, 73, 74].contains(code), "exit \(code): \(args)")
+        precondition([0, 1, 2, 3, 4, 64, 65, 66, 73, 74].contains(code), "exit \(code): \(args)")
         if code != 0 && code != 2 {
             let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
             precondition(lines.count == 1, "\(lines.count) error lines: \(args)")
