@@ -104,6 +104,8 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// What the predicate reads from one update's values and gradients (by node), and whether it holds.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func reading<T: Real>(values: [Matrix<T>?], grads: [Matrix<T>?]) -> Reading {
         switch kind {
         case .nonfinite:
@@ -113,18 +115,15 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
         case let .compare(stat, target, cmp, threshold):
             guard let m = (target.gradient ? grads : values)[target.node] else { return Reading(holds: false, value: nil) }
             let v: Double?
-            if let stat {
-                let h = TensorHealth(m, relu: stat == .dead)
-                switch stat {
-                case .norm: v = h.norm
-                case .min: v = h.min
-                case .max: v = h.max
-                case .mean: v = h.mean
-                case .absmax: v = h.absmax
-                case .dead: v = h.dead
-                }
-            } else {
-                v = m.count == 1 ? Double(m.scalar) : nil
+            // Only the statistic asked for, each in one pass: a probe is read after every update.
+            switch stat {
+            case .norm?: v = TensorHealth.sumOfSquares(m).squareRoot()
+            case .mean?: v = m.count > 0 ? TensorHealth.sum(m) / Double(m.count) : nil
+            case .min?: v = TensorHealth.range(m)?.min
+            case .max?: v = TensorHealth.range(m)?.max
+            case .absmax?: v = TensorHealth.range(m).map { Swift.max(-$0.min, $0.max) }
+            case .dead?: v = TensorHealth(m, relu: true).dead
+            case nil: v = m.count == 1 ? Double(m.scalar) : nil
             }
             guard let v else { return Reading(holds: false, value: nil) }
             return Reading(holds: cmp.holds(v, threshold), value: v)

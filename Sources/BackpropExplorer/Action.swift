@@ -33,6 +33,13 @@ public enum Action: Equatable, Sendable {
     case quiz(Bool)
     /// An answer to the question waiting (it is judged, then the step is taken).
     case answer(String)
+    /// `:break PRED` and `:watch PRED`: a condition read after every training update's backward
+    /// pass (and at every step); a breakpoint stops training and stepping where it holds.
+    case breakOn(String)
+    case watch(String)
+    /// `:delete N` (1-based, as `:breaks` numbers them); `:breaks` lists them.
+    case deleteProbe(Int)
+    case listProbes
     case quit
 
     /// Whether the action trains (the live TUI runs it in slices between frames).
@@ -46,7 +53,7 @@ public enum Action: Equatable, Sendable {
     public var changesModel: Bool {
         switch self {
         case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto, .producer, .consumer,
-             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer: true
+             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer, .breakOn, .watch, .deleteProbe: true
         default: false
         }
     }

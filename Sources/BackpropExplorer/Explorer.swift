@@ -75,7 +75,12 @@ public enum Explorer {
             s.stepper.stepBackward()
             s.status = .init("")
         case .first: try s.stepper.seek(to: 0); s.status = .init("start of the forward pass")
-        case .last: try s.stepper.seek(to: s.stepCount); s.status = .init("end of back-propagation")
+        case .last:
+            if try !s.stepUntilBreak(to: s.stepCount) { s.status = .init("end of back-propagation") }
+        case .breakOn(let text): s.addProbe(text, stops: true)
+        case .watch(let text): s.addProbe(text, stops: false)
+        case .deleteProbe(let n): s.deleteProbe(n)
+        case .listProbes: s.status = .init(s.probeList)
         case .forwardPhase: try s.stepper.seek(to: 0); s.status = .init("forward pass: " + s.engine.describe(step: 0))
         case .backwardPhase:
             try s.stepper.seek(to: f); s.status = .init("back-propagation starts at J: " + s.engine.describe(step: f))
@@ -108,9 +113,10 @@ public enum Explorer {
             case .seed: c.seed = UInt64(value)
             }
             if setting.resetsModel {
-                let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz)
+                let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz, s.probes)
                 s = try ExplorerState(config: c, train: s.train, test: s.test, threads: keep.2)
-                (s.history, s.lastMark, s.quiz) = (keep.0, keep.1, keep.3)
+                (s.history, s.lastMark, s.quiz, s.probes) = (keep.0, keep.1, keep.3, keep.4)
+                s.syncProbes()
             } else {
                 let p = s.position
                 s.config = c
@@ -121,9 +127,10 @@ public enum Explorer {
             let note = setting.resetsModel ? ": new model" : ""
             s.status = .init("\(setting.rawValue) = \(formatSetting(value))" + note)
         case .reset:
-            let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz)
+            let keep = (s.history, s.lastMark, s.run.settings.threads, s.quiz, s.probes)
             s = try ExplorerState(config: s.config, train: s.train, test: s.test, threads: keep.2)
-            (s.history, s.lastMark, s.quiz) = (keep.0, keep.1, keep.3)
+            (s.history, s.lastMark, s.quiz, s.probes) = (keep.0, keep.1, keep.3, keep.4)
+            s.syncProbes()
             s.status = .init("reset: new weights from seed \(s.config.seed)")
         case .inspect(let name):
             if name.isEmpty { s.pinned = nil; s.status = .init("inspector follows the step"); return }

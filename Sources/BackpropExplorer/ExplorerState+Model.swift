@@ -36,7 +36,7 @@ extension ExplorerState {
             about += " (columns: " + shown + ")"
         }
         status = Status("ready: \(about); → steps, ← back, n trains, ? help")
-        lastMark = nil; quit = false; prompt = nil; history = []
+        lastMark = nil; quit = false; prompt = nil; history = []; probes = []
         try restartStepper()
         // Run one whole step on a copy: a shape error in a user's graph shows at start, not mid-way.
         if graph != Figure611.graph { var s = stepper.state; try engine.run(&s) }

@@ -73,7 +73,17 @@ extension ExplorerState {
             status = .init("\(error)", isError: true)
         }
         let made = job.done == 1 ? "1 update" : "\(job.done) updates"
-        if let p = job.problem {
+        if let b = job.breakpoint {
+            // The update that broke was not made: its minibatch is the one now stepped. Step to
+            // where the breakpoint first holds (for a NaN or Inf: past the step that made it).
+            var at = ""
+            if let o = b.origin, (try? stepper.seek(to: min(o.step + 1, stepCount))) != nil {
+                at = "; at " + engine.describe(step: position - 1)
+            } else if (try? stepUntilBreak(to: stepCount)) == true {
+                at = "; at " + engine.describe(step: position - 1)
+            }
+            status = .init(b.line + " (\(made) made)" + at, isError: true)
+        } else if let p = job.problem {
             status = .init(p + " (\(made) made)", isError: true)
         } else if stopped {
             status = .init("stopped after \(made) of \(job.target): update \(run.updates), epoch \(run.epochsDone + 1)")

@@ -48,6 +48,8 @@ public struct ExplorerState: Sendable {
     /// The `:` command line while it is open, and the commands entered before (↑/↓).
     public var prompt: Prompt?
     public var history: [String]
+    /// Breakpoints and watches (`:break`, `:watch`), in the order set.
+    public var probes: [Probe]
 
     /// A message for the status line.
     public struct Status: Equatable, Sendable {

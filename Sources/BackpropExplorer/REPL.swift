@@ -23,6 +23,10 @@ public enum REPL {
         ("explain", "explain NAME[i,j]", "one entry of a value or gradient with the numbers of its rule"),
         ("quiz", "quiz on|off", "ask a question before each back-propagation step reveals its result"),
         ("answer", "answer TEXT", "answer the quiz question waiting (→ also opens the answer line)"),
+        ("break", "break PRED", "stop training (and stepping) where PRED holds: nonfinite, norm(grad_W1) > 5, J > 3 …"),
+        ("watch", "watch PRED", "show PRED's value (a statistic, or J) on the watch line at every step and update"),
+        ("breaks", "breaks", "list the breakpoints and watches, numbered"),
+        ("delete", "delete N", "remove breakpoint or watch N"),
         ("mark", "mark TEXT", "put a marker in the recorded session"),
         ("record", "record [FILE]", "start recording to FILE, or stop recording"),
         ("save", "save FILE", "write a checkpoint (weights and resume state; --batch --resume FILE continues it)"),
@@ -74,6 +78,20 @@ public enum REPL {
             guard !rest.isEmpty else { return .failure(.usage("answer TEXT")) }
             return .success(.action(.answer(rest.joined(separator: " "))))
         case "check": return rest.isEmpty ? .success(.action(.check)) : .failure(.usage("check"))
+        case "break", "watch":
+            guard !rest.isEmpty else { return .failure(.usage("\(head) PRED")) }
+            let text = rest.joined(separator: " ")
+            return .success(.action(head == "break" ? .breakOn(text) : .watch(text)))
+        case "breaks": return rest.isEmpty ? .success(.action(.listProbes)) : .failure(.usage("breaks"))
+        case "delete":
+            switch arg("delete N") {
+            case .failure(let e): return .failure(e)
+            case .success(let n):
+                guard let k = Int(n), k >= 1, k <= 1_000_000 else {
+                    return .failure(.badValue("delete: '\(inert(n))' is not a breakpoint number; :breaks lists them"))
+                }
+                return .success(.action(.deleteProbe(k)))
+            }
         case "mark":
             guard !rest.isEmpty else { return .failure(.usage("mark TEXT")) }
             let text = line.drop { $0 == " " }.dropFirst(4).drop { $0 == " " || $0 == "\t" }

@@ -41,14 +41,20 @@ public enum Screen {
         let topOfInspector = y + 1
         let keysLine = height >= 16
         let bottom = height - (keysLine ? 2 : 1)   // status and key lines
+        // Breakpoints and watches: one line above the status line, their values at this step.
+        let watches = s.watchLine
+        let panesEnd = bottom - (watches == nil ? 0 : 1)
+        if let w = watches {
+            g.put(1, panesEnd, "watch " + w, w.contains("✋") ? .error : .plain, maxWidth: width - 2)
+        }
         var inspectorWidth = width
         if width >= 120 && height >= 36 {
             inspectorWidth = width - 44
             drawSide(s, &g,
                      Rect(x: inspectorWidth + 1, y: topOfInspector, width: width - inspectorWidth - 2,
-                     height: bottom - topOfInspector), options)
+                     height: panesEnd - topOfInspector), options)
         }
-        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: bottom - topOfInspector),
+        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: panesEnd - topOfInspector),
                       options)
         drawStatus(s, &g, y: bottom, chrome: chrome)
         if keysLine { drawKeys(s, &g, y: height - 1, chrome: chrome) }

@@ -139,6 +139,10 @@ public enum Session {
         case .explain(let e): return name("explain", [("entry", .string(e))])
         case .quiz(let on): return name("quiz", [("on", .bool(on))])
         case .answer(let t): return name("answer", [("text", .string(t))])
+        case .breakOn(let t): return name("break", [("predicate", .string(t))])
+        case .watch(let t): return name("watch", [("predicate", .string(t))])
+        case .deleteProbe(let n): return name("delete", [("number", .number(Double(n)))])
+        case .listProbes: return name("breaks")
         case .quit: return name("quit")
         }
     }
@@ -295,6 +299,10 @@ public enum Session {
             guard let on = j["on"]?.bool else { throw .bad(line: line, "quiz needs \"on\": true or false") }
             return .quiz(on)
         case "answer": return .answer(try str("text"))
+        case "break": return .breakOn(try str("predicate"))
+        case "watch": return .watch(try str("predicate"))
+        case "delete": return .deleteProbe(try int("number", 1...1_000_000))
+        case "breaks": return .listProbes
         case "quit": return .quit
         default: throw .bad(line: line, "unknown action '\(inert(name))'")
         }

@@ -72,6 +72,14 @@ public enum AnyTrainingLoop: Sendable {
         }
     }
 
+    /// Sets the conditions read after every update (`TrainingLoop.setProbes`).
+    public mutating func setProbes(_ probes: [TensorPredicate], stops: [Bool]) {
+        switch self {
+        case .float32(var l): l.setProbes(probes, stops: stops); self = .float32(l)
+        case .float64(var l): l.setProbes(probes, stops: stops); self = .float64(l)
+        }
+    }
+
     public mutating func requestMeasurement() {
         switch self {
         case .float32(var l): l.requestMeasurement(); self = .float32(l)

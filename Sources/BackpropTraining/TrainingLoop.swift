@@ -97,7 +97,6 @@ public struct TrainingLoop<T: Real>: Sendable {
         sync()
         self.probes = probes; probeStops = stops
         revision = Self.nextRevision()   // makes `prepare` make the executor that fits
-        workspace.fits = false
     }
 
     /// Where the NaN or Inf of an update on examples `rows` is made, from the weights the executor
@@ -133,14 +132,14 @@ public struct TrainingLoop<T: Real>: Sendable {
     mutating func prepare() {
         let w = workspace
         if w.holds != revision {
-            if w.executor.maxBatch < settings.batchSize || !w.fits {
+            if w.executor.maxBatch < settings.batchSize || w.probes != probes || w.stops != probeStops {
                 // A larger minibatch than the executor has room for, or other probes: a new one (and
                 // new arrangements).
                 if let e = try? Self.executor(graph, parameters, state.params, settings, train, general: general,
                                               probes: probes, stops: probeStops) {
                     w.executor = e
                 }
-                w.fits = true
+                w.probes = probes; w.stops = probeStops
                 w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
                 w.testArrangement = nil
             } else {

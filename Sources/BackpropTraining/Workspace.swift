@@ -9,8 +9,9 @@ final class Workspace<T: Real>: @unchecked Sendable {
     var testArrangement: MinibatchOrder?
     /// The revision of the weights the executor holds (0: none a loop can claim).
     var holds: UInt64 = 0
-    /// Whether the executor is the kind the loop's probes need (`TrainingLoop.setProbes`).
-    var fits = true
+    /// The probes the executor reads (`TrainingLoop.setProbes`): a copy of a loop with others needs another executor.
+    var probes: [TensorPredicate] = []
+    var stops: [Bool] = []
     var chunk: [Int] = []
 
     init(executor: ExecutorChoice<T>, arrangement: MinibatchOrder, testArrangement: MinibatchOrder?) {

@@ -12,6 +12,7 @@ import BackpropData
         .set(.seed, 42), .reset, .inspect("G'"), .inspect(""), .nextTab, .previousTab, .scroll(rows: -2, cols: 3), .picture(-1),
         .check, .toggleHelp, .toggleProgram, .trainStopped(steps: 3), .dismiss, .mark("a \"quoted\"\nmark ∇"), .quit,
         .explain("grad_W2[0,1]"), .quiz(true), .quiz(false), .answer("8×3"), .producer, .consumer,
+        .breakOn("norm(grad_W1) > 2"), .watch("J"), .deleteProbe(2), .listProbes,
     ]
 
     @Test func everyActionKindRoundTrips() throws {

@@ -1,3 +1,4 @@
+import BackpropExplorer
 import BackpropIO
 import Foundation
 import Testing
@@ -61,5 +62,22 @@ import Testing
             return (try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any])?["J"] as? Double
         }
         #expect(js.count >= update && js.prefix(update - 1).allSatisfy { $0 >= 0.9 }, "\(js.prefix(update))")
+    }
+
+    /// The TUI's `:break nonfinite` then `:train` stops at the update `--batch --break-on nonfinite`
+    /// stops at, with the same settings, naming the same origin.
+    @Test(arguments: [("1e6", "float64"), ("3e4", "float32")])
+    func theTUIAndBatchBreakAtTheSameUpdate(_ c: (lr: String, precision: String)) throws {
+        let src = try DataSource.load("spiral")
+        let config = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 8, batchSize: 8,
+                                    lr: Double(c.lr)!, lambda: 1e-3, seed: 1234,
+                                    precision: c.precision == "float32" ? .float32 : .float64)
+        var s = try ExplorerState(config: config, train: src.train, test: src.test)
+        Explorer.reduce(into: &s, .breakOn("nonfinite"))
+        Explorer.reduce(into: &s, .train(steps: 5000))
+        let tui = try #require(s.status.text.firstMatch(of: /breakpoint: nonfinite at update \d+ \(epoch \d+\): [^(]*\([^)]*\)/))
+        let r = Binary.run(["--batch", "--hidden", "8", "--batch-size", "8", "--lr", c.lr, "--lambda", "1e-3",
+                            "--seed", "1234", "--precision", c.precision, "--break-on", "nonfinite", "--steps", "5000"])
+        #expect(r.status == 4 && r.stderr.contains(String(tui.0)), "TUI: \(s.status.text)\n--batch: \(r.stderr)")
     }
 }
