@@ -53,7 +53,7 @@ extension ExplorerState {
     /// The panel for a node's value.
     func valuePanel(_ id: Int) -> Panel? {
         let n = engine.graph.nodes[id]
-        return engineState.values[id].map { Panel(n.name, $0) }
+        return engineState.values[id].map { var p = Panel(n.name, $0); p.relu = n.op == ReluOp.name; return p }
     }
 
     /// The panel for the gradient a node has received so far.

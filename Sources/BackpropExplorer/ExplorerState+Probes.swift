@@ -74,9 +74,12 @@ extension ExplorerState {
         return probes.indices.first { probes[$0].stops && probes[$0].predicate.reading(values: s.values, grads: s.grads).holds }
     }
 
-    /// Steps on until a breakpoint holds or `target` is reached; true if one stopped it.
+    /// Steps on until a breakpoint comes to hold or `target` is reached; true if one stopped it.
+    /// (One that holds already does not stop it again: → past a breakpoint goes on.)
     mutating func stepUntilBreak(to target: Int) throws(EvalError) -> Bool {
-        guard probes.contains(where: \.stops) else { try stepper.seek(to: target); return false }
+        guard probes.contains(where: \.stops), holdingBreakpoint() == nil else {
+            try stepper.seek(to: target); return false
+        }
         while stepper.position < target {
             try stepper.stepForward()
             if let i = holdingBreakpoint() {

@@ -15,6 +15,9 @@ public struct GraphDiagram {
     public var backward: Bool
     /// Inputs that received a gradient in the current backward step (their edges carry it).
     public var gradientEdges: Set<Int>
+    /// A health pill for nodes whose value or gradient holds a NaN or ±Inf (`✗ NaN`, `✗∇ Inf`),
+    /// shown in place of the op or norm; nil for healthy nodes.
+    public var faults: [String?] = []
 
     /// Levels of detail, tried in order until one fits: ops or gradient norms under each node, gradient
     /// norms only, the same with narrower gaps, one line per node, names only.
@@ -37,6 +40,7 @@ public struct GraphDiagram {
     func label(_ v: Int, _ d: Detail) -> (String, String?) {
         let n = graph.nodes[v]
         let first = d.shapes ? n.name + (shapes[v].map { " \($0)" } ?? "") : n.name
+        if v < faults.count, let f = faults[v] { return d.second == .none ? (first + " ✗", nil) : (first, f) }
         switch d.second {
         case .none: return (first, nil)
         case .norms: return (first, gradNorms[v].map(Self.norm) ?? "")
@@ -208,7 +212,10 @@ public struct GraphDiagram {
             }
             else if backward && gradientEdges.contains(v) { style = Style.gradient }
             grid.put(x, y, a, style)
-            if let b { grid.put(x, y + 1, b, gradNorms[v] != nil ? Style(fg: .magenta) : .faint) }
+            if v < faults.count, faults[v] != nil {
+                grid.put(x, y + 1, b ?? "", .error)
+                if b == nil, a.hasSuffix(" ✗") { grid.put(x + a.count - 1, y, "✗", .error) }
+            } else if let b { grid.put(x, y + 1, b, gradNorms[v] != nil ? Style(fg: .magenta) : .faint) }
         }
         return true
     }
@@ -232,5 +239,13 @@ extension GraphDiagram {
         if s.inBackward, let step = st.steps.last { edges = Set(step.contributions.map(\.input)) }
         self.init(graph: g, layout: .of(g), shapes: shapes, values: st.values.map { $0 != nil }, gradNorms: norms,
                   current: current, backward: s.inBackward, gradientEdges: edges)
+        faults = g.nodes.indices.map { v in
+            func kind(_ m: Matrix<Double>?) -> String? {
+                guard let m, !m.isFinite else { return nil }
+                return m.storage.contains { $0.isNaN } ? "NaN" : "Inf"
+            }
+            if let k = kind(st.values[v]) { return "✗ " + k }
+            return kind(st.grads[v]).map { "✗∇ " + $0 }
+        }
     }
 }

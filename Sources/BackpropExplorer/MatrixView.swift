@@ -28,7 +28,13 @@ public enum MatrixView {
         var y = rect.y
         let head = "\(panel.title)  \(m.rows)×\(m.cols)"
         let used = grid.put(rect.x, y, head, .heading, maxWidth: rect.width)
-        grid.put(rect.x + used + 2, y, statistics(m), .faint, maxWidth: max(0, rect.width - used - 2))
+        // The tensor's health in full: its statistics, then its signs, NaN/Inf and a relu's dead units.
+        let h = TensorHealth(m, relu: panel.relu)
+        var stats = statistics(m) + "  −\(h.negative) 0:\(h.zero) +\(h.positive)"
+        if !h.isFinite { stats += "  NaN \(h.nan) +Inf \(h.posInf) −Inf \(h.negInf)" }
+        if let d = h.deadUnits, let u = h.units { stats += "  dead \(d)/\(u)" }
+        let sick = !h.isFinite
+        grid.put(rect.x + used + 2, y, stats, sick ? .error : .faint, maxWidth: max(0, rect.width - used - 2))
         y += 1
         guard rect.height >= 4 else { return (0..<0, 0..<0) }
         let maxAbs = m.storage.reduce(0) { max($0, abs($1).isFinite ? abs($1) : $0) }

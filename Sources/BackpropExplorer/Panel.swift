@@ -8,6 +8,8 @@ public struct Panel: Sendable {
     public var mask: Matrix<Double>?
     /// The finite-difference check that applies: ∂`of`/∂`wrt` (both node names).
     public var check: (of: String, wrt: String)?
+    /// A relu's output: its health counts the dead units (zero in every row).
+    public var relu = false
 
     public init(_ title: String, _ matrix: Matrix<Double>, mask: Matrix<Double>? = nil,
                 check: (of: String, wrt: String)? = nil) {

@@ -53,6 +53,15 @@ import Testing
         #expect(plain.params.map(\.value) == s.params.map(\.value) && plain.batch == s.batch)
         Explorer.reduce(into: &plain, .train(steps: 10))
         #expect(plain.status.text.hasPrefix("update \(update): "), "\(plain.status.text)")
+        // Health pills: the origin and what it fed are marked in the graph, counted in the inspector.
+        let screen = Screen.render(s, width: 120, height: 40).lines
+        let name = s.graph.nodes[origin].name
+        let row = try #require(screen.firstIndex { $0.contains(" \(name) ") || $0.contains("▶\(name) ") })
+        let col = screen[row].distance(from: screen[row].startIndex, to: try #require(screen[row].range(of: name)).lowerBound)
+        let below = String(Array(screen[row + 1]).dropFirst(col))
+        #expect(below.hasPrefix("✗ Inf") || below.hasPrefix("✗ NaN"), "the pill under \(name): \(screen[row + 1])")
+        #expect(screen.contains { $0.hasPrefix(" \(name)  ") && $0.contains("+Inf") && $0.contains("NaN ") }, "\(screen.joined(separator: "\n"))")
+        #expect(screen.contains { $0.hasPrefix(" watch 1 nonfinite: ✋ holds") })
         // `last` stops at the breakpoint's step too.
         Explorer.reduce(into: &s, .first)
         Explorer.reduce(into: &s, .last)

@@ -23,7 +23,7 @@ import BackpropData
             #expect(try Session.decode(Array(text.utf8), line: 2) == line, "\(text)")
         }
         // Every case of Action is in the list (a new case must be added to the codec and here).
-        #expect(Set(Self.everyAction.map { Session.fields($0)[0].1.string! }).count == 28)
+        #expect(Set(Self.everyAction.map { Session.fields($0)[0].1.string! }).count == 32)
         let d = Session.Line.digest(t: 1.5, Session.Digest(spiralState()))
         #expect(try Session.decode(Array(Session.encode(d).utf8), line: 3) == d)
         let m = Session.Line.marker(t: 2, "G, Hᵀ G, G W2ᵀ at U2")
