@@ -41,7 +41,8 @@ extension Engine {
         }
         for (p, v) in forwardNodes.enumerated() where !finite(s.values[v]) {
             if inputIDs(v).allSatisfy({ finite(s.values[$0]) }) {
-                found(.value(node: v), node: v, step: p, text: "\(graph.nodes[v].name) (forward: \(graph.nodes[v].text))")
+                let n = graph.nodes[v]
+                found(.value(node: v), node: v, step: p, text: "\(n.name) (forward: \(n.text))")
             }
         }
         // The step at which each node's gradient is complete: its last term's, or its own backward step.
@@ -59,7 +60,8 @@ extension Engine {
         for (k, step) in s.steps.enumerated() {
             let v = step.node
             checkSum(v, step.incoming, at: k)   // the loss's is the seed, 1, unless set otherwise
-            let sources = finite(step.incoming) && finite(s.values[v]) && inputIDs(v).allSatisfy { finite(s.values[$0]) }
+            let sources = finite(step.incoming) && finite(s.values[v])
+                && inputIDs(v).allSatisfy { finite(s.values[$0]) }
             for c in step.contributions {
                 terms[c.input, default: []].append(c.value)
                 if !c.value.isFinite && sources {

@@ -27,7 +27,9 @@ public struct TensorHealth: Equatable, Sendable {
         var lo = Double.infinity, hi = -Double.infinity
         for x in m.storage {
             let v = Double(x)
-            if v.isNaN { nan += 1 } else if v == .infinity { posInf += 1 } else if v == -.infinity { negInf += 1 } else {
+            if v.isNaN { nan += 1 } else if v == .infinity { posInf += 1 } else if v == -.infinity {
+                negInf += 1
+            } else {
                 if v < 0 { negative += 1 } else if v > 0 { positive += 1 } else { zero += 1 }
                 lo = Swift.min(lo, v); hi = Swift.max(hi, v)
             }

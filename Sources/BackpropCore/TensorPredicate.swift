@@ -113,7 +113,9 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
                 || grads.contains { $0.map { !$0.isFinite } ?? false }
             return Reading(holds: bad, value: nil)
         case let .compare(stat, target, cmp, threshold):
-            guard let m = (target.gradient ? grads : values)[target.node] else { return Reading(holds: false, value: nil) }
+            guard let m = (target.gradient ? grads : values)[target.node] else {
+                return Reading(holds: false, value: nil)
+            }
             let v: Double?
             // Only the statistic asked for, each in one pass: a probe is read after every update.
             switch stat {

@@ -7,7 +7,8 @@ extension ExplorerState {
     mutating func addProbe(_ text: String, stops: Bool) {
         let t = text.trimmingCharacters(in: .whitespaces)
         // A watch may name a statistic alone: it shows the value, whatever it is.
-        let bare = !stops && t != "nonfinite" && !TensorPredicate.Comparison.allCases.contains { t.contains($0.rawValue) }
+        let bare = !stops && t != "nonfinite"
+            && !TensorPredicate.Comparison.allCases.contains { t.contains($0.rawValue) }
         let shapes = engine.shapes(leafShapes(rows: batch.count))
         do {
             let p = try TensorPredicate(bare ? t + " >= -inf" : t, graph: graph, shapes: shapes)
@@ -25,7 +26,8 @@ extension ExplorerState {
     mutating func deleteProbe(_ n: Int) {
         guard n >= 1 && n <= probes.count else {
             status = .init(probes.isEmpty ? "no breakpoints or watches to delete; :break PRED sets one"
-                           : "delete: no number \(n); expected 1 to \(probes.count) (:breaks lists them)", isError: true)
+                           : "delete: no number \(n); expected 1 to \(probes.count) (:breaks lists them)",
+                           isError: true)
             return
         }
         let p = probes.remove(at: n - 1)
@@ -59,7 +61,7 @@ extension ExplorerState {
         let s = engineState
         return probes.enumerated().map { i, p in
             let r = p.predicate.reading(values: s.values, grads: s.grads)
-            let label = p.stops ? p.text : p.text
+            let label = p.text
             let v: String
             if case .nonfinite = p.predicate.kind { v = r.holds ? "✋ holds" : "no" } else {
                 v = (r.value.map { formatNumber($0) } ?? "–") + (p.stops && r.holds ? " ✋" : "")
@@ -71,7 +73,9 @@ extension ExplorerState {
     /// The first breakpoint that holds on the step's state, if any.
     func holdingBreakpoint() -> Int? {
         let s = engineState
-        return probes.indices.first { probes[$0].stops && probes[$0].predicate.reading(values: s.values, grads: s.grads).holds }
+        return probes.indices.first {
+            probes[$0].stops && probes[$0].predicate.reading(values: s.values, grads: s.grads).holds
+        }
     }
 
     /// Steps on until a breakpoint comes to hold or `target` is reached; true if one stopped it.
@@ -89,5 +93,14 @@ extension ExplorerState {
             }
         }
         return false
+    }
+}
+
+extension ExplorerState {
+    /// From the start of the minibatch, steps to where a breakpoint first holds (`--open`); the
+    /// step that made it hold, or nil (then at the end).
+    public mutating func stepToBreakpoint() -> String? {
+        guard (try? stepper.seek(to: 0)) != nil, (try? stepUntilBreak(to: stepCount)) == true else { return nil }
+        return engine.describe(step: position - 1)
     }
 }

@@ -54,7 +54,8 @@ public enum Screen {
                      Rect(x: inspectorWidth + 1, y: topOfInspector, width: width - inspectorWidth - 2,
                      height: panesEnd - topOfInspector), options)
         }
-        drawInspector(s, &g, Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: panesEnd - topOfInspector),
+        drawInspector(s, &g,
+                      Rect(x: 1, y: topOfInspector, width: inspectorWidth - 2, height: panesEnd - topOfInspector),
                       options)
         drawStatus(s, &g, y: bottom, chrome: chrome)
         if keysLine { drawKeys(s, &g, y: height - 1, chrome: chrome) }

@@ -9,9 +9,13 @@ import BackpropTraining
 /// session tools (--verify, --export-cast), which need no terminal.
 enum Interactive {
     static func run(_ o: Options) throws(Failure) {
+        // A bundle holds its run's settings and graph: the TUI opens as they say.
+        var o = o
+        let bundle = try o.open.map { path throws(Failure) in try BreakBundle.load(path) }
+        if let b = bundle { b.apply(to: &o) }
         // A graph file is checked before anything else, so its errors show without a terminal.
         let graphFile = try o.graph.map { path throws(Failure) in try GraphFile.load(path) }
-        let graphText = graphFile?.text
+        let graphText = graphFile?.text ?? bundle?.graphText
         if let path = o.replay {
             if o.verify || o.exportCast != nil {
                 let (file, start) = try SessionLoader.load(path, dataOverride: o.data == "spiral" ? nil : o.data,
@@ -39,7 +43,7 @@ enum Interactive {
         // with a checkpoint or weights to start from.
         var term: Terminal? = nil
         defer { term?.close() }
-        if graphText == nil && o.resume == nil && o.`init` == nil {
+        if graphText == nil && o.resume == nil && o.`init` == nil && bundle == nil {
             term = try Terminal()
             term?.notice("loading \(o.data) …")
         }
@@ -65,13 +69,14 @@ enum Interactive {
                                     graph: graphText, precision: o.arithmetic, rng: o.generator,
                                     shuffle: !o.noShuffle, initScheme: o.initScheme)
         let begin = try startingLoop(o, config: config, source: source, threads: threads)
-        let start: ExplorerState
+        var start: ExplorerState
         do {
             start = try ExplorerState(config: config, train: source.train, test: source.test, threads: threads,
                                       start: begin)
         } catch {
             throw .eval(error)
         }
+        if let b = bundle { try b.open(&start) }
         let screen: Terminal
         if let term { screen = term } else { screen = try Terminal(); term = screen }
         try App(term: screen, start: start, replay: nil, recordPath: o.record, title: o.title,

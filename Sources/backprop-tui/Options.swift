@@ -112,6 +112,10 @@ struct Options: ParsableArguments {
                                + "safetensors file (a checkpoint: --resume it to reproduce the step)."))
     var breakBundle: String?
 
+    @Option(help: ArgumentHelp("Open the TUI on a bundle written by --break-bundle: its data, settings, graph and "
+                               + "weights, on the failing update's minibatch, stepped to where its breakpoint holds."))
+    var open: String?
+
     @Flag(name: .customLong("print-graph"),
           help: ArgumentHelp("Print the graph as a program (each node with its shape and dtype), then its backward "
                              + "program in the order the engine runs it, and exit; honours the data, size and "
@@ -186,6 +190,14 @@ struct Options: ParsableArguments {
         }
         if breakBundle != nil && breakOn.isEmpty {
             throw bad("--break-bundle", "needs --break-on; expected --break-on PRED --break-bundle FILE")
+        }
+        if open != nil {
+            for (flag, set) in [("--batch", batch), ("--resume", resume != nil), ("--init", `init` != nil),
+                                ("--replay", replay != nil), ("--record", record != nil), ("--graph", graph != nil),
+                                ("--print-graph", printGraph)] where set {
+                throw bad("--open", "cannot be combined with \(flag) (the bundle holds the run); expected --open FILE "
+                          + "alone, or with --data for data of its digest")
+            }
         }
         if `init` != nil && resume != nil {
             throw bad("--init", "cannot be combined with --resume; expected one of them")

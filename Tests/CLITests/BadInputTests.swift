@@ -97,6 +97,8 @@ struct BadInputTests {
         tui("unknown generator", ["--rng", "mt19937"], 64, "--rng"),
         tui("--save in the TUI", ["--save", "x.st"], 64, "--save: is for --batch; in the TUI use :save FILE"),
         tui("--break-on in the TUI", ["--break-on", "nonfinite"], 64, "--break-on: is for --batch; in the TUI use :break PRED"),
+        tui("--open with --resume", ["--open", "b.st", "--resume", "c.st"], 64, "--open: cannot be combined with --resume"),
+        tui("--open of a missing file", ["--open", "/nonexistent/b.st"], 66, "/nonexistent/b.st"),
         tui("--epochs in the TUI", ["--epochs", "3"], 64, "--epochs: is for --batch; in the TUI use e or :train epoch"),
         tui("graph with --batch: unknown size", ["--batch", "--graph", text("size.txt", "X = input()\ny = input()\nW = param(d, n)\n")], 65, "size.txt:3:14: unknown size 'n'"),
         tui("graph with --batch: shapes", ["--batch", "--graph", text("shapes.txt", "X = input()\ny = input()\nW1 = param(d, h)\nW2 = param(h, k)\nA = matmul(X, W1)\nU = matmul(W2, A)\nJ = cross_entropy(U, y)\n")], 65,

@@ -167,4 +167,32 @@ struct REPLBadInputTests {
         #expect(waitForLine("\(dir)/rc") == "EXIT=0\n")
         print("bad REPL commands: \(shown) of \(Self.commands.count) showed their error on the status line; the session went on")
     }
+
+    /// `--open BUNDLE`: the TUI opens on the run a `--break-bundle` saved, at the failing update's
+    /// minibatch, stepped to where the breakpoint holds: the origin `--batch` named.
+    @Test func openingABundleStepsToWhereItBroke() throws {
+        let dir = tempDir()
+        let r = Binary.run(["--batch", "--lr", "1e6", "--steps", "400", "--precision", "float64",
+                            "--break-on", "nonfinite", "--break-bundle", dir + "/b.st"])
+        #expect(r.status == 4, "\(r.stderr)")
+        let meta = try SafeTensors.load(dir + "/b.st")
+        let update = try #require(meta.meta("break_update")), origin = try #require(meta.meta("break_origin"))
+        let node = try #require(meta.meta("break_origin_node"))
+        let t = Tmux(width: 120, height: 40,
+                     command: "sh -c 'cd \(dir) && LANG=C.UTF-8 \(Binary.path) --open b.st; echo EXIT=$? > rc; sleep 60'")
+        defer { t.kill() }
+        let screen = t.wait { $0.contains("opened b.st") }
+        #expect(screen.contains("opened b.st: breakpoint: nonfinite at update \(update) (epoch "), "\(screen)")
+        // The origin's equation is the step just taken; the update before it is the loop's.
+        let equation = try #require(origin.firstMatch(of: /\((forward|backward)[^:]*: (.*)\)$/)).2
+        #expect(screen.contains("holds after forward: \(equation)") || screen.contains("holds after backward"), "\(screen)")
+        #expect(screen.contains("update \(Int(update)! - 1) epoch") && screen.contains("m=128"))
+        #expect(screen.contains("watch 1 nonfinite: ✋ holds") && screen.contains(" \(node) "))
+        t.keys("q")
+        #expect(waitForLine("\(dir)/rc") == "EXIT=0\n")
+        // Not a bundle: one line.
+        let bad = Binary.run(["--open", dir + "/rc"])
+        #expect(bad.status == 65 || bad.status == 66, "\(bad.stderr)")
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+    }
 }
