@@ -52,7 +52,8 @@ struct BreakBundle {
         if s.status.isError { throw .io(IOError(path, "break_predicate: \(s.status.text)", kind: .badData)) }
         let at = s.stepToBreakpoint()
         let update = meta["break_update"] ?? "?", epoch = meta["break_epoch"] ?? "?"
-        s.status = .init("opened \(path.pathLastComponent): breakpoint: \(predicate) at update \(update) (epoch \(epoch))"
+        let what = "breakpoint: \(predicate) at update \(update) (epoch \(epoch))"
+        s.status = .init(REPL.inert("opened \(path.pathLastComponent): \(what)")
                          + (at.map { "; holds after \($0)" }
                             ?? "; it does not hold on this minibatch in the TUI's float64 stepping"
                                + (meta["precision"] == "float32" ? " (the run was float32: --batch --precision "
