@@ -15,6 +15,7 @@ struct Command: ParsableCommand {
             --batch trains headless on the embedded spirals, Fashion-MNIST, IDX folders or CSV files. \
             Sessions: --record FILE, then --replay FILE [--verify | --export-cast OUT.cast]. \
             Exit codes: 64 bad flag, 65 bad data, 66 missing input, 73/74 cannot write, 3 diverged, \
+            4 a --break-on breakpoint held, \
             2 no usable terminal, 1 session digest mismatch, 128+n after signal n.
             """)
     @OptionGroup var options: Options
