@@ -227,3 +227,27 @@ record lesson-5-dead-unit.jsonl "Lesson 5: a dead unit" \
 0.8 :mark So ∇W1 J's column 0 is the weight decay alone: the unit is not trained, it only shrinks. A larger learning rate or a bad initialisation can leave many units like this.
 0.8 :inspect
 KEYS
+
+# (i) A NaN hunt: a run that diverges, the breakpoint that stops it, the origin of the first Inf,
+# a what-if edit that makes the step finite, and the fix.
+record nan-hunt.jsonl "A NaN hunt" \
+  "Training with ε = 10⁶ diverges. :break nonfinite stops it before the update whose backward pass is not finite, and steps to the tensor that made the first Inf. What-if edits show the weights are the fault; a smaller ε from fresh weights trains without a break." \
+  <<'KEYS'
+1 :mark ε = 10⁶ is far too large: the weights grow each update until something overflows. A breakpoint finds where.
+1 :set lr 1e6
+1 :break nonfinite
+3 :train 200
+2 :mark The update that broke was not made. The TUI stepped to the origin (red ✗ in the graph): the first tensor that is not finite although its inputs are.
+2 :inspect W1
+2 :mark W1's entries are huge after the updates made: their squares overflow float64.
+2 :edit W1[*,*] = 0.1
+2 :edit W2[*,*] = 0.1
+2 :mark With sane weights the same minibatch's step is finite (the ✗ are gone; ΔJ is −inf): the fault is in the weights, not the data.
+2 :undo
+2 :undo
+1 :inspect
+1 :set lr 1
+1 :reset
+3 :train 200
+2 :mark The fix: ε = 1 from fresh weights. 200 updates, and the breakpoint never held.
+KEYS

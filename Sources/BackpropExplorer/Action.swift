@@ -40,6 +40,9 @@ public enum Action: Equatable, Sendable {
     /// `:delete N` (1-based, as `:breaks` numbers them); `:breaks` lists them.
     case deleteProbe(Int)
     case listProbes
+    /// `:edit NAME[i,j] = V`: a what-if change to the minibatch being stepped; `:undo` takes it back.
+    case edit(String)
+    case undo
     case quit
 
     /// Whether the action trains (the live TUI runs it in slices between frames).
@@ -53,7 +56,8 @@ public enum Action: Equatable, Sendable {
     public var changesModel: Bool {
         switch self {
         case .stepForward, .stepBackward, .first, .last, .forwardPhase, .backwardPhase, .goto, .producer, .consumer,
-             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer, .breakOn, .watch, .deleteProbe: true
+             .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset, .answer, .breakOn, .watch, .deleteProbe,
+             .edit, .undo: true
         default: false
         }
     }

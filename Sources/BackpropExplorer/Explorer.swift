@@ -22,6 +22,11 @@ public enum Explorer {
         default: keepsView = false
         }
         if !keepsView { s.check = nil; s.explanation = nil; s.tab = 0; s.scrollRow = 0; s.scrollCol = 0 }
+        // What-if edits are to the minibatch being stepped: training, a setting or a reset ends them.
+        switch action {
+        case .trainStep, .train, .trainStopped, .trainEpoch, .set, .reset: s.whatIf = nil
+        default: break
+        }
         // A question is about the step it was asked before: moving elsewhere withdraws it.
         if action.changesModel, action != .stepForward, !action.isAnswer { s.quiz.pending = nil }
         do throws(EvalError) {
@@ -81,6 +86,8 @@ public enum Explorer {
         case .watch(let text): s.addProbe(text, stops: false)
         case .deleteProbe(let n): s.deleteProbe(n)
         case .listProbes: s.status = .init(s.probeList)
+        case .edit(let text): s.edit(text)
+        case .undo: s.undoEdit()
         case .forwardPhase: try s.stepper.seek(to: 0); s.status = .init("forward pass: " + s.engine.describe(step: 0))
         case .backwardPhase:
             try s.stepper.seek(to: f); s.status = .init("back-propagation starts at J: " + s.engine.describe(step: f))

@@ -97,6 +97,7 @@ extension ExplorerState {
         let n = g.nodes[step.node]
         let names = engine.formulaNames(step.node)
         var lines = ["backward \(position - f)/\(engine.backwardNodes.count) at \(n.text)"]
+        if let fan = fanIn(step.node) { lines.append(fan) }
         var panels = [Panel(names.outputGrad, step.incoming, check: ("J", n.name))]
         for c in step.contributions {
             let input = g.nodes[c.input].name
@@ -137,7 +138,12 @@ extension ExplorerState {
         guard !parts.isEmpty else { return nil }
         parts.sort { $0.done < $1.done }
         let line = "done: " + parts.map(\.line).joined(separator: " and ") + " (n applies them: W ← W − ε∇W J)"
-        return Inspection(lines: [first, line], panels: parts.flatMap(\.panels) + [last])
+        // Fan-in, each parameter's terms with their norms in the order added, on one line.
+        let fans = g.nodes.indices.filter { g.nodes[$0].leaf == .param }.compactMap(fanIn)
+        let fan = fans.isEmpty ? [] : ["fan-in, in the order added: " + fans.map {
+            String($0.drop { $0 != ":" }.dropFirst(2))
+        }.joined(separator: " · ")]
+        return Inspection(lines: [first, line] + fan, panels: parts.flatMap(\.panels) + [last])
     }
 
     /// `(n_h×m)(m×k) → n_h×k` for a product's contribution, `→ shape` otherwise.
@@ -200,4 +206,22 @@ extension ExplorerState {
 
     /// Whether the pictures tab (image data only) is selected.
     public var picturesSelected: Bool { pinned == nil && train.imageSide != nil && tab == inspection.panels.count }
+
+    /// Fan-in made visible: a node that received more than one term lists each with its norm, in
+    /// the order the engine added them, and their sum (`fan-in at W1: Xᵀ G' ‖0.13‖ + 2λW1 ‖0.0071‖ =
+    /// ∇W1 J ‖0.13‖`); nil for a node with one term or none yet.
+    func fanIn(_ v: Int) -> String? {
+        let g = engine.graph, s = engineState
+        let terms = s.steps.flatMap { step in step.contributions.filter { $0.input == v }.map { (step, $0) } }
+        guard terms.count > 1, let total = s.grads[v] else { return nil }
+        func norm(_ m: Matrix<Double>) -> String { "‖\(formatNumber(TensorHealth.sumOfSquares(m).squareRoot()))‖" }
+        let parts = terms.map { step, c -> String in
+            let stepName = g.nodes[step.node].name
+            let title = g.quantities.first { $0.source == .contribution(step: stepName, to: g.nodes[v].name) }?.rawValue
+                ?? c.formula.components(separatedBy: "+= ").last ?? c.formula
+            return "\(title) \(norm(c.value))"
+        }
+        return "fan-in at \(g.nodes[v].name): \(engine.gradientName(g.nodes[v].name)) \(norm(total)) = "
+            + parts.joined(separator: " + ")
+    }
 }

@@ -36,7 +36,7 @@ extension ExplorerState {
             about += " (columns: " + shown + ")"
         }
         status = Status("ready: \(about); → steps, ← back, n trains, ? help")
-        lastMark = nil; quit = false; prompt = nil; history = []; probes = []
+        lastMark = nil; quit = false; prompt = nil; history = []; probes = []; whatIf = nil
         try restartStepper()
         // Run one whole step on a copy: a shape error in a user's graph shows at start, not mid-way.
         if graph != Figure611.graph { var s = stepper.state; try engine.run(&s) }
@@ -45,8 +45,8 @@ extension ExplorerState {
 
     /// The loop's next minibatch, stepped from position 0 with the current weights and λ.
     mutating func restartStepper() throws(EvalError) {
-        let engine = try Engine<Double>(graph: graph, constants: ["λ": config.lambda, "k": Double(train.classes)])
-        stepper = try Stepper(engine: engine, bindings: bindings)
+        stepper = try Stepper(engine: engine(lambda: whatIf?.lambda ?? config.lambda),
+                              bindings: whatIf?.bindings ?? bindings)
     }
 
     /// The leaves' values for the minibatch being stepped through: X, y and the parameters.

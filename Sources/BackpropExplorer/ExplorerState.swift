@@ -50,6 +50,8 @@ public struct ExplorerState: Sendable {
     public var history: [String]
     /// Breakpoints and watches (`:break`, `:watch`), in the order set.
     public var probes: [Probe]
+    /// What-if edits to the minibatch being stepped (`:edit`); gone when the model changes.
+    public var whatIf: WhatIf?
 
     /// A message for the status line.
     public struct Status: Equatable, Sendable {

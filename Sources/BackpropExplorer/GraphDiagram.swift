@@ -18,6 +18,8 @@ public struct GraphDiagram {
     /// A health pill for nodes whose value or gradient holds a NaN or ±Inf (`✗ NaN`, `✗∇ Inf`),
     /// shown in place of the op or norm; nil for healthy nodes.
     public var faults: [String?] = []
+    /// What-if: `Δ 0.012` (and `⇄3` relu gates flipped) under each node an edit changed.
+    public var deltas: [String?] = []
 
     /// Levels of detail, tried in order until one fits: ops or gradient norms under each node, gradient
     /// norms only, the same with narrower gaps, one line per node, names only.
@@ -41,6 +43,7 @@ public struct GraphDiagram {
         let n = graph.nodes[v]
         let first = d.shapes ? n.name + (shapes[v].map { " \($0)" } ?? "") : n.name
         if v < faults.count, let f = faults[v] { return d.second == .none ? (first + " ✗", nil) : (first, f) }
+        if v < deltas.count, let δ = deltas[v], d.second != .none { return (first, δ) }
         switch d.second {
         case .none: return (first, nil)
         case .norms: return (first, gradNorms[v].map(Self.norm) ?? "")
@@ -215,6 +218,8 @@ public struct GraphDiagram {
             if v < faults.count, faults[v] != nil {
                 grid.put(x, y + 1, b ?? "", .error)
                 if b == nil, a.hasSuffix(" ✗") { grid.put(x + a.count - 1, y, "✗", .error) }
+            } else if v < deltas.count, deltas[v] != nil, let b {
+                grid.put(x, y + 1, b, Style(fg: .cyan, bold: true))
             } else if let b { grid.put(x, y + 1, b, gradNorms[v] != nil ? Style(fg: .magenta) : .faint) }
         }
         return true
@@ -246,6 +251,12 @@ extension GraphDiagram {
             }
             if let k = kind(st.values[v]) { return "✗ " + k }
             return kind(st.grads[v]).map { "✗∇ " + $0 }
+        }
+        // What-if: each node an edit changed shows Δ (a norm), a relu how many gates flipped.
+        if let w = s.whatIf {
+            deltas = w.deltas.enumerated().map { v, d in
+                d.map { "Δ " + Self.norm($0) + (w.flipped[v].map { " ⇄\($0)" } ?? "") }
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ public enum REPL {
         ("watch", "watch PRED", "show PRED's value (a statistic, or J) on the watch line at every step and update"),
         ("breaks", "breaks", "list the breakpoints and watches, numbered"),
         ("delete", "delete N", "remove breakpoint or watch N"),
+        ("edit", "edit NAME[i,j] = V", "what if: change a weight, X, y (also [i,*], [*,j]) or λ, see ΔJ"),
+        ("undo", "undo", "take back the last edit"),
         ("mark", "mark TEXT", "put a marker in the recorded session"),
         ("record", "record [FILE]", "start recording to FILE, or stop recording"),
         ("save", "save FILE", "write a checkpoint (weights and resume state; --batch --resume FILE continues it)"),
@@ -82,6 +84,10 @@ public enum REPL {
             guard !rest.isEmpty else { return .failure(.usage("\(head) PRED")) }
             let text = rest.joined(separator: " ")
             return .success(.action(head == "break" ? .breakOn(text) : .watch(text)))
+        case "edit":
+            guard !rest.isEmpty else { return .failure(.usage("edit NAME[i,j] = V")) }
+            return .success(.action(.edit(rest.joined(separator: " "))))
+        case "undo": return rest.isEmpty ? .success(.action(.undo)) : .failure(.usage("undo"))
         case "breaks": return rest.isEmpty ? .success(.action(.listProbes)) : .failure(.usage("breaks"))
         case "delete":
             switch arg("delete N") {

@@ -143,6 +143,8 @@ public enum Session {
         case .watch(let t): return name("watch", [("predicate", .string(t))])
         case .deleteProbe(let n): return name("delete", [("number", .number(Double(n)))])
         case .listProbes: return name("breaks")
+        case .edit(let t): return name("edit", [("edit", .string(t))])
+        case .undo: return name("undo")
         case .quit: return name("quit")
         }
     }
@@ -303,6 +305,8 @@ public enum Session {
         case "watch": return .watch(try str("predicate"))
         case "delete": return .deleteProbe(try int("number", 1...1_000_000))
         case "breaks": return .listProbes
+        case "edit": return .edit(try str("edit"))
+        case "undo": return .undo
         case "quit": return .quit
         default: throw .bad(line: line, "unknown action '\(inert(name))'")
         }

@@ -12,7 +12,7 @@ import BackpropData
         .set(.seed, 42), .reset, .inspect("G'"), .inspect(""), .nextTab, .previousTab, .scroll(rows: -2, cols: 3), .picture(-1),
         .check, .toggleHelp, .toggleProgram, .trainStopped(steps: 3), .dismiss, .mark("a \"quoted\"\nmark ∇"), .quit,
         .explain("grad_W2[0,1]"), .quiz(true), .quiz(false), .answer("8×3"), .producer, .consumer,
-        .breakOn("norm(grad_W1) > 2"), .watch("J"), .deleteProbe(2), .listProbes,
+        .breakOn("norm(grad_W1) > 2"), .watch("J"), .deleteProbe(2), .listProbes, .edit("W1[0,*] = 0.5"), .undo,
     ]
 
     @Test func everyActionKindRoundTrips() throws {
@@ -23,7 +23,7 @@ import BackpropData
             #expect(try Session.decode(Array(text.utf8), line: 2) == line, "\(text)")
         }
         // Every case of Action is in the list (a new case must be added to the codec and here).
-        #expect(Set(Self.everyAction.map { Session.fields($0)[0].1.string! }).count == 32)
+        #expect(Set(Self.everyAction.map { Session.fields($0)[0].1.string! }).count == 34)
         let d = Session.Line.digest(t: 1.5, Session.Digest(spiralState()))
         #expect(try Session.decode(Array(Session.encode(d).utf8), line: 3) == d)
         let m = Session.Line.marker(t: 2, "G, Hᵀ G, G W2ᵀ at U2")
