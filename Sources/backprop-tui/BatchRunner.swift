@@ -54,16 +54,16 @@ struct BatchRunner<T: Real> {
         let log = try c.logPath.map { p throws(Failure) in
             try wrap { () throws(IOError) in try LineAppender(path: p) }
         }
-        func checkpoint(_ path: String) throws(Failure) {
+        /// `extra`: more metadata (a breakpoint bundle's).
+        func checkpoint(_ path: String, extra: [(String, String)] = []) throws(Failure) {
             loop.sync()
-            let bytes = Checkpoint.encoded(loop)
+            let bytes = Checkpoint.encoded(loop, extra: extra)
             try wrap { () throws(IOError) in try AtomicFile.write(bytes, to: path) }
         }
         let checkpointPath = c.savePath ?? "checkpoint.safetensors"
         /// The run as it stood before the update a breakpoint stopped: a checkpoint (resume it to
         /// reproduce the step) that also says what held, where, and on which examples.
         func bundle(_ path: String, _ b: LoopEvent.Breakpoint) throws(Failure) {
-            loop.sync()
             let batch = loop.nextBatch
             var extra: [(String, String)] = [("break_predicate", b.predicate), ("break_update", "\(b.update)"),
                                              ("break_epoch", "\(b.epoch)"),
@@ -73,8 +73,7 @@ struct BatchRunner<T: Real> {
                 extra += [("break_origin", o.text), ("break_origin_node", loop.graph.nodes[o.node].name),
                           ("break_origin_step", "\(o.step)"), ("break_passed_on", "\(o.passedOn)")]
             }
-            let bytes = Checkpoint.encoded(loop, extra: extra)
-            try wrap { () throws(IOError) in try AtomicFile.write(bytes, to: path) }
+            try checkpoint(path, extra: extra)
         }
         func trace(_ path: String) throws(Failure) {
             loop.sync()
