@@ -25,7 +25,8 @@ for mode in plain probes; do
     grep "^$mode" "$out" | awk '{print $2}' | sort -n | awk -v m=$mode '{a[NR] = $1} END {print m, a[int((NR + 1) / 2)]}'
 done | tee "$out.med"
 awk '{v[$1] = $2} END {printf "probes/plain: %.3f (median samples/s %d vs %d)\n", v["probes"] / v["plain"], v["probes"], v["plain"]}' "$out.med"
-# Paired: each round's probes run over the plain run just before it.
-paste -d' ' <(grep '^plain' "$out" | awk '{print $2}') <(grep '^probes' "$out" | awk '{print $2}') |
-    awk '{r[NR] = $2 / $1} END {n = asort(r); printf "paired ratios: "; for (i = 1; i <= n; i++) printf "%.3f ", r[i]; printf "(median %.3f)\n", r[int((n + 1) / 2)]}'
+# Paired: each round's probes run over the plain run just before it (sorted by `sort`: mawk has no asort).
+ratios=$(paste -d' ' <(grep '^plain' "$out" | awk '{print $2}') <(grep '^probes' "$out" | awk '{print $2}') |
+    awk '{printf "%.3f\n", $2 / $1}' | sort -n)
+echo "paired ratios: $(echo $ratios) (median $(echo "$ratios" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'))"
 rm -f "$out" "$out.med"

@@ -6,6 +6,8 @@ public struct EntryExplanation: Equatable, Sendable {
     public var parts: [Part]
     /// The value the engine holds for the entry.
     public var stored: Double
+    /// ε of the precision `stored` was computed in (float64's unless stepped in float32).
+    public var unitRoundoff = Double.ulpOfOne
 
     /// What one rule contributed: the graph line of the node whose rule it is, and its expansion.
     public struct Part: Equatable, Sendable {
@@ -26,11 +28,12 @@ public struct EntryExplanation: Equatable, Sendable {
     }
 
     /// How far the recomputation may differ from the stored value by the order of summation alone
-    /// (the engine's kernels add in blocks): n·ε·Σ|terms| for n numbers added.
+    /// (the engine's kernels add in blocks): n·ε·Σ|terms| for n numbers added, ε of the precision
+    /// the stored value was computed in.
     public var roundingBound: Double {
         let n = parts.reduce(0) { $0 + $1.expansion.terms.count } + parts.count
         let scale = parts.reduce(0) { $0 + $1.expansion.magnitude }
-        return Double(max(n, 2)) * Double.ulpOfOne * scale + Double.leastNormalMagnitude
+        return Double(max(n, 2)) * unitRoundoff * scale + Double.leastNormalMagnitude
     }
 
     /// Whether the numbers shown add up to the stored value (to rounding; NaN agrees with NaN).

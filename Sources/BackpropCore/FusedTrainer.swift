@@ -61,8 +61,22 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// Threads the products use.
     public var threads: Int { gemm.threads }
 
+    /// Check U1 and U2 for NaN/Inf too, and return before any update when one is not finite.
+    /// Then J, U1 and U2 finite and every gradient tile finite mean that every value and gradient
+    /// of the step is: W1 and W2 are, for ΣW² is part of J; H = relu(U1); G = (softmax(U2) − onehot)/m
+    /// has entries in [−1/m, 1/m] and rows of at most 2/m in absolute sum, so G W2ᵀ, bounded by
+    /// 2·max|W2|/m, is finite, and G' with it; the scalars are parts of J. (A breakpoint on
+    /// `nonfinite` rests on this: `FusedWatch`.) Costs a pass over U1.
+    public var checksValues = false
+    /// Sum each gradient's squares as the update is made (`StepResult.gradientSquares`).
+    public var gradientSquares = false
+
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
+    /// Σ gradient² of each gradient tile (numbered as `flags`), with `gradientSquares`.
+    let tileSquares: AlignedBuffer<T>
+    /// With `checksValues`: whether each thread's rows of U2 were finite (one byte per thread).
+    let u2Finite: AlignedBuffer<UInt8>
     /// Elements between one thread's block of hidden units and the next in W1, U1, H and G' (one
     /// cache line with several threads, none with one): block b's columns lie b·gap further.
     let gap: Int
@@ -109,6 +123,11 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         public var readings: [TensorPredicate.Reading] = []
         /// The first stopping probe that held: the update was not made.
         public var breakpoint: Int?
+        /// With `gradientSquares`: Σ(∇W1 J)² and Σ(∇W2 J)², summed tile by tile as the update was made.
+        public var gradientSquares: (W1: Double, W2: Double)?
+        /// Whether the update was made (the fused trainer makes it, tile by tile, even when a
+        /// gradient is not finite; it makes none when J, or with `checksValues` U1 or U2, is not).
+        public var made: Bool { nonFinite == nil || nonFinite!.hasPrefix("∇") }
         public init(J: T, JMLE: T, nonFinite: String?) { self.J = J; self.JMLE = JMLE; self.nonFinite = nonFinite }
     }
 
@@ -142,6 +161,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         w1Squares = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: d, cols: nh))
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
         rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
+        tileSquares = AlignedBuffer(repeating: 0, count: flags.count)
+        u2Finite = AlignedBuffer(repeating: 0, count: threads)
         self.W1 = W1
     }
 
@@ -216,6 +237,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let (y, w1, w2) = (labels.base, self.w1.base, self.w2.base)
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
+        let checks = checksValues, u2Finite = self.u2Finite.base
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
         gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: ldw, transB: false, c: u1, cCols: ldh,
                   epilogue: .reluCopy(out: h),
@@ -234,6 +256,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         func outputs(_ t: Int) {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
             makeU2(rows: rows, m: m, thread: t)
+            if checks { u2Finite[t] = T.allFinite(g + rows.lowerBound * k, rows.count * k) ? 1 : 0 }
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
             CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count,
                                                cols: k, scale: 1 / T(m))
@@ -246,6 +269,13 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         result.JMLE = jmle
         result.J = jmle + lam * u7
         if !result.J.isFinite { result.nonFinite = "J"; return result }
+        if checks {
+            // U1's rows hold zeros between their blocks and after them (never written): one pass over the rows.
+            if !T.allFinite(u1, m * ldh) { result.nonFinite = "U1"; return result }
+            if (0..<threads).contains(where: { u2Finite[$0] == 0 }) { result.nonFinite = "U2"; return result }
+        }
+        let squares2 = gradientSquares ? tileSquares.base : nil
+        let squares1 = squares2.map { $0 + flagsW2 }
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
         gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh,
@@ -255,7 +285,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         f.update(repeating: 0, count: flags.count)
         let f2 = f, f1 = f + flagsW2
         gemm.gemm(m: nh, n: k, k: m, a: h, aCols: ldh, transA: true, b: g, bCols: k, transB: false, c: dw2,
-                  epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2), split: .rows, aShift: gap)
+                  epilogue: .sgd(w: w2, lambda: lam, lr: lr, nonFinite: f2, gradSquares: squares2),
+                  split: .rows, aShift: gap)
         // Start loading the next minibatch now, so that its rows are still in cache when the next
         // step reads them (issued right after the forward products, they were pushed out again by Xᵀ G').
         if let prefetch { byRows(m, parallel: true, prefetch) }
@@ -264,11 +295,19 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         // would wait for it.
         gemm.gemm(m: d, n: nh, k: m, a: xT, b: gp, bCols: ldh, transB: false, c: dw1, cCols: ldw,
                   epilogue: .sgd(w: w1, lambda: lam, lr: lr, nonFinite: f1,
-                                 squares: squares), skipZeroA: skipZeros, split: .balancedColumns,
+                                 squares: squares, gradSquares: squares1), skipZeroA: skipZeros,
+                  split: .balancedColumns,
                   bShift: gap, cShift: gap)
         w1SquaresCurrent = true
         if (0..<flagsW2).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W2 J" }
         else if (flagsW2..<flags.count).contains(where: { f[$0] != 0 }) { result.nonFinite = "∇W1 J" }
+        if let t = squares2 {
+            // Tile by tile in Double: a fixed order, whatever the threads.
+            var s2 = 0.0, s1 = 0.0
+            for i in 0..<flagsW2 { s2 += Double(t[i]) }
+            for i in flagsW2..<flags.count { s1 += Double(t[i]) }
+            result.gradientSquares = (W1: s1, W2: s2)
+        }
         return result
     }
 

@@ -16,4 +16,17 @@ extension Graph {
         // Parsed back from text: the same checks and evaluation order as any graph.
         return (try? Graph(parsing: kept.map { $0.text }.joined(separator: "\n") + "\n")) ?? self
     }
+
+    /// Values that are finite whenever the others are: P and sqr(P) when a node sums sqr(P), or
+    /// P when a node is sumsq(P). A sum of squares has no cancellation: an Inf or NaN in P makes it
+    /// Inf or NaN. (A `nonfinite` probe reads every update; W1 is the largest tensor it would read.)
+    public var impliedFinite: Set<Int> {
+        var out = Set<Int>()
+        for (i, n) in nodes.enumerated() {
+            guard let p = inputIndices[i].first else { continue }
+            if n.op == SumSqOp.name { out.insert(p) }
+            if n.op == SumOp.name, nodes[p].op == SqrOp.name, let q = inputIndices[p].first { out.formUnion([p, q]) }
+        }
+        return out
+    }
 }

@@ -8,7 +8,8 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
     public enum Stat: String, CaseIterable, Sendable { case norm, min, max, mean, absmax, dead }
     public enum Comparison: String, CaseIterable, Sendable {
         case greaterOrEqual = ">=", lessOrEqual = "<=", greater = ">", less = "<"
-        func holds(_ a: Double, _ b: Double) -> Bool {
+        /// Whether `a CMP b`.
+        public func holds(_ a: Double, _ b: Double) -> Bool {
             switch self {
             case .greater: a > b
             case .greaterOrEqual: a >= b
@@ -104,12 +105,14 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// What the predicate reads from one update's values and gradients (by node), and whether it holds.
+    /// `finite`: nodes whose values `nonfinite` need not read, being finite when the others are
+    /// (`Graph.impliedFinite`) or by where they come from.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public func reading<T: Real>(values: [Matrix<T>?], grads: [Matrix<T>?]) -> Reading {
+    public func reading<T: Real>(values: [Matrix<T>?], grads: [Matrix<T>?], finite: Set<Int> = []) -> Reading {
         switch kind {
         case .nonfinite:
-            let bad = values.contains { $0.map { !$0.isFinite } ?? false }
+            let bad = values.indices.contains { i in !finite.contains(i) && values[i].map { !$0.isFinite } ?? false }
                 || grads.contains { $0.map { !$0.isFinite } ?? false }
             return Reading(holds: bad, value: nil)
         case let .compare(stat, target, cmp, threshold):
@@ -136,5 +139,6 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
     public struct Reading: Equatable, Sendable {
         public var holds: Bool
         public var value: Double?
+        public init(holds: Bool, value: Double?) { self.holds = holds; self.value = value }
     }
 }

@@ -46,6 +46,8 @@ extension ExplorerState {
             : engine.explanation(ofValue: node, at: i, j, in: engineState)
         guard var x else { return .failure(.notYet(name: name)) }
         x.target = "\(name)[\(i),\(j)]"   // as the user wrote it (G, HT_G, ∇W2 …)
+        // Stepped in float32, the stored value was rounded to float32 at each operation.
+        if stepper.narrow != nil { x.unitRoundoff = Double(Float.ulpOfOne) }
         return .success(x)
     }
 

@@ -45,8 +45,58 @@ extension ExplorerState {
 
     /// The loop's next minibatch, stepped from position 0 with the current weights and λ.
     mutating func restartStepper() throws(EvalError) {
-        stepper = try Stepper(engine: engine(lambda: whatIf?.lambda ?? config.lambda),
-                              bindings: whatIf?.bindings ?? bindings)
+        stepper = try makeStepper(whatIf?.bindings ?? bindings, lambda: whatIf?.lambda ?? config.lambda)
+    }
+
+    /// A stepper over the minibatch for these leaves and λ, in the run's precision: a float32 run
+    /// is stepped by a float32 engine, so that the TUI shows (and breaks on) the numbers `--batch`
+    /// computes, widened exactly to float64. With `stepsAsTrained`, on the minibatch's rows in the
+    /// order the trainer arranges them (sums over rows as in training), shown in the minibatch's order.
+    func makeStepper(_ b: [String: Matrix<Double>], lambda: Double) throws(EvalError) -> Stepper<Double> {
+        let e = try engine(lambda: lambda)
+        // Shown row i is computed row back[i]; computed row r is shown row order[r].
+        var back: [Int]? = nil, order: [Int] = []
+        if stepsAsTrained {
+            var at: [Int: Int] = [:]
+            for (r, x) in run.arranged(batch).enumerated() { at[x] = r }
+            let rows = batch.map { at[$0]! }
+            order = [Int](repeating: 0, count: rows.count)
+            for (i, r) in rows.enumerated() { order[r] = i }
+            back = rows
+        }
+        func arranged<C: Real>(_ bs: [String: Matrix<C>]) -> [String: Matrix<C>] {
+            guard back != nil else { return bs }
+            var out = bs
+            for name in ["X", "y"] {
+                if let m = bs[name], m.rows == order.count {
+                    out[name] = Matrix(rows: m.rows, cols: m.cols) { r, j in m[order[r], j] }
+                }
+            }
+            return out
+        }
+        guard config.precision == .float32 else {
+            guard let back else { return try Stepper(engine: e, bindings: b) }
+            return try Stepper(engine: e, arrangedBindings: arranged(b), rows: back)
+        }
+        let narrow = try Engine<Float>(graph: graph, constants: ["λ": Float(lambda), "k": Float(train.classes)])
+        return try Stepper(engine: e, narrow: narrow, bindings: arranged(narrowed(b)), rows: back)
+    }
+
+    /// The leaves in float32: the weights come back exactly (they are the float32 loop's, widened);
+    /// X is the data set's float32 X wherever it was not edited (images are scaled in float32, which
+    /// rounding the float64 X would not give), and an edited entry is rounded.
+    func narrowed(_ b: [String: Matrix<Double>]) -> [String: Matrix<Float>] {
+        let (xd, _): (Matrix<Double>, Matrix<Double>) = train.matrix(rows: batch)
+        let (xf, _): (Matrix<Float>, Matrix<Float>) = train.matrix(rows: batch)
+        var out: [String: Matrix<Float>] = [:]
+        for (name, m) in b {
+            var f = Matrix<Float>(rows: m.rows, cols: m.cols, m.storage.map { Float($0) })
+            if name == "X" && m.storage.count == xd.storage.count {
+                for i in f.storage.indices where m.storage[i] == xd.storage[i] { f.storage[i] = xf.storage[i] }
+            }
+            out[name] = f
+        }
+        return out
     }
 
     /// The leaves' values for the minibatch being stepped through: X, y and the parameters.

@@ -8,10 +8,10 @@ extension ExplorerState {
 
     /// Every value and gradient of the minibatch for these leaves and λ.
     func fullState(_ b: [String: Matrix<Double>], lambda: Double) throws(EvalError) -> EngineState<Double> {
-        let e = try engine(lambda: lambda)
-        var s = try e.start(b)
-        try e.run(&s)
-        return s
+        // In the run's precision, as the stepper computes (`makeStepper`).
+        var s = try makeStepper(b, lambda: lambda)
+        try s.seek(to: s.engine.stepCount)
+        return s.state
     }
 
     /// `:edit NAME[i,j] = V` (also `NAME[i,*]`, `NAME[*,j]`, `λ = V`): changes a leaf of the minibatch

@@ -52,6 +52,10 @@ public struct ExplorerState: Sendable {
     public var probes: [Probe]
     /// What-if edits to the minibatch being stepped (`:edit`); gone when the model changes.
     public var whatIf: WhatIf?
+    /// Step the minibatch as the trainer computes it: its rows in the trainer's arrangement
+    /// (`MinibatchOrder`), so that sums over the rows run in training's order, and shown in the
+    /// minibatch's order. `--open` sets it, so that a failing update is stepped bit for bit.
+    public var stepsAsTrained = false { didSet { if stepsAsTrained != oldValue { try? restartStepper() } } }
 
     /// A message for the status line.
     public struct Status: Equatable, Sendable {

@@ -4,28 +4,41 @@ extension GEMM {
     @inline(__always)
     static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
                          cols: Range<Int>, ldw: Int, n: Int) {
-        guard case let .sgd(w, lambda, lr, nonFinite, squares) = e else { return }
-        let bad = if let squares {
-            sgdTile(Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr,
-                    sums: squares + (rows.lowerBound / Reduce.blockRows) * n)
-        } else {
+        guard case let .sgd(w, lambda, lr, nonFinite, squares, gradSquares) = e else { return }
+        let tileIndex = (rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr
+        let bad: Bool
+        switch (squares, gradSquares) {
+        case (let sums?, nil):
+            bad = sgdTile(Squared.self, Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda,
+                          lr: lr, sums: sums + (rows.lowerBound / Reduce.blockRows) * n, gradSum: w)
+        case (let sums?, let gs?):
+            bad = sgdTile(Squared.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
+                          lambda: lambda, lr: lr, sums: sums + (rows.lowerBound / Reduce.blockRows) * n,
+                          gradSum: gs + tileIndex)
+        case (nil, let gs?):
+            bad = sgdTile(Plain.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
+                          lambda: lambda, lr: lr, sums: w, gradSum: gs + tileIndex)
+        case (nil, nil):
             // (sums unused)
-            sgdTile(Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda, lr: lr, sums: w)
+            bad = sgdTile(Plain.self, Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda,
+                          lr: lr, sums: w, gradSum: w)
         }
-        if bad { nonFinite[(rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr] = 1 }
+        if bad { nonFinite[tileIndex] = 1 }
     }
 
     /// The SGD step on one tile (gradients `g`, row stride nr), column run by column run, down the
-    /// rows; true if a gradient was NaN or ±Inf. With `Squared`, also adds the squares of the
+    /// rows; true if a gradient was NaN or ±Inf. With S `Squared`, also adds the squares of the
     /// updated weights to their block's column sums `sums` (see `GEMMEpilogue.sgd`), down the rows
     /// in order from +0 at the block's first row, as `Reduce.blockColumns` does; a tile's rows lie
-    /// in one block. (A type, not a Bool, so that each variant is compiled without the other's
-    /// branches: an optional tested per element became masked loads through it even when nil.)
+    /// in one block. With G `Squared`, the tile's Σ gradient² goes to `gradSum`. (Types, not Bools,
+    /// so that each variant is compiled without the others' branches: an optional tested per
+    /// element became masked loads through it even when nil.)
     @inline(__always)
-    static func sgdTile<S: SquaresMode>(_: S.Type, _ w: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, nr: Int,
-                                        rows: Range<Int>,
-                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T,
-                                        sums: UnsafeMutablePointer<T>) -> Bool {
+    static func sgdTile<S: SquaresMode, G: SquaresMode>(_: S.Type, _: G.Type, _ w: UnsafeMutablePointer<T>,
+                                                        _ g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
+                                                        cols: Range<Int>, ldw: Int, lambda: T, lr: T,
+                                                        sums: UnsafeMutablePointer<T>,
+                                                        gradSum: UnsafeMutablePointer<T>) -> Bool {
         // Vectors over whole runs of V.scalarCount columns, the same operations lane by lane (no
         // contraction into FMAs, so the bits equal SGD.update's); a scalar loop for the rest.
         // grad·0 is 0 for a finite gradient and NaN otherwise: one NaN test per tile, not per element.
@@ -33,7 +46,7 @@ extension GEMM {
         let two = V(repeating: 2), lam = V(repeating: lambda), rate = V(repeating: lr)
         let fresh = rows.lowerBound % Reduce.blockRows == 0
         let w0 = w + rows.lowerBound * ldw + cols.lowerBound, s0 = sums + cols.lowerBound
-        var check = V()
+        var check = V(), gradAcc = V(), gradTail: T = 0
         var bad = false
         var j = 0
         while j + wv <= cols.count {
@@ -43,6 +56,7 @@ extension GEMM {
                 let wj = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
                 let grad = UnsafeRawPointer(g + i * nr + j).loadUnaligned(as: V.self) + (two * wj) * lam
                 check = check + grad * V()
+                if G.on { gradAcc = gradAcc + grad * grad }
                 let updated = wj - rate * grad
                 UnsafeMutableRawPointer(wp).storeBytes(of: updated, as: V.self)
                 if S.on { acc = acc + updated * updated }
@@ -56,6 +70,7 @@ extension GEMM {
                 let wp = w0 + i * ldw + j
                 let grad = g[i * nr + j] + (2 * wp.pointee) * lambda
                 if !grad.isFinite { bad = true }
+                if G.on { gradTail = gradTail + grad * grad }
                 let updated = wp.pointee - lr * grad
                 wp.pointee = updated
                 if S.on { acc = acc + updated * updated }
@@ -63,6 +78,7 @@ extension GEMM {
             if S.on { s0[j] = acc }
             j += 1
         }
+        if G.on { gradSum.pointee = gradAcc.sum() + gradTail }
         return bad || check.sum().isNaN
     }
 

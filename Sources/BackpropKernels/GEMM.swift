@@ -54,7 +54,7 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                     epilogue: GEMMEpilogue<T> = .none, skipZeroA: Bool = false,
                     rows: Range<Int>, cols: Range<Int>, workspace: GEMMWorkspace) {
         if rows.isEmpty || cols.isEmpty { return }
-        if case .sgd(_, _, _, _, .some) = epilogue {
+        if case .sgd(_, _, _, _, .some, _) = epilogue {
             // Block sums of squares need each block's rows on one thread, in order (see `GEMMEpilogue`).
             precondition(rows.lowerBound % Reduce.blockRows == 0 && (rows.upperBound == m
                 || rows.upperBound % Reduce.blockRows == 0)

@@ -14,8 +14,10 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// matrix order (`Reduce.blocks(rows:)` rows of n; fold them with `Reduce.foldBlocks`): ΣW² for
     /// the next step's weight decay, made while the tile is in registers. Each thread's rows must
     /// then start on a block (`Reduce.blockRows`), as the column splits' do.
+    /// `gradSquares`, when given, receives each tile's Σ gradient² at the tile's flag index: ‖∇W‖²
+    /// for a breakpoint, without a pass of its own.
     case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>,
-             squares: UnsafeMutablePointer<T>? = nil)
+             squares: UnsafeMutablePointer<T>? = nil, gradSquares: UnsafeMutablePointer<T>? = nil)
 
     /// The same epilogue with its matrices `offset` elements further (W, relu's output or mask);
     /// the non-finite flags and the block sums of squares are indexed by logical tile and column.
@@ -25,8 +27,9 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
         case .none: return self
         case .reluCopy(let out): return .reluCopy(out: out + offset)
         case .reluMask(let mask): return .reluMask(by: mask + offset)
-        case let .sgd(w, lambda, lr, nonFinite, squares): return .sgd(w: w + offset, lambda: lambda, lr: lr,
-                                                                      nonFinite: nonFinite, squares: squares)
+        case let .sgd(w, lambda, lr, nonFinite, squares, gradSquares):
+            return .sgd(w: w + offset, lambda: lambda, lr: lr, nonFinite: nonFinite, squares: squares,
+                        gradSquares: gradSquares)
         }
     }
 

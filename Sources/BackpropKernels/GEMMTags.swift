@@ -6,8 +6,8 @@ protocol TileWidth { static var wide: Bool { get } }
 enum Wide: TileWidth { static var wide: Bool { true } }
 /// One vector of columns (8×16 Float), for n ≤ one vector.
 enum Narrow: TileWidth { static var wide: Bool { false } }
-/// Whether the SGD epilogue also sums the squares of the updated weights (see `GEMM.sgdTile`), as types for the same
-/// reason.
+/// Whether the SGD epilogue also sums squares (of the updated weights, or of the gradients; see `GEMM.sgdTile`), as
+/// types for the same reason.
 protocol SquaresMode { static var on: Bool { get } }
 enum Squared: SquaresMode { static var on: Bool { true } }
 enum Plain: SquaresMode { static var on: Bool { false } }

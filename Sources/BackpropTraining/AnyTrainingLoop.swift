@@ -30,6 +30,10 @@ public enum AnyTrainingLoop: Sendable {
     public var nextBatch: ArraySlice<Int> {
         switch self { case .float32(let l): l.nextBatch; case .float64(let l): l.nextBatch }
     }
+    /// Examples `batch` in the order the trainer takes them (`MinibatchOrder`).
+    public func arranged(_ batch: [Int]) -> [Int] {
+        switch self { case .float32(let l): l.arranged(batch[...]); case .float64(let l): l.arranged(batch[...]) }
+    }
     public var updatesPerEpoch: Int {
         switch self { case .float32(let l): l.updatesPerEpoch; case .float64(let l): l.updatesPerEpoch }
     }

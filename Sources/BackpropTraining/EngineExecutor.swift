@@ -29,6 +29,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// watches), on this executor's graph; `stops`: which of them stop training when they hold.
     var probes: [TensorPredicate] = []
     var stops: [Bool] = []
+    /// Values a `nonfinite` probe need not read (`Graph.impliedFinite`).
+    let impliedFinite: Set<Int>
 
     /// `fuse`: sums of squares (weight decay) in one pass each, the same bits as the graph as
     /// written; off when a probe reads a node that the fusion removes.
@@ -43,6 +45,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             ids.append(id)
         }
         self.graph = graph; self.ids = ids; values = parameters; self.classes = T(classes)
+        impliedFinite = graph.impliedFinite
         engine = try Engine(graph: graph, constants: ["λ": lambda, "k": T(classes)])
         kernels = Kernels(threads: threads)
         self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
@@ -103,7 +106,11 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         guard J.isFinite || !probes.isEmpty else { result.nonFinite = "J"; return .success((result, nil)) }
         let grads = engine.backward(values: s.values, kernels: kernels)
         if !probes.isEmpty {
-            result.readings = probes.map { $0.reading(values: s.values, grads: grads) }
+            // Labels are finite, and images (bytes) too.
+            var finite = impliedFinite
+            if let y = graph.id("y") { finite.insert(y) }
+            if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { finite.insert(x) }
+            result.readings = probes.map { $0.reading(values: s.values, grads: grads, finite: finite) }
             if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
                 result.breakpoint = i
                 return .success((result, nil))
@@ -117,7 +124,9 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             }
             gs.append(g)
         }
-        for (p, g) in zip(values, gs).reversed() where !g.isFinite {
+        // A `nonfinite` probe that did not hold has read every gradient already.
+        let allFinite = zip(probes, result.readings).contains { $0.kind == .nonfinite && !$1.holds }
+        for (p, g) in zip(values, gs).reversed() where !allFinite && !g.isFinite {
             result.nonFinite = "∇\(p.name) J"
             return .success((result, nil))
         }

@@ -65,16 +65,31 @@ public struct TrainingLoop<T: Real>: Sendable {
     }
 
     /// The fused trainer when the graph is Figure 6.11's, whatever its annotations (the same bits,
-    /// faster), else the engine. With probes, the engine: they read every node's value and gradient,
-    /// which the fused trainer never holds.
+    /// faster), else the engine. With probes, the engine, which holds every node's value and
+    /// gradient; but breakpoints the fused step can judge (`FusedWatch`) keep the fused trainer.
     static func executor(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ params: [[T]],
                          _ c: LoopSettings, _ train: Dataset, general: Bool = false,
                          probes: [TensorPredicate] = [], stops: [Bool] = []) throws(EvalError) -> ExecutorChoice<T> {
         let (d, h, k) = (train.d, c.hidden, train.classes)
-        if graph.unannotated == Figure611.graph.unannotated && !general && probes.isEmpty {
-            return .fused(FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: params[0], W2: params[1],
-                                          learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads))
+        if graph.unannotated == Figure611.graph.unannotated && !general {
+            let checks = FusedWatch<T>.checks(probes, stops: stops, graph: graph)
+            if probes.isEmpty || checks != nil {
+                let f = FusedTrainer<T>(d: d, nh: h, k: k, maxBatch: c.batchSize, W1: params[0], W2: params[1],
+                                        learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads)
+                guard let checks, !probes.isEmpty else { return .fused(f) }
+                return .watched(FusedWatch(trainer: f, checks: checks) {
+                    try? engine(graph, parameters, params, c, train, probes: probes, stops: stops)
+                })
+            }
         }
+        return .engine(try engine(graph, parameters, params, c, train, probes: probes, stops: stops))
+    }
+
+    /// The engine's executor for `graph`, reading `probes` after each backward pass.
+    static func engine(_ graph: Graph, _ parameters: [(name: String, shape: Shape)], _ params: [[T]],
+                       _ c: LoopSettings, _ train: Dataset,
+                       probes: [TensorPredicate], stops: [Bool]) throws(EvalError) -> EngineExecutor<T> {
+        let k = train.classes
         let p = zip(parameters, params).map { q, v in
             (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
         }
@@ -86,11 +101,12 @@ public struct TrainingLoop<T: Real>: Sendable {
                                       learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads, fuse: fuse)
         e.probes = fuse ? rebound.map { $0! } : probes
         e.stops = stops
-        return .engine(e)
+        return e
     }
 
     /// Sets the conditions read after every update's backward pass; `stops[i]`: probe i is a
-    /// breakpoint. Training then runs on the engine (the same bits as the fused trainer).
+    /// breakpoint. Training then runs on the engine (the same bits as the fused trainer), or for
+    /// breakpoints the fused step can judge, on the fused trainer (`FusedWatch`).
     public mutating func setProbes(_ probes: [TensorPredicate], stops: [Bool]) {
         precondition(probes.count == stops.count)
         guard probes != self.probes || stops != probeStops else { return }
@@ -177,7 +193,7 @@ public struct TrainingLoop<T: Real>: Sendable {
         if let bad = result.nonFinite {
             // The engine makes no update when a gradient is not finite, the fused trainer none when J is
             // not: then the weights before it are at hand to find where the fault was made.
-            let intact = w.executor.isEngine || bad == "J"
+            let intact = w.executor.withholdsBadUpdates || bad == "J"
             let origin = intact ? faultOrigin(rows: rows) : nil
             w.holds = 0   // the executor's weights may hold the bad update: reload before any other use
             return .diverged(update: state.step + 1, epoch: state.epoch + 1, tensor: bad, origin: origin)

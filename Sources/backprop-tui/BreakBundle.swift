@@ -48,6 +48,7 @@ struct BreakBundle {
 
     /// Sets the breakpoint that fired and steps the failing update's minibatch to where it holds.
     func open(_ s: inout ExplorerState) throws(Failure) {
+        s.stepsAsTrained = true   // the update's rows in the order the trainer took them: its very sums
         Explorer.reduce(into: &s, .breakOn(predicate))
         if s.status.isError { throw .io(IOError(path, "break_predicate: \(s.status.text)", kind: .badData)) }
         let at = s.stepToBreakpoint()
@@ -55,9 +56,7 @@ struct BreakBundle {
         let what = "breakpoint: \(predicate) at update \(update) (epoch \(epoch))"
         s.status = .init(REPL.inert("opened \(path.pathLastComponent): \(what)")
                          + (at.map { "; holds after \($0)" }
-                            ?? "; it does not hold on this minibatch in the TUI's float64 stepping"
-                               + (meta["precision"] == "float32" ? " (the run was float32: --batch --precision "
-                                  + "float64 makes a bundle the TUI steps bit for bit)" : "")),
+                            ?? "; it does not hold when this minibatch is stepped"),
                          isError: at == nil)
     }
 }

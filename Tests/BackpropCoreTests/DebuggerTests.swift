@@ -104,6 +104,28 @@ import Testing
         #expect(try read("nonfinite").holds)
     }
 
+    /// `nonfinite` leaves out of its pass the values a sum of squares vouches for (W1, U3, W2, U5
+    /// here; W1 and W2 once the sums are fused), and still holds for a NaN or ±Inf planted in any of
+    /// them: the sum it flows into shows it.
+    @Test func nonfiniteSkipsOnlyWhatASumOfSquaresShows() throws {
+        let g = p.engine().graph
+        #expect(Set(g.impliedFinite.map { g.nodes[$0].name }) == ["W1", "U3", "W2", "U5"])
+        let fused = g.fusingSumsOfSquares()
+        #expect(Set(fused.impliedFinite.map { fused.nodes[$0].name }) == ["W1", "W2"])
+        for graph in [g, fused] {
+            let e = try Engine<Double>(graph: graph, constants: ["λ": 1e-3])
+            for (name, bad) in [("W1", Double.nan), ("W2", .infinity), ("W1", -.infinity)] {
+                var b = p.bindings
+                b[name]![1, 1] = bad
+                var s = try e.start(b)
+                try e.run(&s)
+                let r = try TensorPredicate("nonfinite", graph: graph)
+                    .reading(values: s.values, grads: s.grads, finite: graph.impliedFinite)
+                #expect(r.holds, "\(bad) in \(name)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("", "empty"), ("J", "no comparison"), ("J > ", "no number after >"), ("J > x", "'x' is not a number"),
         ("size(W1) > 1", "unknown statistic 'size'"), ("norm(W1 > 1", "unclosed '('"),

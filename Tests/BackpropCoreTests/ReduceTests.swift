@@ -66,13 +66,14 @@ struct ReduceTests {
         defer { pool?.shutdown() }
         let g = ParallelGEMM<T>(pool: pool)
         if let hold { holdBack(g, thread: hold) }
-        func train(squares: UnsafeMutablePointer<T>?) -> [T] {
+        func train(squares: UnsafeMutablePointer<T>?, gradSquares: UnsafeMutablePointer<T>? = nil) -> [T] {
             var w = w0, c = [T](repeating: .nan, count: m * n), flags = [UInt8](repeating: 0, count: m * n)
             w.withUnsafeMutableBufferPointer { wp in
                 c.withUnsafeMutableBufferPointer { cp in
                     flags.withUnsafeMutableBufferPointer { fp in
                         g.gemm(m: m, n: n, k: k, a: a, aCols: m, transA: true, b: b, bCols: n, transB: false, c: cp.baseAddress!,
-                               epilogue: .sgd(w: wp.baseAddress!, lambda: 1e-3, lr: 0.1, nonFinite: fp.baseAddress!, squares: squares),
+                               epilogue: .sgd(w: wp.baseAddress!, lambda: 1e-3, lr: 0.1, nonFinite: fp.baseAddress!, squares: squares,
+                                              gradSquares: gradSquares),
                                skipZeroA: true, split: split)
                     }
                 }
@@ -87,6 +88,20 @@ struct ReduceTests {
         let what = "\(T.self) \(m)×\(n)×\(k) threads=\(threads) \(split) hold=\(String(describing: hold))"
         #expect(folded.bitPattern == Self.definition(w, rows: m, cols: n, square: true).bitPattern, "ΣW² \(what)")
         #expect(zip(w, train(squares: nil)).allSatisfy { $0.bitPattern == $1.bitPattern }, "W \(what)")
+        // The gradients' squares, tile by tile (each tile's sum at its flag index): their total is
+        // Σ(AᵀB + 2λW)² computed apart, in Double; and asking for them changes no bit of W either.
+        var tiles = [T](repeating: 0, count: m * n)
+        let w2 = tiles.withUnsafeMutableBufferPointer { t in sums.withUnsafeMutableBufferPointer { train(squares: $0.baseAddress!, gradSquares: t.baseAddress!) } }
+        #expect(zip(w, w2).allSatisfy { $0.bitPattern == $1.bitPattern }, "W with the gradients' squares \(what)")
+        var exact = 0.0
+        for i in 0..<m { for j in 0..<n {
+            var c = 0.0
+            for p in 0..<k { c += Double(a[p * m + i]) * Double(b[p * n + j]) }
+            let grad = c + 2 * Double(w0[i * n + j]) * 1e-3
+            exact += grad * grad
+        } }
+        let total = tiles.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(total - exact) <= 1e-5 * exact, "Σ∇² \(total) against \(exact): \(what)")
         // Every block of the held thread's share but its first moves (m rows: ⌈m/128⌉ blocks).
         if hold != nil { #expect(g.lastMoved == (m + ParallelGEMM<T>.rowBlock - 1) / ParallelGEMM<T>.rowBlock - 1, "\(g.lastMoved) blocks moved: \(what)") }
     }

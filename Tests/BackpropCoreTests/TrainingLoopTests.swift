@@ -142,6 +142,8 @@ import Testing
         let c = settings(lr: 1e4)
         var fused = loop(c), engine = loop(c, general: true), probed = loop(c)
         probed.setProbes([try TensorPredicate("nonfinite", graph: Figure611.graph)], stops: [true])
+        _ = probed.advance()
+        guard case .watched = probed.workspace.executor else { Issue.record("not on the fused trainer"); return }
         guard case let (.diverged(u1, _, _, o1)?, _) = run(&fused), case let (.diverged(u2, _, _, o2)?, _) = run(&engine),
               case let (.breakpoint(b)?, _) = run(&probed) else { Issue.record("no divergence"); return }
         #expect(u1 == u2 && u2 == b.update, "\(u1) \(u2) \(b.update)")
@@ -149,6 +151,40 @@ import Testing
         #expect(o2 == origin && b.origin == origin, "the same origin: \(origin.text)")
         #expect(probed.state.step == b.update - 1, "the update that broke was not made")
         #expect(b.line.hasPrefix("breakpoint: nonfinite at update \(b.update) (epoch \(b.epoch)): not finite, made by "))
+    }
+
+    /// A fault that J does not show: features of 1e30 make X W1 overflow to −Inf in one column,
+    /// relu makes that 0, and J and every gradient stay finite. `nonfinite` breaks there on the fused
+    /// trainer (which checks U1 for it) as on the engine; unchecked, the fused trainer goes on.
+    @Test func aFaultJDoesNotShowBreaksOnEveryPath() throws {
+        let (n, d, h) = (16, 3, 4)
+        var rng = SeededGenerator(seed: 5)
+        let x = (0..<(n * d)).map { _ in Float(0.5 + rng.nextUnit()) * 1e30 }
+        let data = Dataset(name: "large", features: .floats(x), labels: (0..<n).map { UInt8($0 % 2) }, count: n, d: d,
+                           classes: 2, imageSide: nil, digest: "large")
+        let c = LoopSettings(hidden: h, batchSize: 8, lr: 0.01, lambda: 1e-3, seed: 3, rng: .numpy, threads: 1)
+        // Hidden unit 0 weighs every feature −1e10: U1[·,0] = −Inf. The others see ~0.3.
+        let W1 = (0..<(d * h)).map { i in i % h == 0 ? Float(-1e10) : Float(1e-31) * Float(1 + i % 3) }
+        let W2 = (0..<(h * 2)).map { i in Float(i % 3) * 0.1 - 0.1 }
+        func start() -> LoopState<Float> {
+            LoopState(params: [W1, W2], epochStream: c.rng.orders(seed: c.seed), examples: n, shuffle: true)
+        }
+        func make(general: Bool, probes: Bool) throws -> TrainingLoop<Float> {
+            var l = try TrainingLoop<Float>(graph: Figure611.graph, train: data, test: nil, settings: c, start: start(),
+                                            general: general)
+            if probes { l.setProbes([try TensorPredicate("nonfinite", graph: Figure611.graph)], stops: [true]) }
+            return l
+        }
+        var engine = try make(general: true, probes: true), fused = try make(general: false, probes: true)
+        var unchecked = try make(general: false, probes: false)
+        guard case let (.breakpoint(e)?, _) = run(&engine), case let (.breakpoint(f)?, _) = run(&fused) else {
+            Issue.record("no breakpoint"); return
+        }
+        guard case .watched = fused.workspace.executor else { Issue.record("not on the fused trainer"); return }
+        #expect(e.update == 1 && f == e, "\(f.line) | \(e.line)")
+        #expect(e.origin.map { Figure611.graph.nodes[$0.node].name } == "U1", "\(e.line)")
+        guard case .updated(let u) = unchecked.advance() else { Issue.record("the unchecked run stopped"); return }
+        #expect(u.J.isFinite, "J does not show it: \(u.J)")
     }
 
     /// A watch reads every update; a breakpoint on the same statistic stops at the first update
@@ -167,8 +203,17 @@ import Testing
         stopped.setProbes([try TensorPredicate("norm(grad_W1) > \(t)", graph: g),
                            try TensorPredicate("J > 100", graph: g)], stops: [true, true])
         guard case let (.breakpoint(b)?, readings) = run(&stopped) else { Issue.record("no stop"); return }
-        #expect(b.update == first + 1 && b.value == all[first] && b.probe == 0)
-        #expect(readings.map { $0[0].value! } == Array(all[..<first]), "the same readings as the watch")
+        guard case .watched = stopped.workspace.executor else { Issue.record("not on the fused trainer"); return }
+        #expect(b.update == first + 1 && b.value == all[first] && b.probe == 0, "the engine's reading, exactly")
+        // The fused trainer's own readings add the squares in another order: the same to ~1e-6.
+        #expect(readings.count == first)
+        for (r, w) in zip(readings, all) { #expect(Swift.abs(r[0].value! - w) <= 1e-6 * w, "\(r[0].value!) \(w)") }
+        // Stopped where the update was not made: the weights after the updates before it, bit for bit
+        // (the fused trainer made the breaking update in place; a replay from its snapshot undid it).
+        var before = loop(settings(lr: 0.5))
+        while before.state.step < first { _ = before.advance() }
+        before.sync(); stopped.sync()
+        #expect(stopped.state.params == before.state.params && stopped.state.step == first)
         // Taken off, training goes on from the update that broke, with the fused trainer's bits.
         stopped.setProbes([], stops: [])
         var plain = loop(settings(lr: 0.5))

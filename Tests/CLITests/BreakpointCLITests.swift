@@ -1,3 +1,4 @@
+import BackpropData
 import BackpropExplorer
 import BackpropIO
 import Foundation
@@ -79,5 +80,70 @@ import Testing
         let r = Binary.run(["--batch", "--hidden", "8", "--batch-size", "8", "--lr", c.lr, "--lambda", "1e-3",
                             "--seed", "1234", "--precision", c.precision, "--break-on", "nonfinite", "--steps", "5000"])
         #expect(r.status == 4 && r.stderr.contains(String(tui.0)), "TUI: \(s.status.text)\n--batch: \(r.stderr)")
+    }
+
+    /// A float32 run is stepped in float32: at the update where the TUI's training breaks, every
+    /// value and gradient it steps through equals `--batch`'s trace of that update (a float32 run),
+    /// bit for bit, and the breakpoint holds at a step of it.
+    @Test func aFloat32BreakIsSteppedBitForBit() throws {
+        let src = try DataSource.load("spiral")
+        let config = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 8, batchSize: 8, lr: 3e4,
+                                    lambda: 1e-3, seed: 1234, precision: .float32)
+        var s = try ExplorerState(config: config, train: src.train, test: src.test)
+        Explorer.reduce(into: &s, .breakOn("nonfinite"))
+        Explorer.reduce(into: &s, .train(steps: 5000))
+        let update = try #require(s.status.text.firstMatch(of: /at update (\d+) \(epoch/).flatMap { Int($0.1) })
+        #expect(s.status.text.contains("; at "), "held at a step: \(s.status.text)")
+        let trace = Self.dir + "/f32.st"
+        let r = Binary.run(["--batch", "--hidden", "8", "--batch-size", "8", "--lr", "3e4", "--lambda", "1e-3",
+                            "--seed", "1234", "--precision", "float32", "--steps", "5000", "--trace", trace,
+                            "--trace-step", "\(update)"])
+        #expect(r.status == 3, "\(r.stderr)")
+        var stepper = s.stepper
+        try stepper.seek(to: stepper.engine.stepCount)
+        let g = stepper.engine.graph, state = stepper.state
+        var compared = 0
+        for t in try SafeTensors.load(trace).tensors {
+            let grad = t.name.hasPrefix("grad_"), name = grad ? String(t.name.dropFirst(5)) : t.name
+            guard let id = g.id(name), let m = grad ? state.grads[id] : state.values[id],
+                  let traced = t.tensor.doubles() else { continue }
+            // (y, the labels, are traced as integers.)
+            #expect((t.tensor.dtype == "F32" || name == "y") && m.storage.map(\.bitPattern) == traced.map(\.bitPattern),
+                    "\(t.name) \(t.tensor.dtype)")
+            compared += 1
+        }
+        #expect(compared > 20, "\(compared) tensors compared")
+    }
+
+    /// Stepped as trained (what `--open` does), an update the TUI's training breaks on is every
+    /// value and gradient of `--batch`'s trace of that update, bit for bit, sums over the rows included:
+    /// the rows are computed in the trainer's arrangement and shown in the minibatch's order.
+    @Test(arguments: [Precision.float32, .float64])
+    func aBreakIsSteppedAsTrainedBitForBit(_ precision: Precision) throws {
+        let src = try DataSource.load("spiral")
+        let config = ExplorerConfig(data: "spiral", dataDigest: src.train.digest, hidden: 16, batchSize: 64, lr: 0.5,
+                                    lambda: 1e-3, seed: 1234, precision: precision)
+        var s = try ExplorerState(config: config, train: src.train, test: src.test)
+        s.stepsAsTrained = true
+        Explorer.reduce(into: &s, .breakOn("J < 0.8"))
+        Explorer.reduce(into: &s, .train(steps: 5000))
+        let update = try #require(s.status.text.firstMatch(of: /at update (\d+) \(epoch/).flatMap { Int($0.1) })
+        let trace = Self.dir + "/asTrained-\(precision).st"
+        let r = Binary.run(["--batch", "--hidden", "16", "--batch-size", "64", "--lr", "0.5", "--lambda", "1e-3",
+                            "--seed", "1234", "--precision", precision.rawValue, "--steps", "\(update)", "--trace", trace,
+                            "--trace-step", "\(update)"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var stepper = s.stepper
+        try stepper.seek(to: stepper.engine.stepCount)
+        let g = stepper.engine.graph, state = stepper.state
+        var compared: [String] = []
+        for t in try SafeTensors.load(trace).tensors {
+            let grad = t.name.hasPrefix("grad_"), name = grad ? String(t.name.dropFirst(5)) : t.name
+            guard let id = g.id(name), let m = grad ? state.grads[id] : state.values[id],
+                  let traced = t.tensor.doubles() else { continue }
+            #expect(m.storage.map(\.bitPattern) == traced.map(\.bitPattern), "\(t.name) at update \(update)")
+            compared.append(t.name)
+        }
+        #expect(compared.count > 20 && compared.contains("grad_W1") && compared.contains("J"), "\(compared)")
     }
 }
