@@ -11,7 +11,8 @@ extension Reduce {
         let raw = UnsafeRawPointer(p)
         let stride = MemoryLayout<V.Scalar>.stride
         while i + 4 * w <= n {
-            let v0 = (raw + i * stride).loadUnaligned(as: V.self), v1 = (raw + (i + w) * stride).loadUnaligned(as: V.self)
+            let v0 = (raw + i * stride).loadUnaligned(as: V.self)
+            let v1 = (raw + (i + w) * stride).loadUnaligned(as: V.self)
             let v2 = (raw + (i + 2 * w) * stride).loadUnaligned(as: V.self)
             let v3 = (raw + (i + 3 * w) * stride).loadUnaligned(as: V.self)
             acc += v0 - v0; a1 += v1 - v1; a2 += v2 - v2; a3 += v3 - v3

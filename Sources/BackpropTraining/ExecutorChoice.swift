@@ -2,7 +2,8 @@ import BackpropCore
 import BackpropData
 
 /// What makes one SGD update and counts right answers for a loop: the fused trainer for graphs of
-/// Figure 6.11's shape (watched when it has breakpoints), the engine for any other (`TrainingLoop.executor`). An enum, not a protocol
+/// Figure 6.11's shape (watched when it has breakpoints), the engine for any other
+/// (`TrainingLoop.executor`). An enum, not a protocol
 /// existential: calls go straight to the concrete type and are specialised with the loop (through
 /// `any` they ran unspecialised, ~3× slower).
 enum ExecutorChoice<T: Real>: Sendable {
@@ -13,7 +14,13 @@ enum ExecutorChoice<T: Real>: Sendable {
 
     /// The parameters in graph order (the fused trainer's are W1 and W2).
     var params: [[T]] {
-        get { switch self { case .fused(let e): [e.W1, e.W2]; case .engine(let e): e.params; case .watched(let w): w.params } }
+        get {
+            switch self {
+            case .fused(let e): [e.W1, e.W2]
+            case .engine(let e): e.params
+            case .watched(let w): w.params
+            }
+        }
         nonmutating set {
             switch self {
             case .fused(let e): e.W1 = newValue[0]; e.W2 = newValue[1]
@@ -37,7 +44,11 @@ enum ExecutorChoice<T: Real>: Sendable {
     /// (the engine's way; the fused trainer's updates are made tile by tile as the gradient is).
     var withholdsBadUpdates: Bool { if case .fused = self { false } else { true } }
     var maxBatch: Int {
-        switch self { case .fused(let e): e.maxBatch; case .engine(let e): e.maxBatch; case .watched(let w): w.trainer.maxBatch }
+        switch self {
+        case .fused(let e): e.maxBatch
+        case .engine(let e): e.maxBatch
+        case .watched(let w): w.trainer.maxBatch
+        }
     }
 
     func update(on data: Dataset, rows: ArraySlice<Int>,

@@ -61,7 +61,9 @@ final class FusedWatch<T: Real>: @unchecked Sendable {
 
     /// The check's reading of a made update, and whether it may hold: holds, or is too close to tell.
     func judge(_ c: Check, _ r: FusedTrainer<T>.StepResult) -> (reading: Double?, mayHold: Bool) {
-        func near(_ v: Double, _ th: Double) -> Bool { Swift.abs(v - th) <= 1e-3 * Swift.max(Swift.abs(v), Swift.abs(th)) }
+        func near(_ v: Double, _ th: Double) -> Bool {
+            Swift.abs(v - th) <= 1e-3 * Swift.max(Swift.abs(v), Swift.abs(th))
+        }
         switch c {
         case .nonfinite: return (nil, false)
         case let .J(cmp, th, mle):

@@ -69,7 +69,8 @@ enum BreakBench {
               + texts.joined(separator: ", "))
         print(String(format: "  plain  best %.1f µs/update, median %.1f", a[0] * 1e6, a[a.count / 2] * 1e6))
         print(String(format: "  probes best %.1f µs/update, median %.1f", b[0] * 1e6, b[b.count / 2] * 1e6))
-        print(String(format: "  plain/probes speed: best %.3f, median %.3f; paired: median %.3f, mean of the middle half %.3f",
+        print(String(format: "  plain/probes speed: best %.3f, median %.3f; paired: median %.3f, "
+                     + "mean of the middle half %.3f",
                      a[0] / b[0], a[a.count / 2] / b[b.count / 2], paired[paired.count / 2],
                      middle.reduce(0, +) / Double(middle.count)))
     }
