@@ -18,14 +18,31 @@ extension Graph {
     }
 
     /// Values that are finite whenever the others are: P and sqr(P) when a node sums sqr(P), or
-    /// P when a node is sumsq(P). A sum of squares has no cancellation: an Inf or NaN in P makes it
-    /// Inf or NaN. (A `nonfinite` probe reads every update; W1 is the largest tensor it would read.)
+    /// P when a node is sumsq(P) (a sum of squares has no cancellation: an Inf or NaN in P makes it
+    /// Inf or NaN); A and B of add(A, B) (an Inf or NaN term leaves the sum Inf or NaN). A
+    /// `nonfinite` probe reads every update and need not read these; W1 is the largest tensor.
     public var impliedFinite: Set<Int> {
         var out = Set<Int>()
         for (i, n) in nodes.enumerated() {
             guard let p = inputIndices[i].first else { continue }
             if n.op == SumSqOp.name { out.insert(p) }
             if n.op == SumOp.name, nodes[p].op == SqrOp.name, let q = inputIndices[p].first { out.formUnion([p, q]) }
+            if n.op == AddOp.name { out.formUnion(inputIndices[i]) }
+        }
+        return out
+    }
+
+    /// Gradients that are finite whenever the others are, for these node shapes: the input U of
+    /// relu(U) read by nothing else (its gradient is the output's, zeroed in places), and an input A
+    /// of add(A, B) of the output's shape read by nothing else (its gradient is the output's).
+    public func impliedFiniteGradients(shapes: [Shape?]) -> Set<Int> {
+        var out = Set<Int>()
+        for (i, n) in nodes.enumerated() {
+            let ins = inputIndices[i]
+            if n.op == ReluOp.name, let u = ins.first, uses[u] == [i] { out.insert(u) }
+            if n.op == AddOp.name, ins.count == 2, ins[0] != ins[1] {
+                for a in ins where uses[a] == [i] && shapes[a] != nil && shapes[a] == shapes[i] { out.insert(a) }
+            }
         }
         return out
     }

@@ -29,8 +29,6 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// watches), on this executor's graph; `stops`: which of them stop training when they hold.
     var probes: [TensorPredicate] = []
     var stops: [Bool] = []
-    /// Values a `nonfinite` probe need not read (`Graph.impliedFinite`).
-    let impliedFinite: Set<Int>
 
     /// `fuse`: sums of squares (weight decay) in one pass each, the same bits as the graph as
     /// written; off when a probe reads a node that the fusion removes.
@@ -45,7 +43,6 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             ids.append(id)
         }
         self.graph = graph; self.ids = ids; values = parameters; self.classes = T(classes)
-        impliedFinite = graph.impliedFinite
         engine = try Engine(graph: graph, constants: ["λ": lambda, "k": T(classes)])
         kernels = Kernels(threads: threads)
         self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
@@ -107,10 +104,11 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         let grads = engine.backward(values: s.values, kernels: kernels)
         if !probes.isEmpty {
             // Labels are finite, and images (bytes) too.
-            var finite = impliedFinite
-            if let y = graph.id("y") { finite.insert(y) }
-            if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { finite.insert(x) }
-            result.readings = probes.map { $0.reading(values: s.values, grads: grads, finite: finite) }
+            var known = Set<Int>()
+            if let y = graph.id("y") { known.insert(y) }
+            if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { known.insert(x) }
+            result.readings = TensorPredicate.readings(probes, values: s.values, grads: grads, graph: graph,
+                                                       known: known, kernels: kernels)
             if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
                 result.breakpoint = i
                 return .success((result, nil))

@@ -105,13 +105,13 @@ import Testing
     }
 
     /// `nonfinite` leaves out of its pass the values a sum of squares vouches for (W1, U3, W2, U5
-    /// here; W1 and W2 once the sums are fused), and still holds for a NaN or ±Inf planted in any of
-    /// them: the sum it flows into shows it.
+    /// here; W1 and W2 once the sums are fused) and the terms of a sum (u4, u6, J_MLE, u8), and still
+    /// holds for a NaN or ±Inf planted in a weight: the sum it flows into shows it.
     @Test func nonfiniteSkipsOnlyWhatASumOfSquaresShows() throws {
         let g = p.engine().graph
-        #expect(Set(g.impliedFinite.map { g.nodes[$0].name }) == ["W1", "U3", "W2", "U5"])
+        #expect(Set(g.impliedFinite.map { g.nodes[$0].name }) == ["W1", "U3", "W2", "U5", "u4", "u6", "J_MLE", "u8"])
         let fused = g.fusingSumsOfSquares()
-        #expect(Set(fused.impliedFinite.map { fused.nodes[$0].name }) == ["W1", "W2"])
+        #expect(Set(fused.impliedFinite.map { fused.nodes[$0].name }) == ["W1", "W2", "u4", "u6", "J_MLE", "u8"])
         for graph in [g, fused] {
             let e = try Engine<Double>(graph: graph, constants: ["λ": 1e-3])
             for (name, bad) in [("W1", Double.nan), ("W2", .infinity), ("W1", -.infinity)] {
@@ -123,6 +123,25 @@ import Testing
                     .reading(values: s.values, grads: s.grads, finite: graph.impliedFinite)
                 #expect(r.holds, "\(bad) in \(name)")
             }
+        }
+    }
+
+    /// A probe's passes shared among threads read the same: sums in fixed chunks (the same bits
+    /// for 1 and 2 threads), and a NaN or Inf found wherever it lies among the tensors.
+    @Test func sharedPassesReadTheSame() {
+        var rng = SeededGenerator(seed: 4)
+        let big = Matrix<Float>(rows: 300, cols: 1001) { _, _ in Float(rng.nextNormal()) }
+        let two = Kernels<Float>(threads: 2)
+        #expect(TensorHealth.sumOfSquares(big).bitPattern == TensorHealth.sumOfSquares(big, kernels: two).bitPattern)
+        #expect(TensorHealth.sum(big).bitPattern == TensorHealth.sum(big, kernels: two).bitPattern)
+        let exact = big.storage.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(abs(TensorHealth.sumOfSquares(big) - exact) <= 1e-12 * exact)
+        let small = Matrix<Float>(rows: 7, cols: 9) { i, j in Float(i - j) }
+        #expect(two.allFinite([big, small, big]))
+        for (k, at) in [(0, 0), (1, 62), (2, 300 * 1001 - 1), (2, 150_000)] {
+            var ms = [big, small, big]
+            ms[k].storage[at] = k == 1 ? .nan : .infinity
+            #expect(two.allFinite(ms) == false && Kernels<Float>().allFinite(ms) == false, "\(k) \(at)")
         }
     }
 

@@ -47,6 +47,56 @@ import Testing
         #expect(misfits.isEmpty, "\(name): \(misfits.prefix(3))")
     }
 
+    /// `nonfinite`, read as an executor reads it (leaving out what sums of squares, sums, relu and
+    /// add vouch for, and what a finite norm has shown), still finds a NaN or ±Inf planted at any
+    /// value or gradient of every graph file, as written and with its sums of squares fused.
+    @Test(arguments: files.map(\.0))
+    func nonfiniteFindsAFaultPlantedAnywhere(_ name: String) throws {
+        let data = try DataSource.load("spiral", precision: .float64).train
+        var rng = SeededGenerator(seed: 23)
+        let (X, y): (Matrix<Double>, Matrix<Double>) = data.matrix(rows: (0..<6).map { $0 * 7 })
+        for g in [try graph(name), try graph(name).fusingSumsOfSquares()] {
+            var bindings = ["X": X, "y": y]
+            let params = g.parameterShapes(d: data.d, k: data.classes, h: 5)
+            for p in params { bindings[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols) { _, _ in rng.nextNormal() } }
+            let e = try Engine<Double>(graph: g, constants: ["λ": 0.01, "k": Double(data.classes)])
+            let probes = [try TensorPredicate("nonfinite", graph: g),
+                          try TensorPredicate("norm(grad_\(params[0].name)) > 1e9", graph: g)]
+            let known = Set([g.id("y")!])
+            func read(_ s: EngineState<Double>) -> Bool {
+                TensorPredicate.readings(probes, values: s.values, grads: s.grads, graph: g, known: known)[0].holds
+            }
+            var clean = try e.start(bindings)
+            try e.run(&clean)
+            #expect(read(clean) == false, "\(name): all finite")
+            // Entry 1 of one tensor set to `bad` as soon as it exists, the rest computed from it.
+            func planted(_ v: Int, gradient: Bool, _ bad: Double) throws -> EngineState<Double> {
+                var b = bindings
+                let n = g.nodes[v].name
+                if !gradient, b[n] != nil { b[n]!.storage[1 % b[n]!.count] = bad }
+                var s = try e.start(b)
+                let f = e.forwardNodes.count
+                try e.run(&s, to: gradient ? e.backwardNodes.firstIndex(of: v).map { f + $0 } ?? e.stepCount
+                                           : (e.forwardNodes.firstIndex(of: v).map { $0 + 1 } ?? 0))
+                if gradient {
+                    if v == g.loss { s.grads[v] = Matrix(scalar: bad) } else { s.grads[v]!.storage[1 % s.grads[v]!.count] = bad }
+                } else if g.nodes[v].leaf == nil {
+                    s.values[v]!.storage[1 % s.values[v]!.count] = bad
+                }
+                try e.run(&s)
+                return s
+            }
+            for bad in [Double.nan, .infinity, -.infinity] {
+                for v in g.order where g.nodes[v].name != "y" {
+                    #expect(read(try planted(v, gradient: false, bad)), "\(name): \(bad) in \(g.nodes[v].name)")
+                    if e.needsGrad[v] {
+                        #expect(read(try planted(v, gradient: true, bad)), "\(name): \(bad) in grad_\(g.nodes[v].name)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: files)
     func learnsOnTheSpirals(_ file: (String, Double, Double)) throws {
         let src = try DataSource.load("spiral", precision: .float32)
