@@ -17,38 +17,6 @@ public final class Kernels<T: Real>: @unchecked Sendable {
     /// Threads the products use.
     public var threads: Int { gemm.threads }
 
-    /// Runs `body(t, n)` on each of the n threads at once (t = 0 on the caller's).
-    func parallel(_ body: (Int, Int) -> Void) {
-        guard let pool = gemm.pool, gemm.threads > 1 else { body(0, 1); return }
-        let n = gemm.threads
-        pool.run { t in body(t, n) }
-    }
-
-    /// Whether every entry of `ms` is finite, the entries shared among the threads (a probe's
-    /// `nonfinite` reads every tensor of an update; on one thread that pass would not shrink as the
-    /// products do with two).
-    public func allFinite(_ ms: [Matrix<T>]) -> Bool {
-        let total = ms.reduce(0) { $0 + $1.count }
-        guard threads > 1, total >= 1 << 16 else { return ms.allSatisfy(\.isFinite) }
-        var ok = [Bool](repeating: true, count: threads)
-        ok.withUnsafeMutableBufferPointer { out in
-            parallel { t, n in
-                let lo = total * t / n, hi = total * (t + 1) / n
-                var start = 0
-                for m in ms {
-                    let a = Swift.max(lo, start), b = Swift.min(hi, start + m.count)
-                    if a < b {
-                        let fine = m.storage.withUnsafeBufferPointer { T.allFinite($0.baseAddress! + (a - start), b - a) }
-                        if !fine { out[t] = false; return }
-                    }
-                    start += m.count
-                    if start >= hi { break }
-                }
-            }
-        }
-        return !ok.contains(false)
-    }
-
     /// `op(a)·op(b)`, a transpose reading the same storage.
     ///
     /// A's exact zeros are left out when B is finite (`GEMM`'s `skipZeroA`: the same bits as the

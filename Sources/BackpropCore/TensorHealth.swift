@@ -45,66 +45,36 @@ public struct TensorHealth: Equatable, Sendable {
         }
     }
 
-    /// Σx² in Double, in a fixed order whatever the threads: chunks of `chunk` entries, each in 32
-    /// running sums (four vectors, so that the adds do not wait on each other), then the chunks'
-    /// sums in order. `kernels` shares the chunks among its threads (the same bits): a probe reads a
-    /// gradient every update.
+    /// Σx² in Double, in 32 running sums (a fixed order: the same bits every time; four vectors of
+    /// sums, so that the adds do not wait on each other: a probe reads a gradient every update).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public static func sumOfSquares<T: Real>(_ m: Matrix<T>, kernels: Kernels<T>? = nil) -> Double {
-        sums(m, squared: true, kernels: kernels)
-    }
+    public static func sumOfSquares<T: Real>(_ m: Matrix<T>) -> Double { sums(m, squared: true) }
 
     /// Σx in Double, in the same order as `sumOfSquares`.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    public static func sum<T: Real>(_ m: Matrix<T>, kernels: Kernels<T>? = nil) -> Double {
-        sums(m, squared: false, kernels: kernels)
-    }
-
-    /// Entries per chunk of `sums`.
-    static var chunk: Int { 8192 }
+    public static func sum<T: Real>(_ m: Matrix<T>) -> Double { sums(m, squared: false) }
 
     @inline(__always)
-    static func sums<T: Real>(_ m: Matrix<T>, squared: Bool, kernels: Kernels<T>?) -> Double {
-        let n = m.count, chunks = (n + chunk - 1) / chunk
-        return m.storage.withUnsafeBufferPointer { p in
-            if chunks <= 1 { return n == 0 ? 0 : chunkSum(p.baseAddress!, n, squared: squared) }
-            var partial = [Double](repeating: 0, count: chunks)
-            partial.withUnsafeMutableBufferPointer { out in
-                func job(_ t: Int, _ threads: Int) {
-                    var c = t
-                    while c < chunks {
-                        let lo = c * chunk
-                        out[c] = chunkSum(p.baseAddress! + lo, Swift.min(chunk, n - lo), squared: squared)
-                        c += threads
-                    }
-                }
-                if let kernels, kernels.threads > 1 && chunks >= 8 { kernels.parallel(job) } else { job(0, 1) }
+    static func sums<T: Real>(_ m: Matrix<T>, squared: Bool) -> Double {
+        m.storage.withUnsafeBufferPointer { p in
+            var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+            let n = p.count, whole = n - n % 32
+            @inline(__always) func lanes(_ at: Int) -> SIMD8<Double> {
+                var v = SIMD8<Double>()
+                for l in 0..<8 { v[l] = Double(p[at + l]) }
+                return squared ? v * v : v
             }
-            var total = 0.0
-            for v in partial { total += v }
+            var i = 0
+            while i < whole {
+                a0 += lanes(i); a1 += lanes(i + 8); a2 += lanes(i + 16); a3 += lanes(i + 24)
+                i += 32
+            }
+            var total = ((a0 + a1) + (a2 + a3)).sum()
+            while i < n { let x = Double(p[i]); total += squared ? x * x : x; i += 1 }
             return total
         }
-    }
-
-    @inline(__always)
-    static func chunkSum<T: Real>(_ p: UnsafePointer<T>, _ n: Int, squared: Bool) -> Double {
-        var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
-        let whole = n - n % 32
-        @inline(__always) func lanes(_ at: Int) -> SIMD8<Double> {
-            var v = SIMD8<Double>()
-            for l in 0..<8 { v[l] = Double(p[at + l]) }
-            return squared ? v * v : v
-        }
-        var i = 0
-        while i < whole {
-            a0 += lanes(i); a1 += lanes(i + 8); a2 += lanes(i + 16); a3 += lanes(i + 24)
-            i += 32
-        }
-        var total = ((a0 + a1) + (a2 + a3)).sum()
-        while i < n { let x = Double(p[i]); total += squared ? x * x : x; i += 1 }
-        return total
     }
 
     /// The smallest and largest finite entries, and whether all entries are finite.

@@ -5,21 +5,20 @@ extension TensorPredicate {
     /// `impliedFiniteGradients`) or `known` (values finite by where they come from) vouch for.
     /// The same readings as each probe's `reading` alone.
     public static func readings<T: Real>(_ probes: [TensorPredicate], values: [Matrix<T>?], grads: [Matrix<T>?],
-                                         graph: Graph, known: Set<Int> = [], kernels: Kernels<T>? = nil) -> [Reading] {
+                                         graph: Graph, known: Set<Int> = []) -> [Reading] {
         var finite = graph.impliedFinite.union(known)
         var finiteGrads = graph.impliedFiniteGradients(shapes: values.map { $0?.shape })
         var out = [Reading?](repeating: nil, count: probes.count)
         for (i, p) in probes.enumerated() {
             guard case let .compare(stat, target, _, _) = p.kind else { continue }
-            let r = p.reading(values: values, grads: grads, kernels: kernels)
+            let r = p.reading(values: values, grads: grads)
             out[i] = r
             if stat == .norm || stat == .mean, r.value?.isFinite == true {
                 if target.gradient { finiteGrads.insert(target.node) } else { finite.insert(target.node) }
             }
         }
         return probes.indices.map { i in
-            out[i] ?? probes[i].reading(values: values, grads: grads, finite: finite, finiteGrads: finiteGrads,
-                                        kernels: kernels)
+            out[i] ?? probes[i].reading(values: values, grads: grads, finite: finite, finiteGrads: finiteGrads)
         }
     }
 }

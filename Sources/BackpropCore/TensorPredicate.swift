@@ -108,16 +108,15 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
     /// `finite`, `finiteGrads`: nodes whose values, and gradients, `nonfinite` need not read, being
     /// finite when the others are (`Graph.impliedFinite`, `Graph.impliedFiniteGradients`) or by
     /// where they come from.
-    /// `kernels`: its threads share the passes (the same readings, bit for bit).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func reading<T: Real>(values: [Matrix<T>?], grads: [Matrix<T>?], finite: Set<Int> = [],
-                                 finiteGrads: Set<Int> = [], kernels: Kernels<T>? = nil) -> Reading {
+                                 finiteGrads: Set<Int> = []) -> Reading {
         switch kind {
         case .nonfinite:
             let read = values.indices.compactMap { finite.contains($0) ? nil : values[$0] }
                 + grads.indices.compactMap { finiteGrads.contains($0) ? nil : grads[$0] }
-            let bad = kernels.map { !$0.allFinite(read) } ?? read.contains { !$0.isFinite }
+            let bad = read.contains { !$0.isFinite }
             return Reading(holds: bad, value: nil)
         case let .compare(stat, target, cmp, threshold):
             guard let m = (target.gradient ? grads : values)[target.node] else {
@@ -126,8 +125,8 @@ public struct TensorPredicate: Equatable, Sendable, CustomStringConvertible {
             let v: Double?
             // Only the statistic asked for, each in one pass: a probe is read after every update.
             switch stat {
-            case .norm?: v = TensorHealth.sumOfSquares(m, kernels: kernels).squareRoot()
-            case .mean?: v = m.count > 0 ? TensorHealth.sum(m, kernels: kernels) / Double(m.count) : nil
+            case .norm?: v = TensorHealth.sumOfSquares(m).squareRoot()
+            case .mean?: v = m.count > 0 ? TensorHealth.sum(m) / Double(m.count) : nil
             case .min?: v = TensorHealth.range(m)?.min
             case .max?: v = TensorHealth.range(m)?.max
             case .absmax?: v = TensorHealth.range(m).map { Swift.max(-$0.min, $0.max) }

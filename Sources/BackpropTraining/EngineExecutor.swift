@@ -107,8 +107,10 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             var known = Set<Int>()
             if let y = graph.id("y") { known.insert(y) }
             if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { known.insert(x) }
+            // (On the caller's thread: shared with the workers through the pool, the passes cost
+            // more than they saved; measured in docs/performance.md.)
             result.readings = TensorPredicate.readings(probes, values: s.values, grads: grads, graph: graph,
-                                                       known: known, kernels: kernels)
+                                                       known: known)
             if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
                 result.breakpoint = i
                 return .success((result, nil))

@@ -126,25 +126,6 @@ import Testing
         }
     }
 
-    /// A probe's passes shared among threads read the same: sums in fixed chunks (the same bits
-    /// for 1 and 2 threads), and a NaN or Inf found wherever it lies among the tensors.
-    @Test func sharedPassesReadTheSame() {
-        var rng = SeededGenerator(seed: 4)
-        let big = Matrix<Float>(rows: 300, cols: 1001) { _, _ in Float(rng.nextNormal()) }
-        let two = Kernels<Float>(threads: 2)
-        #expect(TensorHealth.sumOfSquares(big).bitPattern == TensorHealth.sumOfSquares(big, kernels: two).bitPattern)
-        #expect(TensorHealth.sum(big).bitPattern == TensorHealth.sum(big, kernels: two).bitPattern)
-        let exact = big.storage.reduce(0.0) { $0 + Double($1) * Double($1) }
-        #expect(abs(TensorHealth.sumOfSquares(big) - exact) <= 1e-12 * exact)
-        let small = Matrix<Float>(rows: 7, cols: 9) { i, j in Float(i - j) }
-        #expect(two.allFinite([big, small, big]))
-        for (k, at) in [(0, 0), (1, 62), (2, 300 * 1001 - 1), (2, 150_000)] {
-            var ms = [big, small, big]
-            ms[k].storage[at] = k == 1 ? .nan : .infinity
-            #expect(two.allFinite(ms) == false && Kernels<Float>().allFinite(ms) == false, "\(k) \(at)")
-        }
-    }
-
     @Test(arguments: [
         ("", "empty"), ("J", "no comparison"), ("J > ", "no number after >"), ("J > x", "'x' is not a number"),
         ("size(W1) > 1", "unknown statistic 'size'"), ("norm(W1 > 1", "unclosed '('"),
