@@ -75,8 +75,9 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
     /// Σ gradient² of each gradient tile (numbered as `flags`), with `gradientSquares`.
     let tileSquares: AlignedBuffer<T>
-    /// With `checksValues`: whether each thread's rows of U2 were finite (one byte per thread).
-    let u2Finite: AlignedBuffer<UInt8>
+    /// With `checksValues`: whether each thread's block of U1's columns (the one its product made,
+    /// still in its cache) and its rows of U2 were finite: two bytes per thread.
+    let valuesFinite: AlignedBuffer<UInt8>
     /// Elements between one thread's block of hidden units and the next in W1, U1, H and G' (one
     /// cache line with several threads, none with one): block b's columns lie b·gap further.
     let gap: Int
@@ -162,7 +163,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
         rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
         tileSquares = AlignedBuffer(repeating: 0, count: flags.count)
-        u2Finite = AlignedBuffer(repeating: 0, count: threads)
+        valuesFinite = AlignedBuffer(repeating: 0, count: 2 * threads)
         self.W1 = W1
     }
 
@@ -237,7 +238,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         let (y, w1, w2) = (labels.base, self.w1.base, self.w2.base)
         let (u1, h, g, gp, dw1, dw2) = (U1.base, H.base, G.base, GPrime.base, dW1.base, dW2.base)
         var result = StepResult(J: 0, JMLE: 0, nonFinite: nil)
-        let checks = checksValues, u2Finite = self.u2Finite.base
+        let checks = checksValues, finite = valuesFinite.base
         // Forward: U1 = X W1 (and H = relu(U1) in its epilogue); U2 = H W2 (into g).
         gemm.gemm(m: m, n: nh, k: d, a: x, b: w1, bCols: ldw, transB: false, c: u1, cCols: ldh,
                   epilogue: .reluCopy(out: h),
@@ -256,7 +257,17 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         func outputs(_ t: Int) {
             let rows = ParallelGEMM<T>.block(t, of: threads, extent: m, unit: 8)
             makeU2(rows: rows, m: m, thread: t)
-            if checks { u2Finite[t] = T.allFinite(g + rows.lowerBound * k, rows.count * k) ? 1 : 0 }
+            if checks {
+                // U1's columns as X W1 split them (`.columns`): thread t's block, `gap` further per block.
+                let cols = threads > 1 ? ParallelGEMM<T>.block(t, of: threads, extent: nh, unit: T.tileColumns) : 0..<nh
+                var ok = true
+                if !cols.isEmpty {
+                    let c0 = u1 + cols.lowerBound + t * gap
+                    for i in 0..<m where ok { ok = T.allFinite(c0 + i * ldh, cols.count) }
+                }
+                finite[2 * t] = ok ? 1 : 0
+                finite[2 * t + 1] = T.allFinite(g + rows.lowerBound * k, rows.count * k) ? 1 : 0
+            }
             for i in rows { loss[i] = CrossEntropyOp.softmaxRow(g + i * k, label: Int(y[i]), cols: k) }
             CrossEntropyOp.gradientFromSoftmax(g + rows.lowerBound * k, labels: y + rows.lowerBound, rows: rows.count,
                                                cols: k, scale: 1 / T(m))
@@ -270,9 +281,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         result.J = jmle + lam * u7
         if !result.J.isFinite { result.nonFinite = "J"; return result }
         if checks {
-            // U1's rows hold zeros between their blocks and after them (never written): one pass over the rows.
-            if !T.allFinite(u1, m * ldh) { result.nonFinite = "U1"; return result }
-            if (0..<threads).contains(where: { u2Finite[$0] == 0 }) { result.nonFinite = "U2"; return result }
+            if (0..<threads).contains(where: { finite[2 * $0] == 0 }) { result.nonFinite = "U1"; return result }
+            if (0..<threads).contains(where: { finite[2 * $0 + 1] == 0 }) { result.nonFinite = "U2"; return result }
         }
         let squares2 = gradientSquares ? tileSquares.base : nil
         let squares1 = squares2.map { $0 + flagsW2 }

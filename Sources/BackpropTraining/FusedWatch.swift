@@ -30,7 +30,7 @@ final class FusedWatch<T: Real>: @unchecked Sendable {
     /// Weights some updates ago, and the updates made since (minibatch and rates).
     var snapshot: [[T]]
     var since: [(rows: [Int], lr: T, lambda: T)] = []
-    static var snapshotEvery: Int { 64 }
+    static var snapshotEvery: Int { 256 }
 
     init(trainer: FusedTrainer<T>, checks: [Check], makeEngine: @escaping () -> EngineExecutor<T>?) {
         self.trainer = trainer; self.checks = checks; self.makeEngine = makeEngine
