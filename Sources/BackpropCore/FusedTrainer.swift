@@ -73,7 +73,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
 
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
-    /// Σ gradient² of each gradient tile (numbered as `flags`), with `gradientSquares`.
+    /// Σ gradient² of each gradient tile (numbered as `flags`, `GEMM.gradSquaresStride` apart), with
+    /// `gradientSquares`.
     let tileSquares: AlignedBuffer<T>
     /// With `checksValues`: whether each thread's block of U1's columns (the one its product made,
     /// still in its cache) and its rows of U2 were finite: two bytes per thread.
@@ -162,7 +163,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         w1Squares = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: d, cols: nh))
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
         rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
-        tileSquares = AlignedBuffer(repeating: 0, count: flags.count)
+        tileSquares = AlignedBuffer(repeating: 0, count: flags.count * GEMMEpilogue<T>.gradSquaresStride)
         valuesFinite = AlignedBuffer(repeating: 0, count: 2 * threads)
         self.W1 = W1
     }
@@ -285,7 +286,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             if (0..<threads).contains(where: { finite[2 * $0 + 1] == 0 }) { result.nonFinite = "U2"; return result }
         }
         let squares2 = gradientSquares ? tileSquares.base : nil
-        let squares1 = squares2.map { $0 + flagsW2 }
+        let stride = GEMMEpilogue<T>.gradSquaresStride
+        let squares1 = squares2.map { $0 + flagsW2 * stride }
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
         gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh,
@@ -314,8 +316,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         if let t = squares2 {
             // Tile by tile in Double: a fixed order, whatever the threads.
             var s2 = 0.0, s1 = 0.0
-            for i in 0..<flagsW2 { s2 += Double(t[i]) }
-            for i in flagsW2..<flags.count { s1 += Double(t[i]) }
+            for i in 0..<flagsW2 { s2 += Double(t[i * stride]) }
+            for i in flagsW2..<flags.count { s1 += Double(t[i * stride]) }
             result.gradientSquares = (W1: s1, W2: s2)
         }
         return result

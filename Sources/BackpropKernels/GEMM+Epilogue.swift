@@ -14,10 +14,10 @@ extension GEMM {
         case (let sums?, let gs?):
             bad = sgdTile(Squared.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
                           lambda: lambda, lr: lr, sums: sums + (rows.lowerBound / Reduce.blockRows) * n,
-                          gradSum: gs + tileIndex)
+                          gradSum: gs + tileIndex * GEMMEpilogue<T>.gradSquaresStride)
         case (nil, let gs?):
             bad = sgdTile(Plain.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
-                          lambda: lambda, lr: lr, sums: w, gradSum: gs + tileIndex)
+                          lambda: lambda, lr: lr, sums: w, gradSum: gs + tileIndex * GEMMEpilogue<T>.gradSquaresStride)
         case (nil, nil):
             // (sums unused)
             bad = sgdTile(Plain.self, Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda,

@@ -14,8 +14,9 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// matrix order (`Reduce.blocks(rows:)` rows of n; fold them with `Reduce.foldBlocks`): ΣW² for
     /// the next step's weight decay, made while the tile is in registers. Each thread's rows must
     /// then start on a block (`Reduce.blockRows`), as the column splits' do.
-    /// `gradSquares`, when given, receives each tile's Σ gradient² at the tile's flag index: ‖∇W‖²
-    /// for a breakpoint, without a pass of its own.
+    /// `gradSquares`, when given, receives each tile's Σ gradient² at `gradSquaresStride` × the
+    /// tile's flag index: ‖∇W‖² for a breakpoint, without a pass of its own. (One cache line per
+    /// tile: neighbouring tiles belong to different threads.)
     case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>,
              squares: UnsafeMutablePointer<T>? = nil, gradSquares: UnsafeMutablePointer<T>? = nil)
 
@@ -34,4 +35,7 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     }
 
     var isSGD: Bool { if case .sgd = self { return true }; return false }
+
+    /// Elements between two tiles' sums of gradient squares (`sgd`'s `gradSquares`): a cache line or more.
+    public static var gradSquaresStride: Int { 16 }
 }

@@ -90,7 +90,7 @@ struct ReduceTests {
         #expect(zip(w, train(squares: nil)).allSatisfy { $0.bitPattern == $1.bitPattern }, "W \(what)")
         // The gradients' squares, tile by tile (each tile's sum at its flag index): their total is
         // Σ(AᵀB + 2λW)² computed apart, in Double; and asking for them changes no bit of W either.
-        var tiles = [T](repeating: 0, count: m * n)
+        var tiles = [T](repeating: 0, count: m * n * GEMMEpilogue<T>.gradSquaresStride)
         let w2 = tiles.withUnsafeMutableBufferPointer { t in sums.withUnsafeMutableBufferPointer { train(squares: $0.baseAddress!, gradSquares: t.baseAddress!) } }
         #expect(zip(w, w2).allSatisfy { $0.bitPattern == $1.bitPattern }, "W with the gradients' squares \(what)")
         var exact = 0.0
