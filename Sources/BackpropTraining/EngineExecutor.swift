@@ -124,7 +124,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             }
             gs.append(g)
         }
-        // A `nonfinite` probe that did not hold has read every gradient already.
+        // A `nonfinite` probe that did not hold has shown every gradient finite already.
         let allFinite = zip(probes, result.readings).contains { $0.kind == .nonfinite && !$1.holds }
         for (p, g) in zip(values, gs).reversed() where !allFinite && !g.isFinite {
             result.nonFinite = "∇\(p.name) J"
