@@ -6,25 +6,9 @@ import Testing
 @Suite struct DebuggerTests {
     let p = Problem(seed: 11, m: 5, d: 3, nh: 4, k: 3)
 
-    /// Runs Figure 6.11 to the end, setting entry 2 of one tensor to `bad` as soon as it exists:
-    /// a node's value right after its forward step, or its gradient right before it is used.
+    /// Figure 6.11 with entry 2 of one tensor set to `bad` as soon as it exists (`planted`).
     func planted(_ e: Engine<Double>, node v: Int, gradient: Bool, _ bad: Double) -> EngineState<Double> {
-        var b = p.bindings
-        let name = e.graph.nodes[v].name
-        if !gradient, b[name] != nil { b[name]!.storage[2 % b[name]!.count] = bad }
-        var s = try! e.start(b)
-        let f = e.forwardNodes.count
-        let at = gradient ? e.backwardNodes.firstIndex(of: v).map { f + $0 } ?? e.stepCount
-                          : (e.forwardNodes.firstIndex(of: v).map { $0 + 1 } ?? 0)
-        try! e.run(&s, to: at)
-        if gradient {
-            if v == e.graph.loss { s.grads[v] = Matrix(scalar: bad) }
-            else { s.grads[v]!.storage[2 % s.grads[v]!.count] = bad }
-        } else if e.graph.nodes[v].leaf == nil {
-            s.values[v]!.storage[2 % s.values[v]!.count] = bad
-        }
-        try! e.run(&s)
-        return s
+        try! BackpropCoreTests.planted(e, p.bindings, node: v, gradient: gradient, bad, entry: 2)
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity])

@@ -69,22 +69,8 @@ import Testing
             var clean = try e.start(bindings)
             try e.run(&clean)
             #expect(read(clean) == false, "\(name): all finite")
-            // Entry 1 of one tensor set to `bad` as soon as it exists, the rest computed from it.
             func planted(_ v: Int, gradient: Bool, _ bad: Double) throws -> EngineState<Double> {
-                var b = bindings
-                let n = g.nodes[v].name
-                if !gradient, b[n] != nil { b[n]!.storage[1 % b[n]!.count] = bad }
-                var s = try e.start(b)
-                let f = e.forwardNodes.count
-                try e.run(&s, to: gradient ? e.backwardNodes.firstIndex(of: v).map { f + $0 } ?? e.stepCount
-                                           : (e.forwardNodes.firstIndex(of: v).map { $0 + 1 } ?? 0))
-                if gradient {
-                    if v == g.loss { s.grads[v] = Matrix(scalar: bad) } else { s.grads[v]!.storage[1 % s.grads[v]!.count] = bad }
-                } else if g.nodes[v].leaf == nil {
-                    s.values[v]!.storage[1 % s.values[v]!.count] = bad
-                }
-                try e.run(&s)
-                return s
+                try BackpropCoreTests.planted(e, bindings, node: v, gradient: gradient, bad, entry: 1)
             }
             for bad in [Double.nan, .infinity, -.infinity] {
                 for v in g.order where g.nodes[v].name != "y" {

@@ -102,3 +102,25 @@ func finiteDifferenceMisfits(_ engine: Engine<Double>, _ bindings: [String: Matr
     }
     return misfits
 }
+
+/// Runs `engine` to the end on `bindings`, setting entry `entry` of one tensor to `bad` as soon as it
+/// exists (a node's value right after its forward step, or its gradient right before it is used),
+/// everything after it computed from it: a fault made at that node.
+func planted(_ e: Engine<Double>, _ bindings: [String: Matrix<Double>], node v: Int, gradient: Bool, _ bad: Double,
+             entry: Int) throws -> EngineState<Double> {
+    var b = bindings
+    let name = e.graph.nodes[v].name
+    if !gradient, b[name] != nil { b[name]!.storage[entry % b[name]!.count] = bad }
+    var s = try e.start(b)
+    let f = e.forwardNodes.count
+    try e.run(&s, to: gradient ? e.backwardNodes.firstIndex(of: v).map { f + $0 } ?? e.stepCount
+                               : (e.forwardNodes.firstIndex(of: v).map { $0 + 1 } ?? 0))
+    if gradient {
+        if v == e.graph.loss { s.grads[v] = Matrix(scalar: bad) }
+        else { s.grads[v]!.storage[entry % s.grads[v]!.count] = bad }
+    } else if e.graph.nodes[v].leaf == nil {
+        s.values[v]!.storage[entry % s.values[v]!.count] = bad
+    }
+    try e.run(&s)
+    return s
+}
