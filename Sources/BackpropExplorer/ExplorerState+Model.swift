@@ -56,14 +56,7 @@ extension ExplorerState {
         let e = try engine(lambda: lambda)
         // Shown row i is computed row back[i]; computed row r is shown row order[r].
         var back: [Int]? = nil, order: [Int] = []
-        if stepsAsTrained {
-            var at: [Int: Int] = [:]
-            for (r, x) in run.arranged(batch).enumerated() { at[x] = r }
-            let rows = batch.map { at[$0]! }
-            order = [Int](repeating: 0, count: rows.count)
-            for (i, r) in rows.enumerated() { order[r] = i }
-            back = rows
-        }
+        if stepsAsTrained { (back, order) = MinibatchOrder.rows(batch, arranged: run.arranged(batch)) }
         func arranged<C: Real>(_ bs: [String: Matrix<C>]) -> [String: Matrix<C>] {
             guard back != nil else { return bs }
             var out = bs

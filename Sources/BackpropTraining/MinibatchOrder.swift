@@ -19,6 +19,17 @@ public struct MinibatchOrder: Sendable {
     var scratch: [UInt64]
     var rows: [Int]
 
+    /// How a minibatch (`batch`, examples in the epoch's order) and its arrangement line up:
+    /// `back[i]` is the arranged row of the batch's row i, `order[r]` the batch's row of arranged row r.
+    public static func rows(_ batch: [Int], arranged: [Int]) -> (back: [Int], order: [Int]) {
+        var at: [Int: Int] = [:]
+        for (r, e) in arranged.enumerated() { at[e] = r }
+        let back = batch.map { at[$0]! }
+        var order = [Int](repeating: 0, count: back.count)
+        for (i, r) in back.enumerated() { order[r] = i }
+        return (back, order)
+    }
+
     public init(_ data: Dataset, maxBatch: Int) {
         let d = data.d
         let side = data.imageSide.flatMap { $0 * $0 == d ? $0 : nil }   // square images only

@@ -173,11 +173,7 @@ struct BatchRunner<T: Real> {
         for (p, v) in zip(loop.parameters, loop.state.params) {
             bindings[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols, v)
         }
-        var position: [Int: Int] = [:]   // example → its row in the arranged minibatch
-        for (r, e) in arranged.enumerated() { position[e] = r }
-        let back = batch.map { position[$0]! }
-        var sumOrder = [Int](repeating: 0, count: back.count)
-        for (u, r) in back.enumerated() { sumOrder[r] = u }
+        let (back, sumOrder) = MinibatchOrder.rows(Array(batch), arranged: arranged)
         do {
             let e = try Engine<T>(graph: loop.graph, constants: ["λ": T(config.lambda), "k": T(train.classes)])
             var s = try e.start(bindings)
