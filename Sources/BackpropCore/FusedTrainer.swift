@@ -66,16 +66,20 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
     /// of the step is: W1 and W2 are, for ΣW² is part of J; H = relu(U1); G = (softmax(U2) − onehot)/m
     /// has entries in [−1/m, 1/m] and rows of at most 2/m in absolute sum, so G W2ᵀ, bounded by
     /// 2·max|W2|/m, is finite, and G' with it; the scalars are parts of J. (A breakpoint on
-    /// `nonfinite` rests on this: `FusedWatch`.) Costs a pass over U1.
+    /// `nonfinite` rests on this: `FusedWatch`.) Costs a pass over U1, except where X is read as
+    /// bytes: there J finite bounds U1 (`boundsU1`), and only U2 is checked.
     public var checksValues = false
-    /// Sum each gradient's squares as the update is made (`StepResult.gradientSquares`).
+    /// Sum each gradient's squares as the update is made (`StepResult.gradientSquares`). Those sums
+    /// then stand in for the gradients' NaN test: a tile whose sum passes T's range is reported as
+    /// not finite too (`GEMMEpilogue.sgd`), which `FusedWatch` settles on the engine.
     public var gradientSquares = false
 
     // Buffers, sized once for the largest minibatch, each starting on a cache line.
     let w1: AlignedBuffer<T>, w2: AlignedBuffer<T>
-    /// Σ gradient² of each gradient tile (numbered as `flags`, `GEMM.gradSquaresStride` apart), with
-    /// `gradientSquares`.
+    /// Σ gradient² of each gradient tile, with `gradientSquares`: W2's (`squaresW2` of them, laid
+    /// out as `GEMMEpilogue.gradSquaresIndex` says), then W1's.
     let tileSquares: AlignedBuffer<T>
+    let squaresW2: Int
     /// With `checksValues`: whether each thread's block of U1's columns (the one its product made,
     /// still in its cache) and its rows of U2 were finite: two bytes per thread.
     let valuesFinite: AlignedBuffer<UInt8>
@@ -156,14 +160,17 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         GPrime = AlignedBuffer(repeating: 0, count: maxBatch * ldh)
         G = AlignedBuffer(repeating: 0, count: maxBatch * k)
         dW1 = AlignedBuffer(repeating: 0, count: d * ldw); dW2 = AlignedBuffer(repeating: 0, count: nh * k)
-        func tiles(_ rows: Int, _ cols: Int) -> Int { (rows + 7) / 8 * ((cols + T.tileColumns - 1) / T.tileColumns) }
+        func colTiles(_ cols: Int) -> Int { (cols + T.tileColumns - 1) / T.tileColumns }
+        func tiles(_ rows: Int, _ cols: Int) -> Int { (rows + 7) / 8 * colTiles(cols) }
         flagsW2 = tiles(nh, k)
         flags = AlignedBuffer(repeating: 0, count: flagsW2 + tiles(d, nh))
         rowTable = .allocate(capacity: maxBatch)
         w1Squares = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: d, cols: nh))
         w2Scratch = AlignedBuffer(repeating: 0, count: Reduce.scratchCount(rows: nh, cols: k))
         rowLoss = AlignedBuffer(repeating: 0, count: maxBatch)
-        tileSquares = AlignedBuffer(repeating: 0, count: flags.count * GEMMEpilogue<T>.gradSquaresStride)
+        squaresW2 = GEMMEpilogue<T>.gradSquaresCount(rows: nh, colTiles: colTiles(k))
+        tileSquares = AlignedBuffer(repeating: 0, count: squaresW2
+                                    + GEMMEpilogue<T>.gradSquaresCount(rows: d, colTiles: colTiles(nh)))
         valuesFinite = AlignedBuffer(repeating: 0, count: 2 * threads)
         self.W1 = W1
     }
@@ -229,11 +236,24 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         for (i, e) in examples.enumerated() { rowTable[i] = images + e * d }
         fillLabels(labels.base)
         return step(m: m, x: .bytes(ByteRows(rows: rowTable, scale: scale, transposed: false)),
-                    xT: .bytes(ByteRows(rows: rowTable, scale: scale, transposed: true)), prefetch: prefetch)
+                    xT: .bytes(ByteRows(rows: rowTable, scale: scale, transposed: true)), prefetch: prefetch,
+                    u1Bounded: boundsU1(xMax: 255 * Swift.abs(scale)))
+    }
+
+    /// Whether features of at most `xMax` in absolute value keep U1 = X W1 finite whenever J is:
+    /// J finite means ΣW1² (a term of J, summed from this W1) is, so each column of W1 has a norm
+    /// of at most √max, and by Cauchy–Schwarz |U1ᵢⱼ| ≤ ‖Xᵢ‖‖W1ⱼ‖ ≤ √d·xMax·√max. Below max/4 (room
+    /// for the rounding of d terms, a factor (1 + dε) ≈ 1) U1 cannot overflow, and its check is
+    /// not needed. Byte images scaled to [0, 1] are far inside: √784 against √max/4 ≈ 5·10¹⁸.
+    func boundsU1(xMax: T) -> Bool {
+        xMax.isFinite && T(d).squareRoot() * xMax < T.greatestFiniteMagnitude.squareRoot() / 4
     }
 
     /// The step proper, on X (`x`, m×d) and its transpose (`xT`), the labels being in place.
-    func step(m: Int, x: AOperand<T>, xT: AOperand<T>, prefetch: ((Range<Int>) -> Void)?) -> StepResult {
+    /// `u1Bounded`: X is such that U1 is finite whenever J is (`boundsU1`), so `checksValues`
+    /// leaves U1 out.
+    func step(m: Int, x: AOperand<T>, xT: AOperand<T>, prefetch: ((Range<Int>) -> Void)?,
+              u1Bounded: Bool = false) -> StepResult {
         let (d, nh, k, ldh) = (self.d, self.nh, self.k, self.ldh)
         let lam = lambda, lr = learningRate
         let (y, w1, w2) = (labels.base, self.w1.base, self.w2.base)
@@ -262,7 +282,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
                 // U1's columns as X W1 split them (`.columns`): thread t's block, `gap` further per block.
                 let cols = threads > 1 ? ParallelGEMM<T>.block(t, of: threads, extent: nh, unit: T.tileColumns) : 0..<nh
                 var ok = true
-                if !cols.isEmpty {
+                if !cols.isEmpty && !u1Bounded {
                     let c0 = u1 + cols.lowerBound + t * gap
                     for i in 0..<m where ok { ok = T.allFinite(c0 + i * ldh, cols.count) }
                 }
@@ -286,8 +306,7 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
             if (0..<threads).contains(where: { finite[2 * $0 + 1] == 0 }) { result.nonFinite = "U2"; return result }
         }
         let squares2 = gradientSquares ? tileSquares.base : nil
-        let stride = GEMMEpilogue<T>.gradSquaresStride
-        let squares1 = squares2.map { $0 + flagsW2 * stride }
+        let squares1 = squares2.map { $0 + squaresW2 }
         // Backward. G' = (G W2ᵀ) ⊙ [U1 > 0] first: it reads W2 before W2 is updated. Then Hᵀ G and
         // Xᵀ G', each updating its weights in the product's epilogue, tile by tile.
         gemm.gemm(m: m, n: nh, k: k, a: g, aCols: k, transA: false, b: w2, bCols: k, transB: true, c: gp, cCols: ldh,
@@ -316,8 +335,8 @@ public final class FusedTrainer<T: Real>: @unchecked Sendable {
         if let t = squares2 {
             // Tile by tile in Double: a fixed order, whatever the threads.
             var s2 = 0.0, s1 = 0.0
-            for i in 0..<flagsW2 { s2 += Double(t[i * stride]) }
-            for i in flagsW2..<flags.count { s1 += Double(t[i * stride]) }
+            for i in 0..<squaresW2 { s2 += Double(t[i]) }
+            for i in squaresW2..<tileSquares.count { s1 += Double(t[i]) }
             result.gradientSquares = (W1: s1, W2: s2)
         }
         return result

@@ -5,7 +5,9 @@ extension GEMM {
     static func applySGD(_ e: GEMMEpilogue<T>, tile g: UnsafeMutablePointer<T>, nr: Int, rows: Range<Int>,
                          cols: Range<Int>, ldw: Int, n: Int) {
         guard case let .sgd(w, lambda, lr, nonFinite, squares, gradSquares) = e else { return }
-        let tileIndex = (rows.lowerBound / mr) * ((n + nr - 1) / nr) + cols.lowerBound / nr
+        let colTiles = (n + nr - 1) / nr, rowTile = rows.lowerBound / mr, colTile = cols.lowerBound / nr
+        let tileIndex = rowTile * colTiles + colTile
+        let square = GEMMEpilogue<T>.gradSquaresIndex(rowTile: rowTile, colTile: colTile, colTiles: colTiles)
         let bad: Bool
         switch (squares, gradSquares) {
         case (let sums?, nil):
@@ -14,10 +16,10 @@ extension GEMM {
         case (let sums?, let gs?):
             bad = sgdTile(Squared.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
                           lambda: lambda, lr: lr, sums: sums + (rows.lowerBound / Reduce.blockRows) * n,
-                          gradSum: gs + tileIndex * GEMMEpilogue<T>.gradSquaresStride)
+                          gradSum: gs + square)
         case (nil, let gs?):
             bad = sgdTile(Plain.self, Squared.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw,
-                          lambda: lambda, lr: lr, sums: w, gradSum: gs + tileIndex * GEMMEpilogue<T>.gradSquaresStride)
+                          lambda: lambda, lr: lr, sums: w, gradSum: gs + square)
         case (nil, nil):
             // (sums unused)
             bad = sgdTile(Plain.self, Plain.self, w, g, nr: nr, rows: rows, cols: cols, ldw: ldw, lambda: lambda,
@@ -30,7 +32,10 @@ extension GEMM {
     /// rows; true if a gradient was NaN or ±Inf. With S `Squared`, also adds the squares of the
     /// updated weights to their block's column sums `sums` (see `GEMMEpilogue.sgd`), down the rows
     /// in order from +0 at the block's first row, as `Reduce.blockColumns` does; a tile's rows lie
-    /// in one block. With G `Squared`, the tile's Σ gradient² goes to `gradSum`. (Types, not Bools,
+    /// in one block. With G `Squared`, the tile's Σ gradient² goes to `gradSum`, and stands in for
+    /// the NaN test (two operations an element fewer): a NaN or ±Inf makes it NaN or +Inf, but so
+    /// does a sum past T's range, a false alarm the caller allows for (`FusedWatch` makes an update
+    /// with a gradient "not finite" again on the engine, which reads it exactly). (Types, not Bools,
     /// so that each variant is compiled without the others' branches: an optional tested per
     /// element became masked loads through it even when nil.)
     @inline(__always)
@@ -55,8 +60,7 @@ extension GEMM {
                 let wp = w0 + i * ldw + j
                 let wj = UnsafeRawPointer(wp).loadUnaligned(as: V.self)
                 let grad = UnsafeRawPointer(g + i * nr + j).loadUnaligned(as: V.self) + (two * wj) * lam
-                check = check + grad * V()
-                if G.on { gradAcc = gradAcc + grad * grad }
+                if G.on { gradAcc = gradAcc + grad * grad } else { check = check + grad * V() }
                 let updated = wj - rate * grad
                 UnsafeMutableRawPointer(wp).storeBytes(of: updated, as: V.self)
                 if S.on { acc = acc + updated * updated }
@@ -78,8 +82,10 @@ extension GEMM {
             if S.on { s0[j] = acc }
             j += 1
         }
-        if G.on { gradSum.pointee = gradAcc.sum() + gradTail }
-        return bad || check.sum().isNaN
+        guard G.on else { return bad || check.sum().isNaN }
+        let squares = gradAcc.sum() + gradTail
+        gradSum.pointee = squares
+        return bad || !squares.isFinite
     }
 
     @inline(__always)

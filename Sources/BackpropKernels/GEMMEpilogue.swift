@@ -14,9 +14,10 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
     /// matrix order (`Reduce.blocks(rows:)` rows of n; fold them with `Reduce.foldBlocks`): ΣW² for
     /// the next step's weight decay, made while the tile is in registers. Each thread's rows must
     /// then start on a block (`Reduce.blockRows`), as the column splits' do.
-    /// `gradSquares`, when given, receives each tile's Σ gradient² at `gradSquaresStride` × the
-    /// tile's flag index: ‖∇W‖² for a breakpoint, without a pass of its own. (One cache line per
-    /// tile: neighbouring tiles belong to different threads.)
+    /// `gradSquares`, when given, receives each tile's Σ gradient² (at `gradSquaresIndex`): ‖∇W‖²
+    /// for a breakpoint, without a pass of its own. With it, a tile is also flagged when
+    /// its sum passes T's range though every gradient is finite: a false alarm, rare, the caller's
+    /// to settle (the sum stands in for the NaN test).
     case sgd(w: UnsafeMutablePointer<T>, lambda: T, lr: T, nonFinite: UnsafeMutablePointer<UInt8>,
              squares: UnsafeMutablePointer<T>? = nil, gradSquares: UnsafeMutablePointer<T>? = nil)
 
@@ -36,6 +37,15 @@ public enum GEMMEpilogue<T>: @unchecked Sendable {
 
     var isSGD: Bool { if case .sgd = self { return true }; return false }
 
-    /// Elements between two tiles' sums of gradient squares (`sgd`'s `gradSquares`): a cache line or more.
-    public static var gradSquaresStride: Int { 16 }
+    /// Where `sgd`'s `gradSquares` keeps the sum of the tile in row tile r (of 8 rows) and column
+    /// tile c of a product with `colTiles` tile columns: the 16 row tiles of each 128-row block
+    /// (GEMM's `mc`, what one thread makes at once) of one tile column lie together. So each cache
+    /// line (16 Floats) is written by one thread, and the reader fetches 16 sums a line: a line
+    /// per tile moved 800 lines between the cores each step, and cost a two-thread step ~5%.
+    public static func gradSquaresIndex(rowTile r: Int, colTile c: Int, colTiles: Int) -> Int {
+        (r / 16) * colTiles * 16 + c * 16 + r % 16
+    }
+    /// The room `gradSquares` takes for a product of `rows` rows and `colTiles` tile columns (its
+    /// sums are added in index order; places of no tile stay as they were, 0).
+    public static func gradSquaresCount(rows: Int, colTiles: Int) -> Int { (rows + 127) / 128 * colTiles * 16 }
 }

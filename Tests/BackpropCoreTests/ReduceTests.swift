@@ -88,9 +88,9 @@ struct ReduceTests {
         let what = "\(T.self) \(m)×\(n)×\(k) threads=\(threads) \(split) hold=\(String(describing: hold))"
         #expect(folded.bitPattern == Self.definition(w, rows: m, cols: n, square: true).bitPattern, "ΣW² \(what)")
         #expect(zip(w, train(squares: nil)).allSatisfy { $0.bitPattern == $1.bitPattern }, "W \(what)")
-        // The gradients' squares, tile by tile (each tile's sum at its flag index): their total is
+        // The gradients' squares, tile by tile (at `gradSquaresIndex`; room for the narrowest tiles): their total is
         // Σ(AᵀB + 2λW)² computed apart, in Double; and asking for them changes no bit of W either.
-        var tiles = [T](repeating: 0, count: m * n * GEMMEpilogue<T>.gradSquaresStride)
+        var tiles = [T](repeating: 0, count: GEMMEpilogue<T>.gradSquaresCount(rows: m, colTiles: n))
         let w2 = tiles.withUnsafeMutableBufferPointer { t in sums.withUnsafeMutableBufferPointer { train(squares: $0.baseAddress!, gradSquares: t.baseAddress!) } }
         #expect(zip(w, w2).allSatisfy { $0.bitPattern == $1.bitPattern }, "W with the gradients' squares \(what)")
         var exact = 0.0

@@ -187,6 +187,76 @@ import Testing
         #expect(u.J.isFinite, "J does not show it: \(u.J)")
     }
 
+    /// Images read as bytes leave U1 out of the fused trainer's `nonfinite` check: J finite bounds
+    /// ΣW1², and with it U1 (`FusedTrainer.boundsU1`). Weights up to the edge of float32 and past it:
+    /// wherever U1 would overflow, ΣW1² already has (J is not finite), and both paths stop in the
+    /// same words (the origin is the first node in evaluation order: U1 where it overflowed).
+    @Test func onImagesJBoundsU1() throws {
+        let (n, d, h) = (16, 3, 4)
+        let data = Dataset(name: "bright", features: .bytes([UInt8](repeating: 255, count: n * d)),
+                           labels: (0..<n).map { UInt8($0 % 2) }, count: n, d: d, classes: 2, imageSide: nil,
+                           digest: "bright")
+        let c = LoopSettings(hidden: h, batchSize: 8, lr: 1e-30, lambda: 1e-3, seed: 3, rng: .numpy, threads: 1)
+        let W2 = (0..<(h * 2)).map { i in Float(i % 3) * 0.1 - 0.1 }
+        var stops = 0
+        for s: Float in [1e18, 1e19, 1.06e19, 1.07e19, 1.1e19, 1e20, 1e37, 3e38] {
+            // Hidden unit 0 weighs every pixel −s: U1[·,0] = −3s, which float32 holds up to s ≈ 1.1e38.
+            let W1 = (0..<(d * h)).map { i in i % h == 0 ? -s : Float(0.01) * Float(1 + i % 3) }
+            func make(general: Bool) throws -> TrainingLoop<Float> {
+                let start = LoopState<Float>(params: [W1, W2], epochStream: c.rng.orders(seed: c.seed), examples: n,
+                                             shuffle: true)
+                var l = try TrainingLoop<Float>(graph: Figure611.graph, train: data, test: nil, settings: c,
+                                                start: start, general: general)
+                l.setProbes([try TensorPredicate("nonfinite", graph: Figure611.graph)], stops: [true])
+                return l
+            }
+            var engine = try make(general: true), fused = try make(general: false)
+            let (e, _) = run(&engine, limit: 2), (f, _) = run(&fused, limit: 2)
+            guard case .watched = fused.workspace.executor else { Issue.record("not on the fused trainer"); return }
+            switch (e, f) {
+            case let (.breakpoint(a)?, .breakpoint(b)?):
+                #expect(a == b, "s = \(s): \(b.line) | \(a.line)")
+                stops += 1
+            case (nil, nil): break
+            default: Issue.record("s = \(s): engine \(String(describing: e)), fused \(String(describing: f))")
+            }
+        }
+        #expect(stops >= 4, "the largest weights overflow ΣW1²")
+    }
+
+    /// Gradients that are finite but whose squares pass float32's range: the fused sum of squares
+    /// says "not finite", a false alarm the engine settles. The watched run stops, or does not,
+    /// exactly where the engine's does, with the engine's readings, and trains on to the same bits.
+    @Test func aGradientTooLargeToSquareIsSettledByTheEngine() throws {
+        // λ = 100 and one weight of 1e18: λΣW1² ≈ 1e38 keeps J finite; its gradient 2λw = 2e20 has
+        // a square of 4e40.
+        let c = LoopSettings(hidden: 12, batchSize: 32, lr: 1e-12, lambda: 100, seed: 9, rng: .numpy, threads: 1)
+        var params = loop(c).state.params
+        params[0][5] = 1e18
+        let g = Figure611.graph
+        for th in [1e30, 1e20] {
+            func make(general: Bool) throws -> TrainingLoop<Float> {
+                let start = LoopState<Float>(params: params, epochStream: c.rng.orders(seed: c.seed),
+                                             examples: spiral.train.count, shuffle: true)
+                var l = try TrainingLoop<Float>(graph: g, train: spiral.train, test: nil, settings: c, start: start,
+                                                general: general)
+                l.setProbes([try TensorPredicate("norm(grad_W1) > \(th)", graph: g)], stops: [true])
+                return l
+            }
+            var engine = try make(general: true), fused = try make(general: false)
+            let (e, er) = run(&engine, limit: 3), (f, fr) = run(&fused, limit: 3)
+            guard case .watched = fused.workspace.executor else { Issue.record("not on the fused trainer"); return }
+            #expect(fr == er, "threshold \(th): the engine's readings")
+            switch (e, f) {
+            case let (.breakpoint(a)?, .breakpoint(b)?): #expect(a == b && th == 1e20, "\(b.line) | \(a.line)")
+            case (nil, nil):
+                #expect(th == 1e30)
+                #expect(fused.state.params == engine.state.params, "the same bits after 3 updates")
+            default: Issue.record("threshold \(th): engine \(String(describing: e)), fused \(String(describing: f))")
+            }
+        }
+    }
+
     /// A watch reads every update; a breakpoint on the same statistic stops at the first update
     /// whose reading passes its threshold, whichever threshold.
     @Test func aBreakpointStopsAtTheFirstUpdateItHolds() throws {
