@@ -144,20 +144,26 @@ public struct TrainingLoop<T: Real>: Sendable {
         (train.count - state.position + settings.batchSize - 1) / settings.batchSize
     }
 
-    /// Makes the executor hold this loop's weights and rates.
-    mutating func prepare() {
+    /// Makes the executor hold this loop's weights and rates (made anew for other probes or a larger
+    /// minibatch). Each update does this first; a run that times its updates calls it before the
+    /// clock starts, so that the first update does not pay for making the executor.
+    public mutating func prepare() {
         let w = workspace
         if w.holds != revision {
-            if w.executor.maxBatch < settings.batchSize || w.probes != probes || w.stops != probeStops {
-                // A larger minibatch than the executor has room for, or other probes: a new one (and
-                // new arrangements).
+            let grows = w.executor.maxBatch < settings.batchSize
+            if grows || w.probes != probes || w.stops != probeStops {
+                // A larger minibatch than the executor has room for, or other probes: a new one (and,
+                // for a larger minibatch, new arrangements; they depend on nothing else, and making
+                // them reads every example).
                 if let e = try? Self.executor(graph, parameters, state.params, settings, train, general: general,
                                               probes: probes, stops: probeStops) {
                     w.executor = e
                 }
                 w.probes = probes; w.stops = probeStops
-                w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
-                w.testArrangement = nil
+                if grows {
+                    w.arrangement = MinibatchOrder(train, maxBatch: settings.batchSize)
+                    w.testArrangement = nil
+                }
             } else {
                 w.executor.params = state.params
             }

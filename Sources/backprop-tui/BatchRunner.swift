@@ -36,6 +36,7 @@ struct BatchRunner<T: Real> {
                                     start: start)
         } catch { throw .eval(error) }
         loop.setProbes(c.breakOn, stops: c.breakOn.map { _ in true })
+        loop.prepare()   // the executor for these probes, made before any update is timed
         let first = loop.state.step
         let stepsPerEpoch = loop.updatesPerEpoch
         // Saturating: a huge --epochs or --steps means "until the other stops it", not an overflow.
