@@ -50,6 +50,10 @@ if CommandLine.arguments.dropFirst().first == "tui-epoch" {
     TrainBench.run(threads: a.count > 2 ? Int(a[2]) ?? 2 : 2, rounds: a.count > 3 ? Int(a[3]) ?? 3 : 3)
     exit(0)
 }
+if CommandLine.arguments.dropFirst().first == "steps" {
+    StepBench.run(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "breakpoints" {
     BreakBench.run(Array(CommandLine.arguments.dropFirst(2)))
     exit(0)

@@ -1,0 +1,48 @@
+import BackpropCore
+import BackpropData
+import BackpropExplorer
+import BackpropIO
+import Foundation
+
+/// Where one engine update's time goes, node by node: each forward evaluation and each backward
+/// step of `GRAPH` on a Fashion-MNIST minibatch (float32, m = 128, 256 hidden), as training runs
+/// them (sums of squares fused), best of `REPS`, with the share of the total.
+///
+///   backprop-bench steps GRAPH [REPS] [THREADS]
+enum StepBench {
+    static func run(_ args: [String]) {
+        guard let path = args.first, let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let written = try? ExplorerConfig.graph(from: text),
+              let src = try? DataSource.load("fashion-mnist") else {
+            print("steps: usage: backprop-bench steps GRAPH [REPS] [THREADS] (needs fashion-mnist)")
+            return
+        }
+        let reps = args.count > 1 ? Int(args[1]) ?? 100 : 100
+        let threads = args.count > 2 ? Int(args[2]) ?? 1 : 1
+        let g = written.fusingSumsOfSquares(), data = src.train
+        guard let e = try? Engine<Float>(graph: g, constants: ["λ": 1e-4, "k": Float(data.classes)]) else { return }
+        let kernels = Kernels<Float>(threads: threads)
+        let (X, y): (Matrix<Float>, Matrix<Float>) = data.matrix(rows: Array(0..<128))
+        var b = ["X": X, "y": y]
+        var rng = SeededGenerator(seed: 1)
+        for (name, shape) in g.parameterShapes(d: data.d, k: data.classes, h: 256) {
+            b[name] = Matrix(rows: shape.rows, cols: shape.cols,
+                             (0..<shape.count).map { _ in Float(rng.nextUnit() - 0.5) * 0.1 })
+        }
+        let s0 = try! e.start(b)
+        var best = [Double](repeating: .infinity, count: e.stepCount)
+        for _ in 0..<reps {
+            var s = s0
+            for p in 0..<e.stepCount {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try! e.advance(&s, kernels: kernels)
+                best[p] = min(best[p], Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e3)
+            }
+        }
+        let total = best.reduce(0, +)
+        print("\(path), \(threads) thread(s), best of \(reps): \(String(format: "%.1f", total)) µs in all")
+        for p in 0..<e.stepCount {
+            print(String(format: "  %7.1f µs %5.1f%%  ", best[p], 100 * best[p] / total) + e.describe(step: p))
+        }
+    }
+}
