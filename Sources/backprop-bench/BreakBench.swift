@@ -23,27 +23,24 @@ enum BreakBench {
     }
 
     static func run(_ args: [String]) {
-        guard let path = args.first, let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let graph = try? ExplorerConfig.graph(from: text) else {
-            print("breakpoints: usage: backprop-bench breakpoints GRAPH [ROUNDS] [THREADS] [PRED ...]")
-            return
-        }
-        let rounds = args.count > 1 ? Int(args[1]) ?? 30 : 30
-        let threads = args.count > 2 ? Int(args[2]) ?? 1 : 1
+        let cli = BenchArguments(mode: "breakpoints",
+                               usage: "backprop-bench breakpoints GRAPH [ROUNDS] [THREADS] [PRED ...]", args: args)
+        let (path, graph) = cli.graph()
+        let rounds = cli.count(1, "ROUNDS", fallback: 30), threads = cli.count(2, "THREADS", fallback: 1)
         cpuTime = threads == 1
         let texts = args.count > 3 ? Array(args[3...]) : ["nonfinite", "norm(grad_W1) > 1e6"]
-        guard let src = try? DataSource.load("fashion-mnist") else {
-            print("breakpoints: needs fashion-mnist (apt-get install dataset-fashion-mnist)")
-            return
+        // `none`: no probes either way, which shows how far apart the host alone puts the two.
+        var probes: [TensorPredicate] = []
+        for t in texts where texts != ["none"] {
+            do { probes.append(try TensorPredicate(t, graph: graph)) } catch { cli.fail("\(error)") }
         }
+        let src = cli.fashionMNIST()
         let settings = LoopSettings(hidden: 256, batchSize: 128, lr: 0.1, lambda: 1e-4, seed: 1234, rng: .numpy,
                                     threads: threads)
         // One loop, its probes set and cleared in turn: two loops differ by where their buffers
         // fall (a percent or two with no probes on either side), and with several threads each
         // loop's idle workers would take time from the other's.
         var loop = try! TrainingLoop<Float>(graph: graph, train: src.train, test: nil, settings: settings)
-        // `none`: no probes either way, which shows how far apart the host alone puts the two.
-        let probes = texts == ["none"] ? [] : texts.map { try! TensorPredicate($0, graph: graph) }
         let chunk = 100
         func time(probed: Bool) -> Double {
             loop.setProbes(probed ? probes : [], stops: probed ? probes.map { _ in true } : [])

@@ -14,14 +14,10 @@ import Foundation
 ///   backprop-bench steps GRAPH [REPS] [THREADS]
 enum StepBench {
     static func run(_ args: [String]) {
-        guard let path = args.first, let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let written = try? ExplorerConfig.graph(from: text),
-              let src = try? DataSource.load("fashion-mnist") else {
-            print("steps: usage: backprop-bench steps GRAPH [REPS] [THREADS] (needs fashion-mnist)")
-            return
-        }
-        let reps = args.count > 1 ? Int(args[1]) ?? 100 : 100
-        let threads = args.count > 2 ? Int(args[2]) ?? 1 : 1
+        let cli = BenchArguments(mode: "steps", usage: "backprop-bench steps GRAPH [REPS] [THREADS]", args: args)
+        let (path, written) = cli.graph()
+        let reps = cli.count(1, "REPS", fallback: 100), threads = cli.count(2, "THREADS", fallback: 1)
+        let src = cli.fashionMNIST()
         let g = written.fusingSumsOfSquares(), data = src.train
         guard let e = try? Engine<Float>(graph: g, constants: ["λ": 1e-4, "k": Float(data.classes)]) else { return }
         let kernels = Kernels<Float>(threads: threads)
