@@ -133,11 +133,13 @@ public struct Engine<T: Real>: Sendable {
     }
 
     /// One-shot back-propagation from complete forward values: the gradients only, no step records.
-    public func backward(values: [Matrix<T>?], kernels: Kernels<T>? = nil) -> [Matrix<T>?] {
+    /// The rules of nodes in `deferring` are not run: their own gradients are complete, and what
+    /// they would pass on is the caller's to add (see `deferrableDecay(of:)`).
+    public func backward(values: [Matrix<T>?], kernels: Kernels<T>? = nil, deferring: Set<Int> = []) -> [Matrix<T>?] {
         let kernels = kernels ?? Kernels()
         var grads = [Matrix<T>?](repeating: nil, count: graph.nodes.count)
         grads[graph.loss] = seed
-        for v in backwardNodes {
+        for v in backwardNodes where !deferring.contains(v) {
             for (id, c) in contributions(v, grads[v]!, values, kernels: kernels) { Self.accumulate(&grads, id, c) }
         }
         return grads

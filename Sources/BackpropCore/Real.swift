@@ -23,6 +23,9 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
     /// `w ← w − ε (g + (2w)·λ)` over n elements; false if a gradient entry was not finite.
     static func sgdUpdate(_ w: UnsafeMutablePointer<Self>, _ g: UnsafePointer<Self>, _ n: Int, lambda: Self,
                           lr: Self) -> Bool
+    /// `out ← w − ε (g + (2w)·decay)`, or `w − ε g` without a decay, with what it found (see `Update.step`).
+    static func updateStep(out: UnsafeMutablePointer<Self>, _ w: UnsafePointer<Self>, _ g: UnsafePointer<Self>,
+                           _ n: Int, decay: Self?, lr: Self, squares: Bool) -> UpdateStats
 }
 
 extension Float: Real {
@@ -47,6 +50,11 @@ extension Float: Real {
                                  lr: Float) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
     }
+    public static func updateStep(out: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>,
+                                  _ g: UnsafePointer<Float>, _ n: Int, decay: Float?, lr: Float,
+                                  squares: Bool) -> UpdateStats {
+        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares)
+    }
 }
 
 extension Double: Real {
@@ -70,5 +78,10 @@ extension Double: Real {
     public static func sgdUpdate(_ w: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int,
                                  lambda: Double, lr: Double) -> Bool {
         Update.sgd(w, g, n, lambda: lambda, lr: lr)
+    }
+    public static func updateStep(out: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>,
+                                  _ g: UnsafePointer<Double>, _ n: Int, decay: Double?, lr: Double,
+                                  squares: Bool) -> UpdateStats {
+        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares)
     }
 }

@@ -94,12 +94,17 @@ public struct Dataset: Sendable {
 
     /// Rows `indices` as a matrix (for the engine and the TUI).
     public func matrix<T: Real>(rows indices: [Int]) -> (X: Matrix<T>, y: Matrix<T>) {
-        var X = Matrix<T>(rows: indices.count, cols: d), y = Matrix<T>(rows: indices.count, cols: 1)
-        X.storage.withUnsafeMutableBufferPointer { xp in
-            y.storage.withUnsafeMutableBufferPointer { yp in
-                gather(indices, rows: 0..<indices.count, x: xp.baseAddress!, y: yp.baseAddress!)
+        var y = [T](repeating: 0, count: indices.count)
+        // Not zeroed first: the gather writes every entry (zeroing was a pass of its own).
+        let x = [T](unsafeUninitializedCapacity: indices.count * d) { xp, n in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let yb = yp.baseAddress else { return }
+                if let xb = xp.baseAddress { gather(indices, rows: 0..<indices.count, x: xb, y: yb) } else {
+                    gatherLabels(indices, y: yb)
+                }
             }
+            n = indices.count * d
         }
-        return (X, y)
+        return (Matrix(rows: indices.count, cols: d, x), Matrix(rows: indices.count, cols: 1, y))
     }
 }

@@ -269,13 +269,12 @@ extension GEMM {
                     }
                 }
             } else {
-                for j in 0..<nr {
-                    if j < nw {
-                        let src = b.base + (j0 + j) * b.colStride + k0 * b.rowStride
-                        for p in 0..<kb { d[p * nr + j] = src[p * b.rowStride] }
-                    } else {
-                        for p in 0..<kb { d[p * nr + j] = 0 }
-                    }
+                // A transposed B (W2ᵀ in ∇H = G W2ᵀ): term by term, so that each panel row is written
+                // whole (column by column, the writes compiled to scatters, which were most of the copy).
+                let src = b.base + j0 * b.colStride + k0 * b.rowStride
+                for p in 0..<kb {
+                    let row = d + p * nr, s = src + p * b.rowStride
+                    for j in 0..<nr { row[j] = j < nw ? s[j * b.colStride] : 0 }
                 }
             }
             d += nr * kb

@@ -36,3 +36,93 @@ public enum Update {
         run(SIMD8<Double>.self, w, g, n, lambda: lambda, lr: lr)
     }
 }
+
+/// What `Update.step` found: whether every gradient entry and every updated weight is finite,
+/// and (when asked) Σ gradient² as `TensorHealth.sumOfSquares` sums it.
+public struct UpdateStats: Sendable, Equatable {
+    public var gradientsFinite = true
+    public var weightsFinite = true
+    public var gradientSquares: Double? = nil
+    public init() {}
+}
+
+extension Update {
+    /// `out ← w − ε (g + (2w)·s)` with a weight decay's `s` (the term `sumsq`'s backward rule would
+    /// add last, see `Engine.deferrableDecay`), `out ← w − ε g` without: the same operations as
+    /// the engine's rules, fan-in and `SGD.update`, hence the same bits, in one pass that writes
+    /// elsewhere than w, so that a caller can still withhold the update after reading the stats.
+    /// With `squares`, also Σ gradient² in Double, in `TensorHealth.sumOfSquares`'s order (32
+    /// running sums by index mod 32, paired, then the tail): the bits of that reading.
+    /// (D on: with the decay term; Q on: with the squares. Types, not Bools, so that each variant is
+    /// compiled without the others' branches.)
+    @inline(__always)
+    static func step<V: SIMD, D: SquaresMode, Q: SquaresMode>(
+        _: V.Type, _: D.Type, _: Q.Type, out: UnsafeMutablePointer<V.Scalar>, _ w: UnsafePointer<V.Scalar>,
+        _ g: UnsafePointer<V.Scalar>, _ n: Int, decay s: V.Scalar, lr: V.Scalar
+    ) -> UpdateStats where V.Scalar: BinaryFloatingPoint {
+        let width = V.scalarCount, hasDecay = D.on, squares = Q.on
+        precondition(32 % width == 0)
+        var gradCheck = V(), weightCheck = V()
+        var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
+        @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func lanes(_ p: UnsafePointer<V.Scalar>) -> SIMD8<Double> {
+            var v = SIMD8<Double>()
+            for l in 0..<8 { v[l] = Double(p[l]) }
+            return v * v
+        }
+        let whole = n - n % 32
+        var i = 0
+        withUnsafeTemporaryAllocation(of: V.Scalar.self, capacity: 32) { scratch in
+            let t = scratch.baseAddress!
+            while i < whole {
+                for j in stride(from: 0, to: 32, by: width) {
+                    let wv = load(w + i + j)
+                    let grad = hasDecay ? load(g + i + j) + (2 * wv) * s : load(g + i + j)
+                    let updated = wv - lr * grad
+                    UnsafeMutableRawPointer(out + i + j).storeBytes(of: updated, as: V.self)
+                    gradCheck += grad - grad   // NaN for NaN and ±Inf
+                    weightCheck += updated - updated
+                    if squares { UnsafeMutableRawPointer(t + j).storeBytes(of: grad, as: V.self) }
+                }
+                if squares { a0 += lanes(t); a1 += lanes(t + 8); a2 += lanes(t + 16); a3 += lanes(t + 24) }
+                i += 32
+            }
+        }
+        var stats = UpdateStats()
+        var total = squares ? ((a0 + a1) + (a2 + a3)).sum() : 0
+        var tailGrad: V.Scalar = 0, tailWeight: V.Scalar = 0
+        while i < n {
+            let grad = hasDecay ? g[i] + (2 * w[i]) * s : g[i]
+            let updated = w[i] - lr * grad
+            out[i] = updated
+            tailGrad += grad - grad; tailWeight += updated - updated
+            if squares { let x = Double(grad); total += x * x }
+            i += 1
+        }
+        stats.gradientsFinite = gradCheck.sum() + tailGrad == 0
+        stats.weightsFinite = weightCheck.sum() + tailWeight == 0
+        if squares { stats.gradientSquares = total }
+        return stats
+    }
+
+    /// `step` for Float (16 lanes).
+    public static func step(out: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
+                            _ n: Int, decay: Float?, lr: Float, squares: Bool) -> UpdateStats {
+        switch (decay, squares) {
+        case (let s?, true): step(SIMD16<Float>.self, Squared.self, Squared.self, out: out, w, g, n, decay: s, lr: lr)
+        case (let s?, false): step(SIMD16<Float>.self, Squared.self, Plain.self, out: out, w, g, n, decay: s, lr: lr)
+        case (nil, true): step(SIMD16<Float>.self, Plain.self, Squared.self, out: out, w, g, n, decay: 0, lr: lr)
+        case (nil, false): step(SIMD16<Float>.self, Plain.self, Plain.self, out: out, w, g, n, decay: 0, lr: lr)
+        }
+    }
+    /// `step` for Double (8 lanes).
+    public static func step(out: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>, _ g: UnsafePointer<Double>,
+                            _ n: Int, decay: Double?, lr: Double, squares: Bool) -> UpdateStats {
+        switch (decay, squares) {
+        case (let s?, true): step(SIMD8<Double>.self, Squared.self, Squared.self, out: out, w, g, n, decay: s, lr: lr)
+        case (let s?, false): step(SIMD8<Double>.self, Squared.self, Plain.self, out: out, w, g, n, decay: s, lr: lr)
+        case (nil, true): step(SIMD8<Double>.self, Plain.self, Squared.self, out: out, w, g, n, decay: 0, lr: lr)
+        case (nil, false): step(SIMD8<Double>.self, Plain.self, Plain.self, out: out, w, g, n, decay: 0, lr: lr)
+        }
+    }
+}

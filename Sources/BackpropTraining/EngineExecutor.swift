@@ -1,5 +1,6 @@
 import BackpropCore
 import BackpropData
+import BackpropKernels
 
 /// Training on the general engine: any graph over X, y, its parameters and λ, one node at a time
 /// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J` for each parameter.
@@ -25,6 +26,25 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     let logits: Int?
     let crossEntropy: Int?
 
+    /// Per parameter, the `sumsq` node whose term of its gradient (weight decay) the update pass
+    /// adds, and whether back-propagation adds it first (`Engine.deferrableDecay`); those nodes.
+    let decays: [(node: Int, first: Bool)?]
+    let deferred: Set<Int>
+    /// Where each update's pass writes the new weights: swapped with the parameters' storage when
+    /// the update is made, so that one withheld leaves them as they were.
+    var spares: [[T]]
+    /// The minibatch's X and y, kept between updates (see `minibatch`).
+    var batchX = Matrix<T>(rows: 0, cols: 0), batchY = Matrix<T>(rows: 0, cols: 0)
+    /// X's node, and whether every node that reads X is a product that reads it as its first
+    /// factor (which packs it, and can pack bytes: `Kernels.byteMatrix`), so that no float X is needed.
+    let xID: Int?
+    let xOnlyMultiplied: Bool
+    /// Where the minibatch's rows lie in the data set's bytes, when X is read there (`maxBatch` of them).
+    let rowTable: UnsafeMutablePointer<UnsafePointer<UInt8>>
+    /// Whether every parameter is known finite: checked when the weights are set, then by each
+    /// update's pass; the products then skip their own check (`Kernels.vouchedFinite`).
+    var weightsFinite: Bool
+
     /// Conditions read after every update's backward pass, before the update (breakpoints and
     /// watches), on this executor's graph; `stops`: which of them stop training when they hold.
     var probes: [TensorPredicate] = []
@@ -46,6 +66,20 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         engine = try Engine(graph: graph, constants: ["λ": lambda, "k": T(classes)])
         kernels = Kernels(threads: threads)
         self.maxBatch = maxBatch; self.learningRate = learningRate; self.lambda = lambda
+        let e = engine
+        let x = graph.id("X")
+        xID = x
+        xOnlyMultiplied = x.map { x in
+            graph.uses[x].allSatisfy { v in
+                graph.nodes[v].op == MatMulOp.name && graph.inputIndices[v].first == x
+                    && graph.inputIndices[v].dropFirst().allSatisfy { $0 != x }
+            }
+        } ?? false
+        rowTable = .allocate(capacity: max(maxBatch, 1))
+        decays = ids.map { e.deferrableDecay(of: $0) }
+        deferred = Set(decays.compactMap { $0?.node })
+        spares = parameters.map { [T](repeating: 0, count: $0.value.count) }
+        weightsFinite = parameters.allSatisfy { $0.value.isFinite }
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
         // The logits: cross_entropy's first input, else the output an mse compares with one_hot(y, k).
         let mse = graph.nodes.first { n in
@@ -54,6 +88,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         logits = (crossEntropy.map { graph.nodes[$0] } ?? mse)?.inputs.first.flatMap { graph.id($0) }
     }
 
+    deinit { rowTable.deallocate() }
+
     /// The parameters' values, row-major, in graph order.
     public var params: [[T]] {
         get { values.map(\.value.storage) }
@@ -61,6 +97,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             for i in values.indices {
                 values[i].value = Matrix(rows: values[i].value.rows, cols: values[i].value.cols, newValue[i])
             }
+            weightsFinite = values.allSatisfy { $0.value.isFinite }
         }
     }
 
@@ -70,26 +107,30 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         return b
     }
 
-    /// One update on examples `rows` of `data` (`next` is the fused trainer's prefetch; unused here).
+    /// One update on examples `rows` of `data`; `next`, the next update's, is fetched into the cache.
+    ///
+    /// The update is all or nothing: none when J or a gradient is not finite (the first such in
+    /// `nonFinite`), or when a breakpoint holds. Each parameter's new weights are made in one pass
+    /// into a spare buffer (`Update.step`), with the weight decay term of its gradient that
+    /// back-propagation left to it (`Engine.deferrableDecay`), and swapped in only when all are good.
     public func update(on data: Dataset, rows: ArraySlice<Int>,
                        next: ArraySlice<Int>) -> Result<FusedTrainer<T>.StepResult, EvalError> {
-        // The forward values, which share the parameters' storage, are gone once `gradients`
-        // returns: the update then writes in place rather than copying every parameter.
-        let (result, gs): (FusedTrainer<T>.StepResult, [Matrix<T>]?)
-        switch gradients(on: data, rows: rows) {
-        case .failure(let e): return .failure(e)
-        case .success(let r): (result, gs) = r
-        }
-        guard let gs else { return .success(result) }
-        for i in values.indices { SGD.update(&values[i].value, gradient: gs[i], learningRate: learningRate) }
-        return .success(result)
+        data.withFeatureBytes { update(on: data, rows: rows, next: next, images: $0) }
     }
 
-    /// J, J_MLE and every parameter's gradient on examples `rows`; no gradients when J or one of
-    /// them is not finite (the update is all or nothing), with the first such in `nonFinite`.
-    func gradients(on data: Dataset, rows: ArraySlice<Int>)
-        -> Result<(FusedTrainer<T>.StepResult, [Matrix<T>]?), EvalError> {
-        let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: Array(rows))
+    /// `update` with the data set's images (its bytes, when it keeps them so).
+    func update(on data: Dataset, rows: ArraySlice<Int>, next: ArraySlice<Int>,
+                images: UnsafePointer<UInt8>?) -> Result<FusedTrainer<T>.StepResult, EvalError> {
+        // X is read where the data set keeps it when only products read it (see `xOnlyMultiplied`).
+        let bytes = images.flatMap { i in
+            xOnlyMultiplied && rows.count <= maxBatch && !probes.contains(where: { Self.compares($0, valueOf: xID) })
+                ? i : nil
+        }
+        let (X, y) = minibatch(data, rows, images: bytes)
+        data.prefetch(next)
+        // What the last update's pass found finite, the products need not check again.
+        kernels.vouchedFinite = weightsFinite ? Set(values.compactMap(\.value.address)) : []
+        defer { kernels.vouchedFinite = []; kernels.byteMatrix = nil }
         let s: EngineState<T>
         do throws(EvalError) {
             var t = try engine.start(bindings(X, y))
@@ -100,23 +141,8 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         let mle = crossEntropy.flatMap { s.values[$0]?.scalar } ?? J
         var result = FusedTrainer<T>.StepResult(J: J, JMLE: mle, nonFinite: nil)
         // With probes, back-propagation runs whatever J is: a predicate may read any gradient.
-        guard J.isFinite || !probes.isEmpty else { result.nonFinite = "J"; return .success((result, nil)) }
-        let grads = engine.backward(values: s.values, kernels: kernels)
-        if !probes.isEmpty {
-            // Labels are finite, and images (bytes) too.
-            var known = Set<Int>()
-            if let y = graph.id("y") { known.insert(y) }
-            if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { known.insert(x) }
-            // (On the caller's thread: shared with the workers through the pool, the passes cost
-            // more than they saved; measured in docs/performance.md.)
-            result.readings = TensorPredicate.readings(probes, values: s.values, grads: grads, graph: graph,
-                                                       known: known)
-            if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
-                result.breakpoint = i
-                return .success((result, nil))
-            }
-            guard J.isFinite else { result.nonFinite = "J"; return .success((result, nil)) }
-        }
+        guard J.isFinite || !probes.isEmpty else { result.nonFinite = "J"; return .success(result) }
+        var grads = engine.backward(values: s.values, kernels: kernels, deferring: deferred)
         var gs: [Matrix<T>] = []
         for (p, id) in zip(values, ids) {
             guard let g = grads[id] else {
@@ -124,13 +150,107 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             }
             gs.append(g)
         }
-        // A `nonfinite` probe that did not hold has shown every gradient finite already.
-        let allFinite = zip(probes, result.readings).contains { $0.kind == .nonfinite && !$1.holds }
-        for (p, g) in zip(values, gs).reversed() where !allFinite && !g.isFinite {
-            result.nonFinite = "∇\(p.name) J"
-            return .success((result, nil))
+        // The norms probes read of gradients whose decay term is left to the pass: summed by it.
+        let summed = probes.isEmpty ? [] : Set(values.indices.filter { i in
+            decays[i] != nil && probes.contains { Self.compares($0, gradientOf: ids[i], norm: true) }
+        })
+        let stats = values.indices.map { i in
+            pass(i, gs[i], decay: decays[i].map { grads[$0.node]!.scalar }, squares: summed.contains(i))
         }
-        return .success((result, gs))
+        if !probes.isEmpty {
+            // A gradient whose decay term the pass added is whole only there: it is made whole for a
+            // probe that reads more of it than its norm, and when not finite (for `nonfinite` to find).
+            var knownGrads = Set<Int>(), norms: [Int: Double] = [:]
+            for i in values.indices {
+                guard let d = decays[i] else { continue }
+                let id = ids[i]
+                let readsMore = probes.contains { Self.compares($0, gradientOf: id, norm: false) }
+                if !stats[i].gradientsFinite || readsMore {
+                    grads[id] = engine.completing(gs[i], decay: d.node, first: d.first, incoming: grads[d.node]!,
+                                                  values: s.values, kernels: kernels)
+                } else {
+                    knownGrads.insert(id)
+                    if let q = stats[i].gradientSquares { norms[id] = q }
+                }
+            }
+            // Labels are finite, and images (bytes) too, and the weights the products were vouched.
+            var known = Set<Int>()
+            if let y = graph.id("y") { known.insert(y) }
+            if let x = graph.id("X"), data.withFeatureBytes({ $0 != nil }) { known.insert(x) }
+            if weightsFinite { known.formUnion(ids) }
+            // (On the caller's thread: shared with the workers through the pool, the passes cost
+            // more than they saved; measured in docs/performance.md.)
+            result.readings = TensorPredicate.readings(probes, values: s.values, grads: grads, graph: graph,
+                                                       known: known, knownGrads: knownGrads, gradNormSquares: norms)
+            if let i = result.readings.indices.first(where: { stops[$0] && result.readings[$0].holds }) {
+                result.breakpoint = i
+                return .success(result)
+            }
+            guard J.isFinite else { result.nonFinite = "J"; return .success(result) }
+        }
+        if let bad = values.indices.last(where: { !stats[$0].gradientsFinite }) {
+            result.nonFinite = "∇\(values[bad].name) J"
+            return .success(result)
+        }
+        for i in values.indices { swap(&values[i].value.storage, &spares[i]) }
+        weightsFinite = stats.allSatisfy(\.weightsFinite)
+        return .success(result)
+    }
+
+    /// Parameter i's new weights into its spare buffer (see `update`).
+    func pass(_ i: Int, _ g: Matrix<T>, decay: T?, squares: Bool) -> UpdateStats {
+        let n = values[i].value.count
+        if spares[i].count != n { spares[i] = [T](repeating: 0, count: n) }
+        let lr = learningRate
+        return spares[i].withUnsafeMutableBufferPointer { out in
+            values[i].value.storage.withUnsafeBufferPointer { w in
+                g.storage.withUnsafeBufferPointer { gp in
+                    guard let o = out.baseAddress, let wb = w.baseAddress, let gb = gp.baseAddress else {
+                        return UpdateStats()
+                    }
+                    return T.updateStep(out: o, wb, gb, n, decay: decay, lr: lr, squares: squares)
+                }
+            }
+        }
+    }
+
+    /// Examples `rows` of `data` as X and y, gathered into the buffers of the last minibatch (not
+    /// allocated and zeroed each update: no one else holds them once an update has returned).
+    /// With `images`, X is not gathered: the products read the examples' bytes where they lie
+    /// (`Kernels.byteMatrix`), and X's own storage stands for them unwritten.
+    func minibatch(_ data: Dataset, _ rows: ArraySlice<Int>,
+                   images: UnsafePointer<UInt8>?) -> (Matrix<T>, Matrix<T>) {
+        let m = rows.count
+        if batchX.rows != m || batchX.cols != data.d {
+            batchX = Matrix(rows: m, cols: data.d); batchY = Matrix(rows: m, cols: 1)
+        }
+        if let images, let x = batchX.address {
+            for (i, e) in rows.enumerated() { rowTable[i] = images + e * data.d }
+            batchY.storage.withUnsafeMutableBufferPointer { data.gatherLabels(rows, y: $0.baseAddress!) }
+            kernels.byteMatrix = (x, ByteRows(rows: rowTable, scale: Dataset.byteScale(), transposed: false))
+            return (batchX, batchY)
+        }
+        batchX.storage.withUnsafeMutableBufferPointer { x in
+            batchY.storage.withUnsafeMutableBufferPointer { y in
+                guard let yb = y.baseAddress else { return }
+                if let xb = x.baseAddress { data.gather(rows, rows: 0..<m, x: xb, y: yb) } else {
+                    data.gatherLabels(rows, y: yb)
+                }
+            }
+        }
+        return (batchX, batchY)
+    }
+
+    /// Whether `p` compares a statistic of node's value.
+    static func compares(_ p: TensorPredicate, valueOf node: Int?) -> Bool {
+        guard case let .compare(_, target, _, _) = p.kind else { return false }
+        return !target.gradient && target.node == node
+    }
+
+    /// Whether `p` compares the norm of ∇node J (`norm`), or another statistic of it.
+    static func compares(_ p: TensorPredicate, gradientOf node: Int, norm: Bool) -> Bool {
+        guard case let .compare(stat, target, _, _) = p.kind, target.gradient, target.node == node else { return false }
+        return (stat == .norm) == norm
     }
 
     /// How many of examples `rows` the model classifies right; nil without logits (no cross_entropy).
