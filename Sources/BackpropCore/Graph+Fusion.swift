@@ -19,8 +19,10 @@ extension Graph {
 
     /// Values that are finite whenever the others are: P and sqr(P) when a node sums sqr(P), or
     /// P when a node is sumsq(P) (a sum of squares has no cancellation: an Inf or NaN in P makes it
-    /// Inf or NaN); A and B of add(A, B) (an Inf or NaN term leaves the sum Inf or NaN). A
-    /// `nonfinite` probe reads every update and need not read these; W1 is the largest tensor.
+    /// Inf or NaN); A and B of add(A, B) (an Inf or NaN term leaves the sum Inf or NaN); relu(U),
+    /// tanh(U) and sigmoid(U), which are finite when U is (U is read, or is one of the above, which
+    /// only ever stand for what they feed, downstream: no circle). A `nonfinite` probe reads every
+    /// update and need not read these; W1 is the largest tensor, then the hidden activations.
     public var impliedFinite: Set<Int> {
         var out = Set<Int>()
         for (i, n) in nodes.enumerated() {
@@ -28,6 +30,7 @@ extension Graph {
             if n.op == SumSqOp.name { out.insert(p) }
             if n.op == SumOp.name, nodes[p].op == SqrOp.name, let q = inputIndices[p].first { out.formUnion([p, q]) }
             if n.op == AddOp.name { out.formUnion(inputIndices[i]) }
+            if [ReluOp.name, TanhOp.name, SigmoidOp.name].contains(n.op) { out.insert(i) }
         }
         return out
     }

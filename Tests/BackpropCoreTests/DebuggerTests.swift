@@ -89,13 +89,15 @@ import Testing
     }
 
     /// `nonfinite` leaves out of its pass the values a sum of squares vouches for (W1, U3, W2, U5
-    /// here; W1 and W2 once the sums are fused) and the terms of a sum (u4, u6, J_MLE, u8), and still
-    /// holds for a NaN or ±Inf planted in a weight: the sum it flows into shows it.
+    /// here; W1 and W2 once the sums are fused), the terms of a sum (u4, u6, J_MLE, u8) and a relu's
+    /// output (H, finite when U1 is), and still holds for a NaN or ±Inf planted in a weight: the sum
+    /// it flows into shows it.
     @Test func nonfiniteSkipsOnlyWhatASumOfSquaresShows() throws {
         let g = p.engine().graph
-        #expect(Set(g.impliedFinite.map { g.nodes[$0].name }) == ["W1", "U3", "W2", "U5", "u4", "u6", "J_MLE", "u8"])
+        #expect(Set(g.impliedFinite.map { g.nodes[$0].name })
+                == ["W1", "U3", "W2", "U5", "u4", "u6", "J_MLE", "u8", "H"])
         let fused = g.fusingSumsOfSquares()
-        #expect(Set(fused.impliedFinite.map { fused.nodes[$0].name }) == ["W1", "W2", "u4", "u6", "J_MLE", "u8"])
+        #expect(Set(fused.impliedFinite.map { fused.nodes[$0].name }) == ["W1", "W2", "u4", "u6", "J_MLE", "u8", "H"])
         for graph in [g, fused] {
             let e = try Engine<Double>(graph: graph, constants: ["λ": 1e-3])
             for (name, bad) in [("W1", Double.nan), ("W2", .infinity), ("W1", -.infinity)] {

@@ -178,6 +178,17 @@ import Testing
                 #expect(stats.gradientSquares?.bitPattern
                         == TensorHealth.sumOfSquares(Matrix(rows: 1, cols: n, grads)).bitPattern)
             }
+            // And in Double (8 lanes a vector where Float has 16).
+            let wd = w.map { Double($0) * 1.1 }, gd = g.map { Double($0) * 0.9 }
+            var outd = [Double](repeating: .nan, count: n)
+            let sd = n == 0 ? UpdateStats() : Update.step(out: &outd, wd, gd, n, decay: decay.map(Double.init), lr: 0.3,
+                                                         squares: true)
+            let gradsd = (0..<n).map { i in decay.map { gd[i] + (2 * wd[i]) * Double($0) } ?? gd[i] }
+            #expect(outd.map(\.bitPattern) == (0..<n).map { (wd[$0] - 0.3 * gradsd[$0]).bitPattern })
+            if n > 0 {
+                #expect(sd.gradientSquares?.bitPattern
+                        == TensorHealth.sumOfSquares(Matrix(rows: 1, cols: n, gradsd)).bitPattern)
+            }
         }
         guard n > 0 else { return }
         // A gradient that is not finite, and weights that leave float's range.
