@@ -41,23 +41,17 @@ public final class Kernels<T: Real>: @unchecked Sendable {
         precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
         guard m * n > 0, k > 0 else { return Matrix(rows: m, cols: n) }
         let skip = skipZeroA ?? (vouches(b) || b.isFinite)
-        if let bm = byteMatrix, bm.address == a.address {
-            let A = AOperand<T>.bytes(ByteRows(rows: bm.rows.rows, scale: bm.rows.scale, transposed: transA))
-            let c = [T](unsafeUninitializedCapacity: m * n) { cp, count in
-                b.storage.withUnsafeBufferPointer { bp in
-                    gemm.gemm(m: m, n: n, k: k, a: A, b: bp.baseAddress!, bCols: b.cols, transB: transB,
-                              c: cp.baseAddress!, skipZeroA: skip)
-                }
-                count = m * n
-            }
-            return Matrix(rows: m, cols: n, c)
-        }
         // Not zeroed first: a product that does not accumulate writes every entry of C.
         let c = [T](unsafeUninitializedCapacity: m * n) { cp, count in
             a.storage.withUnsafeBufferPointer { ap in
                 b.storage.withUnsafeBufferPointer { bp in
-                    gemm.gemm(m: m, n: n, k: k, a: ap.baseAddress!, aCols: a.cols, transA: transA,
-                              b: bp.baseAddress!, bCols: b.cols, transB: transB, c: cp.baseAddress!, skipZeroA: skip)
+                    // A stands for rows of bytes (`byteMatrix`), or is read where it lies.
+                    let bytes = byteMatrix.flatMap { $0.address == a.address ? $0.rows : nil }
+                    let A: AOperand<T> = bytes.map {
+                        .bytes(ByteRows(rows: $0.rows, scale: $0.scale, transposed: transA))
+                    } ?? .strided(StridedOperand(rowMajor: ap.baseAddress!, cols: a.cols, transposed: transA))
+                    gemm.gemm(m: m, n: n, k: k, a: A, b: bp.baseAddress!, bCols: b.cols, transB: transB,
+                              c: cp.baseAddress!, skipZeroA: skip)
                 }
             }
             count = m * n

@@ -71,6 +71,16 @@ public struct Dataset: Sendable {
         }
     }
 
+    /// Writes examples `indices` as the rows of x and their labels into y, buffers of room for them
+    /// (x empty when d is 0).
+    public func gather<T: Real>(_ indices: some RandomAccessCollection<Int>, into x: UnsafeMutableBufferPointer<T>,
+                                labels y: UnsafeMutableBufferPointer<T>) {
+        guard let yb = y.baseAddress else { return }
+        if let xb = x.baseAddress { gather(indices, rows: 0..<indices.count, x: xb, y: yb) } else {
+            gatherLabels(indices, y: yb)
+        }
+    }
+
     /// How many rows ahead `gather` fetches (4 and 8 measured alike, 2 and 16 slower).
     static let gatherAhead = 4
 
@@ -97,12 +107,7 @@ public struct Dataset: Sendable {
         var y = [T](repeating: 0, count: indices.count)
         // Not zeroed first: the gather writes every entry (zeroing was a pass of its own).
         let x = [T](unsafeUninitializedCapacity: indices.count * d) { xp, n in
-            y.withUnsafeMutableBufferPointer { yp in
-                guard let yb = yp.baseAddress else { return }
-                if let xb = xp.baseAddress { gather(indices, rows: 0..<indices.count, x: xb, y: yb) } else {
-                    gatherLabels(indices, y: yb)
-                }
-            }
+            y.withUnsafeMutableBufferPointer { gather(indices, into: xp, labels: $0) }
             n = indices.count * d
         }
         return (Matrix(rows: indices.count, cols: d, x), Matrix(rows: indices.count, cols: 1, y))

@@ -231,12 +231,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             return (batchX, batchY)
         }
         batchX.storage.withUnsafeMutableBufferPointer { x in
-            batchY.storage.withUnsafeMutableBufferPointer { y in
-                guard let yb = y.baseAddress else { return }
-                if let xb = x.baseAddress { data.gather(rows, rows: 0..<m, x: xb, y: yb) } else {
-                    data.gatherLabels(rows, y: yb)
-                }
-            }
+            batchY.storage.withUnsafeMutableBufferPointer { data.gather(rows, into: x, labels: $0) }
         }
         return (batchX, batchY)
     }
