@@ -100,4 +100,61 @@ extension GEMM {
         st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
         if wide { st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w) }
     }
+
+    /// The micro-kernel for 4 rows of a pitched panel (`Rows`: row i of term t at `a[i·pitch + t]`)
+    /// or of a packed one (`Packed`: at `a[t·8 + i]`) as two pairs of rows, each over its own list
+    /// of kept terms (`lists[1...lists[0]]` for rows 0–1, the list kc + 1 entries on for rows 2–3;
+    /// see `packA`): a 4 × nr wide tile of C in 8 vector accumulators. The two lists are walked
+    /// side by side, so that 8 independent chains keep the FMA units busy, then the longer one's
+    /// tail alone. A pair leaves out every term where both its rows are ±0, which 8 rows share far
+    /// less often: on Fashion-MNIST, 58% of X's terms are kept instead of 67%, and 61% of a hidden
+    /// layer's instead of 77%. B comes packed (see `blocked`): it reads two of B's rows per term.
+    @inline(__always)
+    static func microPairs<L: PanelLayout>(_: L.Type, _ lists: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
+                                           _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
+                                           _ acc: Bool) {
+        let w = V.scalarCount
+        // Distances between a term's rows, and between terms.
+        let row = L.inPlace ? pitch : 1, term = L.inPlace ? 1 : mr
+        @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
+        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
+        if acc {
+            c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
+            c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w)
+        }
+        let top = lists + 1, bottom = lists + (kc + 2)
+        let nt = Int(lists[0]), nb = Int(lists[kc + 1]), both = min(nt, nb)
+        for q in 0..<both {
+            let s = Int(top[q]), t = Int(bottom[q])
+            let a0 = V(repeating: a[s * term]), a1 = V(repeating: a[row + s * term])
+            let a2 = V(repeating: a[2 * row + t * term]), a3 = V(repeating: a[3 * row + t * term])
+            let bs = b + s * ldb, bt = b + t * ldb
+            let b0 = ld(bs), b1 = ld(bs + w), b2 = ld(bt), b3 = ld(bt + w)
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+            c20 = c20.addingProduct(a2, b2); c21 = c21.addingProduct(a2, b3)
+            c30 = c30.addingProduct(a3, b2); c31 = c31.addingProduct(a3, b3)
+        }
+        for q in both..<nt {
+            let s = Int(top[q])
+            let a0 = V(repeating: a[s * term]), a1 = V(repeating: a[row + s * term])
+            let bs = b + s * ldb
+            let b0 = ld(bs), b1 = ld(bs + w)
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+        }
+        for q in both..<nb {
+            let t = Int(bottom[q])
+            let a2 = V(repeating: a[2 * row + t * term]), a3 = V(repeating: a[3 * row + t * term])
+            let bt = b + t * ldb
+            let b2 = ld(bt), b3 = ld(bt + w)
+            c20 = c20.addingProduct(a2, b2); c21 = c21.addingProduct(a2, b3)
+            c30 = c30.addingProduct(a3, b2); c31 = c31.addingProduct(a3, b3)
+        }
+        st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
+        st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w)
+    }
 }

@@ -1,10 +1,9 @@
 /// Packing of A (panels, pitched panels, bytes converted as they are packed, the lists of kept
 /// terms) and of B into the layouts the micro-kernel reads.
 extension GEMM {
-    /// Whether skipping lists A's kept terms for each half of a panel, not for the whole panel: for
-    /// a transposed A (Xᵀ in Xᵀ G'), whose panels are 8 neighbouring pixels, halves keep out many
-    /// more of Fashion-MNIST's terms; for a row-major A (X in X W1, panels of 8 examples) too few
-    /// more to pay for the doubled per-term work.
+    /// Whether skipping lists a narrow tile's kept terms for each half of a panel, not for the
+    /// whole panel: for a transposed A (Hᵀ in Hᵀ G), whose panels are 8 hidden units. (Wide tiles
+    /// list them for each pair of rows, see `microPairs`.)
     @inline(__always)
     static func halves(_ a: AOperand<T>) -> Bool { a.transposed }
 
@@ -12,14 +11,16 @@ extension GEMM {
     ///
     /// - A pitched panel (see `pitched`) holds its 8 rows as they lie, `pitch` apart (see
     ///   `packPitched`). With an `index`, its entries hold how many terms are kept, then their k
-    ///   offsets in order: the terms where any of the 8 rows is not ±0.
+    ///   offsets in order: the terms where any of the 8 rows is not ±0; with `pairs`, four such
+    ///   lists of kc + 1 from entry kc + 1 on instead, one per pair of rows (0–1, 2–3, 4–5, 6–7).
     /// - Any other panel is k-major and zero-padded: term p's 8 values side by side. With an
     ///   `index` (a transposed A, see `halves`), its entries hold two lists of kc + 1, one per half
-    ///   (rows 0–3, rows 4–7), each of the terms whose 4 values in that half are not all ±0.
+    ///   (rows 0–3, rows 4–7), each of the terms whose 4 values in that half are not all ±0; with
+    ///   `pairs`, four lists from entry kc + 1 on, one per pair, as for a pitched panel.
     /// With `inPlace`, full panels of a row-major A are read where they lie and are not packed.
     @inline(__always)
     static func packA(_ operand: AOperand<T>, k0: Int, kb: Int, rows: Range<Int>, into dst: UnsafeMutablePointer<T>,
-                      index: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool) {
+                      index: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool, pairs: Bool) {
         var d = dst
         var i0 = rows.lowerBound
         var panel = 0
@@ -29,8 +30,8 @@ extension GEMM {
             let list = index.map { $0 + panel * listsPerPanel }
             switch operand {
             case .strided(let a): packPanel(a, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, inPlace: inPlace,
-                                            pitched: pitched)
-            case .bytes(let r): packPanel(r, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list)
+                                            pitched: pitched, pairs: pairs)
+            case .bytes(let r): packPanel(r, i0: i0, mw: mw, k0: k0, kb: kb, into: d, list: list, pairs: pairs)
             }
             d += mr * (pitched ? pitch : kb)
             i0 += mr
@@ -41,7 +42,7 @@ extension GEMM {
     /// Packs the panel of a strided A's rows i0..<i0+mw (see `packA`).
     @inline(__always)
     static func packPanel(_ a: StridedOperand<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
-                          list: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool) {
+                          list: UnsafeMutablePointer<Int32>?, inPlace: Bool, pitched: Bool, pairs: Bool) {
         if inPlace && mw == mr {
             // Read where it lies: nothing to pack.
         } else if pitched {
@@ -50,13 +51,14 @@ extension GEMM {
             @inline(__always) func row(_ i: Int) -> UnsafePointer<T> {
                 i < mw ? a.base + (i0 + i) * a.rowStride + k0 : zero
             }
-            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, into: d, list: list)
+            packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, into: d, list: list,
+                        pairs: pairs)
         } else if a.rowStride == 1 && mw == mr {
             // Transposed A (Xᵀ, Hᵀ): each k-slice of the panel is mr contiguous values.
-            copySlices(a.base + k0 * a.colStride + i0, stride: a.colStride, kb: kb, into: d, lists: list)
+            copySlices(a.base + k0 * a.colStride + i0, stride: a.colStride, kb: kb, into: d, lists: list, pairs: pairs)
         } else {
             // Partial or strided panels.
-            packPartial(kb: kb, rows: mw, into: d, list: list) { i, p in
+            packPartial(kb: kb, rows: mw, into: d, list: list, pairs: pairs) { i, p in
                 a.base[(i0 + i) * a.rowStride + (k0 + p) * a.colStride]
             }
         }
@@ -66,16 +68,18 @@ extension GEMM {
     /// for the converted values, each value converted as it is copied.
     @inline(__always)
     static func packPanel(_ r: ByteRows<T>, i0: Int, mw: Int, k0: Int, kb: Int, into d: UnsafeMutablePointer<T>,
-                          list: UnsafeMutablePointer<Int32>?) {
+                          list: UnsafeMutablePointer<Int32>?, pairs: Bool) {
         if !r.transposed {
             let zero = UnsafeRawPointer(zeroRow).assumingMemoryBound(to: UInt8.self)
             @inline(__always) func row(_ i: Int) -> UnsafePointer<UInt8> { i < mw ? r.rows[i0 + i] + k0 : zero }
             packPitched(row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7), kb: kb, scale: r.scale, into: d,
-                        list: list)
+                        list: list, pairs: pairs)
         } else if mw == mr {
-            copyByteSlices(r.rows + k0, column: i0, kb: kb, scale: r.scale, into: d, lists: list)
+            copyByteSlices(r.rows + k0, column: i0, kb: kb, scale: r.scale, into: d, lists: list, pairs: pairs)
         } else {
-            packPartial(kb: kb, rows: mw, into: d, list: list) { i, p in T(r.rows[k0 + p][i0 + i]) * r.scale }
+            packPartial(kb: kb, rows: mw, into: d, list: list, pairs: pairs) { i, p in
+                T(r.rows[k0 + p][i0 + i]) * r.scale
+            }
         }
     }
 
@@ -83,46 +87,81 @@ extension GEMM {
     /// reads row i of term p), zero-padded, then lists each half's kept terms (see `packA`).
     @inline(__always)
     static func packPartial(kb: Int, rows mw: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
-                            _ value: (Int, Int) -> T) {
+                            pairs: Bool, _ value: (Int, Int) -> T) {
         for p in 0..<kb {
             for i in 0..<mr { d[p * mr + i] = i < mw ? value(i, p) : 0 }
         }
-        if let list { listHalves(d, kb: kb, lists: list) }
+        // The panel's slices copied onto themselves, which leaves them as they are, to list them.
+        if let list { copySlices(d, stride: mr, kb: kb, into: d, lists: list, pairs: pairs) }
     }
 
     /// Copies kb slices of 8 contiguous values (`stride` apart) into a panel and, with `lists`,
-    /// lists each half's kept terms (those whose 4 values there are not all ±0), in the same pass
-    /// and on 64-bit words (a copy call per slice and a second, 32-bit scan were slower).
+    /// lists each half's kept terms (those whose 4 values there are not all ±0), or with `pairs`
+    /// each pair's (see `packA`), in the same pass and on 64-bit words (a copy call per slice and a
+    /// second, 32-bit scan were slower).
     @inline(__always)
     static func copySlices(_ src: UnsafePointer<T>, stride: Int, kb: Int, into d: UnsafeMutablePointer<T>,
-                           lists: UnsafeMutablePointer<Int32>?) {
+                           lists: UnsafeMutablePointer<Int32>?, pairs: Bool) {
         let words = mr * MemoryLayout<T>.size / 8   // 64-bit words per slice: 4 (Float) or 8 (Double)
+        let perPair = words / 4
         // The sign bits of every value in a word, cleared so that −0 counts as zero.
         let magnitude: UInt64 = MemoryLayout<T>.size == 4 ? 0x7FFF_FFFF_7FFF_FFFF : 0x7FFF_FFFF_FFFF_FFFF
-        let top = lists.map { $0 + 1 }, bottom = lists.map { $0 + (kc + 2) }
-        var nt = 0, nb = 0
+        var terms = Terms(lists)
         for p in 0..<kb {
             let s = UnsafeRawPointer(src + p * stride), t = UnsafeMutableRawPointer(d + p * mr)
-            var upper: UInt64 = 0, lower: UInt64 = 0
+            var q0: UInt64 = 0, q1: UInt64 = 0, q2: UInt64 = 0, q3: UInt64 = 0
             for w in 0..<words {
                 let v = s.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self)
                 t.storeBytes(of: v, toByteOffset: 8 * w, as: UInt64.self)
-                if w < words / 2 { upper |= v } else { lower |= v }
+                switch w / perPair {
+                case 0: q0 |= v
+                case 1: q1 |= v
+                case 2: q2 |= v
+                default: q3 |= v
+                }
             }
-            guard let top, let bottom else { continue }
-            // Each entry goes to the next free place, which the next term overwrites when this
-            // one was zero: no branch on the data.
-            top[nt] = Int32(p); nt += upper & magnitude != 0 ? 1 : 0
-            bottom[nb] = Int32(p); nb += lower & magnitude != 0 ? 1 : 0
+            if lists == nil { continue }
+            terms.append(p, q0 & magnitude != 0, q1 & magnitude != 0, q2 & magnitude != 0, q3 & magnitude != 0,
+                         pairs: pairs)
         }
-        if let lists { lists[0] = Int32(nt); lists[kc + 1] = Int32(nb) }
+        terms.finish(pairs: pairs)
     }
 
-    /// Writes the two lists of a packed panel's kept terms, one per half (see `packA`): the
-    /// panel's slices copied onto themselves, which leaves them as they are.
-    @inline(__always)
-    static func listHalves(_ d: UnsafeMutablePointer<T>, kb: Int, lists: UnsafeMutablePointer<Int32>) {
-        copySlices(d, stride: mr, kb: kb, into: d, lists: lists)
+    /// The lists of a packed panel's kept terms being written (see `packA`), term by term.
+    struct Terms {
+        let lists: UnsafeMutablePointer<Int32>?
+        var n0 = 0, n1 = 0, n2 = 0, n3 = 0
+        init(_ lists: UnsafeMutablePointer<Int32>?) { self.lists = lists }
+
+        /// Lists term p for the pairs whose rows are not all ±0 (`k0`…`k3`), or for the halves.
+        /// Each entry goes to the next free place, which the next term overwrites when this one
+        /// was zero: no branch on the data.
+        @inline(__always)
+        mutating func append(_ p: Int, _ k0: Bool, _ k1: Bool, _ k2: Bool, _ k3: Bool, pairs: Bool) {
+            guard let lists else { return }
+            let l = lists + 1, e = Int32(p)
+            if pairs {
+                l[(kc + 1) + n0] = e; n0 += k0 ? 1 : 0
+                l[2 * (kc + 1) + n1] = e; n1 += k1 ? 1 : 0
+                l[3 * (kc + 1) + n2] = e; n2 += k2 ? 1 : 0
+                l[4 * (kc + 1) + n3] = e; n3 += k3 ? 1 : 0
+            } else {
+                l[n0] = e; n0 += k0 || k1 ? 1 : 0
+                l[(kc + 1) + n1] = e; n1 += k2 || k3 ? 1 : 0
+            }
+        }
+
+        /// Writes the lists' lengths.
+        @inline(__always)
+        func finish(pairs: Bool) {
+            guard let lists else { return }
+            if pairs {
+                lists[kc + 1] = Int32(n0); lists[2 * (kc + 1)] = Int32(n1)
+                lists[3 * (kc + 1)] = Int32(n2); lists[4 * (kc + 1)] = Int32(n3)
+            } else {
+                lists[0] = Int32(n0); lists[kc + 1] = Int32(n1)
+            }
+        }
     }
 
     /// Packs 8 rows of a row-major A as they lie (rows `r0`…`r7`, kb values each from where they
@@ -131,6 +170,7 @@ extension GEMM {
     ///
     /// With a `list`, the terms where any of the 8 values is not ±0 are listed (list[0] = how many,
     /// then their offsets, increasing), and 8 terms whose 64 values are all ±0 are not copied at all.
+    /// With `pairs`, the terms are listed for each pair of rows instead (see `packA`).
     /// (A panel with term p's 8 values side by side had to be transposed, by 8×8 register
     /// transposes, which took longer.)
     @inline(__always)
@@ -138,9 +178,9 @@ extension GEMM {
                             _ r3: UnsafePointer<T>,
                             _ r4: UnsafePointer<T>, _ r5: UnsafePointer<T>, _ r6: UnsafePointer<T>,
                             _ r7: UnsafePointer<T>,
-                            kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
+                            kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?, pairs: Bool) {
         let r = (r0, r1, r2, r3, r4, r5, r6, r7)
-        packPitched(r, kb: kb, into: d, list: list,
+        packPitched(r, kb: kb, into: d, list: list, pairs: pairs,
                     load: { r, p in UnsafeRawPointer(r + p).loadUnaligned(as: SIMD8<T>.self) }, nonzero: nonzeroLanes,
                     values: { $0 }, value: { r, p in r[p] })
     }
@@ -152,38 +192,55 @@ extension GEMM {
                             _ r3: UnsafePointer<UInt8>,
                             _ r4: UnsafePointer<UInt8>, _ r5: UnsafePointer<UInt8>, _ r6: UnsafePointer<UInt8>,
                             _ r7: UnsafePointer<UInt8>,
-                            kb: Int, scale: T, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?) {
+                            kb: Int, scale: T, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
+                            pairs: Bool) {
         let r = (r0, r1, r2, r3, r4, r5, r6, r7)
-        packPitched(r, kb: kb, into: d, list: list,
+        packPitched(r, kb: kb, into: d, list: list, pairs: pairs,
                     load: { r, p in UInt64(littleEndian: UnsafeRawPointer(r + p).loadUnaligned(as: UInt64.self)) },
-                    nonzero: { w in ByteWords.nonzeroMask(w.0 | w.1 | w.2 | w.3 | w.4 | w.5 | w.6 | w.7) },
+                    nonzero: { x, y in ByteWords.nonzeroMask(x | y) },
                     values: { w in convert(unsafeBitCast(w.littleEndian, to: SIMD8<UInt8>.self),
                                            scale) }, value: { r, p in T(r[p]) * scale })
     }
 
     /// The loop of both `packPitched`s: rows of E, read 8 terms at a time as one W (`load(row, p)`)
     /// whose values are `values(w)`, or one value at a time in the tail (`value(row, p)`);
-    /// `nonzero` gives bit j for term j of 8 rows' W when one of its values is not ±0.
+    /// `nonzero(x, y)` gives bit j for term j of two rows' W when one of their values is not ±0.
     @inline(__always)
     static func packPitched<E, W>(_ r: (UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>,
                                         UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>, UnsafePointer<E>),
                                   kb: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
-                                  load: (UnsafePointer<E>, Int) -> W, nonzero: ((W, W, W, W, W, W, W, W)) -> Int,
+                                  pairs: Bool, load: (UnsafePointer<E>, Int) -> W, nonzero: (W, W) -> Int,
                                   values: (W) -> SIMD8<T>, value: (UnsafePointer<E>, Int) -> T) {
         @inline(__always) func put(_ w: W, _ i: Int, _ p: Int) {
             UnsafeMutableRawPointer(d + i * pitch + p).storeBytes(of: values(w), as: SIMD8<T>.self)
         }
-        var n = 0
+        // Where the terms of the whole panel, or of pair j, are listed (see `packA`), and how many so far.
+        let whole = list.map { $0 + 1 }, pair = list.map { $0 + (kc + 2) }
+        var n = 0, n0 = 0, n1 = 0, n2 = 0, n3 = 0
         var p = 0
         while p + 8 <= kb {
             let w = (load(r.0, p), load(r.1, p), load(r.2, p), load(r.3, p), load(r.4, p), load(r.5, p), load(r.6, p),
                      load(r.7, p))
-            // Bit j: term p + j has a value that is not ±0.
-            let kept = list == nil ? 0xFF : nonzero(w)
+            guard let whole, let pair else {
+                put(w.0, 0, p); put(w.1, 1, p); put(w.2, 2, p); put(w.3, 3, p)
+                put(w.4, 4, p); put(w.5, 5, p); put(w.6, 6, p); put(w.7, 7, p)
+                p += 8
+                continue
+            }
+            // Bit j: term p + j has a value that is not ±0 in the pair's rows.
+            let q0 = nonzero(w.0, w.1), q1 = nonzero(w.2, w.3), q2 = nonzero(w.4, w.5), q3 = nonzero(w.6, w.7)
+            let kept = q0 | q1 | q2 | q3
             if kept != 0 {
                 put(w.0, 0, p); put(w.1, 1, p); put(w.2, 2, p); put(w.3, 3, p)
                 put(w.4, 4, p); put(w.5, 5, p); put(w.6, 6, p); put(w.7, 7, p)
-                if let list { appendTerms(kept, from: p, to: list + 1, count: &n) }
+                if pairs {
+                    appendTerms(q0, from: p, to: pair, count: &n0)
+                    appendTerms(q1, from: p, to: pair + (kc + 1), count: &n1)
+                    appendTerms(q2, from: p, to: pair + 2 * (kc + 1), count: &n2)
+                    appendTerms(q3, from: p, to: pair + 3 * (kc + 1), count: &n3)
+                } else {
+                    appendTerms(kept, from: p, to: whole, count: &n)
+                }
             }
             p += 8
         }
@@ -192,11 +249,27 @@ extension GEMM {
                      value(r.6, p), value(r.7, p))
             d[p] = v.0; d[pitch + p] = v.1; d[2 * pitch + p] = v.2; d[3 * pitch + p] = v.3
             d[4 * pitch + p] = v.4; d[5 * pitch + p] = v.5; d[6 * pitch + p] = v.6; d[7 * pitch + p] = v.7
-            let zero = v.0 == 0 && v.1 == 0 && v.2 == 0 && v.3 == 0 && v.4 == 0 && v.5 == 0 && v.6 == 0 && v.7 == 0
-            if let list { list[1 + n] = Int32(p); n += zero ? 0 : 1 }
+            if let whole, let pair {
+                let z0 = v.0 == 0 && v.1 == 0, z1 = v.2 == 0 && v.3 == 0, z2 = v.4 == 0 && v.5 == 0
+                let z3 = v.6 == 0 && v.7 == 0
+                if pairs {
+                    pair[n0] = Int32(p); n0 += z0 ? 0 : 1
+                    pair[(kc + 1) + n1] = Int32(p); n1 += z1 ? 0 : 1
+                    pair[2 * (kc + 1) + n2] = Int32(p); n2 += z2 ? 0 : 1
+                    pair[3 * (kc + 1) + n3] = Int32(p); n3 += z3 ? 0 : 1
+                } else {
+                    whole[n] = Int32(p); n += z0 && z1 && z2 && z3 ? 0 : 1
+                }
+            }
             p += 1
         }
-        list?[0] = Int32(n)
+        guard let list else { return }
+        if pairs {
+            list[kc + 1] = Int32(n0); list[2 * (kc + 1)] = Int32(n1)
+            list[3 * (kc + 1)] = Int32(n2); list[4 * (kc + 1)] = Int32(n3)
+        } else {
+            list[0] = Int32(n)
+        }
     }
 
     /// Appends to `terms` (from position n on) the offsets p + j of the set bits j of `mask`
@@ -214,39 +287,37 @@ extension GEMM {
     }
 
     /// `copySlices` for rows of bytes: slice p is the 8 bytes from `column` on in row `rows[p]`,
-    /// converted to `T(byte) · scale`; a half is kept when its 4 bytes are not all 0.
+    /// converted to `T(byte) · scale`; a half (a pair) is kept when its 4 (2) bytes are not all 0.
     @inline(__always)
     static func copyByteSlices(_ rows: UnsafePointer<UnsafePointer<UInt8>>, column: Int, kb: Int, scale: T,
                                into d: UnsafeMutablePointer<T>,
-                               lists: UnsafeMutablePointer<Int32>?) {
-        let top = lists.map { $0 + 1 }, bottom = lists.map { $0 + (kc + 2) }
-        var nt = 0, nb = 0
+                               lists: UnsafeMutablePointer<Int32>?, pairs: Bool) {
+        var terms = Terms(lists)
         for p in 0..<kb {
             let v = UnsafeRawPointer(rows[p] + column).loadUnaligned(as: UInt64.self)
             UnsafeMutableRawPointer(d + p * mr).storeBytes(of: convert(unsafeBitCast(v, to: SIMD8<UInt8>.self), scale),
                                                            as: SIMD8<T>.self)
-            guard let top, let bottom else { continue }
-            // Little-endian: the low 4 bytes are the top half's (see `copySlices` for the lists).
-            top[nt] = Int32(p); nt += v & 0xFFFF_FFFF != 0 ? 1 : 0
-            bottom[nb] = Int32(p); nb += v >> 32 != 0 ? 1 : 0
+            if lists == nil { continue }
+            // Little-endian: the low bytes are the first rows'.
+            terms.append(p, v & 0xFFFF != 0, (v >> 16) & 0xFFFF != 0, (v >> 32) & 0xFFFF != 0, v >> 48 != 0,
+                         pairs: pairs)
         }
-        if let lists { lists[0] = Int32(nt); lists[kc + 1] = Int32(nb) }
+        terms.finish(pairs: pairs)
     }
 
-    /// Bit j set when lane j of any of the 8 vectors is not ±0 (an OR of their bits, sign cleared).
+    /// Bit j set when lane j of x or of y is not ±0 (an OR of their bits, sign cleared).
     @inline(__always)
-    static func nonzeroLanes(_ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>,
-                                   SIMD8<T>)) -> Int {
-        MemoryLayout<T>.size == 4 ? nonzeroLanes(r, magnitude: UInt32(0x7FFF_FFFF)) : nonzeroLanes(r,
-            magnitude: UInt64(0x7FFF_FFFF_FFFF_FFFF))
+    static func nonzeroLanes(_ x: SIMD8<T>, _ y: SIMD8<T>) -> Int {
+        MemoryLayout<T>.size == 4 ? nonzeroLanes(x, y, magnitude: UInt32(0x7FFF_FFFF))
+            : nonzeroLanes(x, y, magnitude: UInt64(0x7FFF_FFFF_FFFF_FFFF))
     }
 
     /// The same on the bits as U, the unsigned integer of T's size; `magnitude` masks the sign bit off.
     @inline(__always)
-    static func nonzeroLanes<U: FixedWidthInteger & UnsignedInteger & SIMDScalar>(
-        _ r: (SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>, SIMD8<T>), magnitude: U) -> Int {
+    static func nonzeroLanes<U: FixedWidthInteger & UnsignedInteger & SIMDScalar>(_ x: SIMD8<T>, _ y: SIMD8<T>,
+                                                                                   magnitude: U) -> Int {
         @inline(__always) func u(_ v: SIMD8<T>) -> SIMD8<U> { unsafeBitCast(v, to: SIMD8<U>.self) }
-        let o = (u(r.0) | u(r.1) | u(r.2) | u(r.3) | u(r.4) | u(r.5) | u(r.6) | u(r.7)) & SIMD8(repeating: magnitude)
+        let o = (u(x) | u(y)) & SIMD8(repeating: magnitude)
         var bits = 0
         for j in 0..<8 where o[j] != 0 { bits |= 1 << j }
         return bits
@@ -264,7 +335,13 @@ extension GEMM {
                 for p in 0..<kb {
                     let src = b.base + (k0 + p) * b.rowStride + j0
                     let row = d + p * nr
-                    if nw == nr { row.update(from: src, count: nr) } else {
+                    if nw == nr {
+                        // One or two vectors, moved as they are (a copy call per row cost more).
+                        for v in stride(from: 0, to: nr, by: V.scalarCount) {
+                            UnsafeMutableRawPointer(row + v).storeBytes(
+                                of: UnsafeRawPointer(src + v).loadUnaligned(as: V.self), as: V.self)
+                        }
+                    } else {
                         for j in 0..<nr { row[j] = j < nw ? src[j] : 0 }
                     }
                 }

@@ -6,11 +6,12 @@
 ///
 /// Tiles are 8 rows by two vectors (8×32 Float), or by one vector when n fits in one (the
 /// products with the k = 10 classes: two vectors would be two-thirds padding). B is packed into
-/// k-major panels of a tile's width, unless it is row-major with whole tiles: then its rows are
-/// read where they lie (`ldb` apart), the same loads from the same cache lines, without the copy.
+/// k-major panels of a tile's width, unless it is row-major with whole tiles and no zeros are
+/// left out of a wide tile: then its rows are read where they lie (`ldb` apart), without the copy.
 ///
-/// With `skipZeroA`, the terms whose A value is an exact zero for all 8 rows of a tile (for a
-/// transposed A, for all 4 rows of a half tile) are left out of the chain. That gives the same
+/// With `skipZeroA`, the terms whose A value is an exact zero for both rows of a pair of a wide
+/// tile's rows (for a narrow tile: for all 8 rows, or for a transposed A all 4 rows of a half
+/// tile) are left out of the chain. That gives the same
 /// bits as the dense chain when B is finite and C starts at +0 (not accumulating): 0·b = ±0 for
 /// finite b, c + (±0) = c for c ≠ 0, and a chain that starts at +0 reaches −0 only by underflow
 /// (a product below 2⁻¹⁵⁰ in magnitude rounding to −0), so +0 + (−0) = +0 too. After such an
@@ -21,8 +22,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
     static var mr: Int { 8 }
     static var kc: Int { 256 }
     static var mc: Int { 128 }
-    /// Entries of `index` per A panel with skipping: room for two lists of kc + 1 (see `packA`).
-    static var listsPerPanel: Int { 2 * (kc + 1) }
+    /// Entries of `index` per A panel with skipping: room for five lists of kc + 1 (see `packA`).
+    static var listsPerPanel: Int { 5 * (kc + 1) }
     /// Distance between the rows of a pitched panel (see `packPitched`): a constant, so that the
     /// micro-kernel reaches a term's 8 values at fixed displacements from one pointer, and not a
     /// multiple of 1 KB, so that the 8 rows do not fall in the same few cache sets.
@@ -92,9 +93,10 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
             let kb = min(depth, k - pc)
             let acc = accumulate || pc > 0
             let last = pc + kb == k
-            // A row-major B whose tiles are all whole is read where it lies (W1 in X W1, G' in Xᵀ G').
-            let bInPlace = b.colStride == 1 && nb % nr == 0
-            if !bInPlace { packB(b, k0: pc, kb: kb, cols: cols, nr: nr, into: bPack) }
+            // A row-major B whose tiles are all whole is read where it lies, except by the pair
+            // kernel (`microPairs`), which reads two of its rows per term: rows 1 KB apart (W1's,
+            // G''s) fall into 8 of L1's 64 sets, so in place they came from L2 each time.
+            let bInPlace = b.colStride == 1 && nb % nr == 0 && !(skip && W.wide)
             let ldb = bInPlace ? b.rowStride : nr
             var ic = rows.lowerBound
             while ic < rows.upperBound {
@@ -107,10 +109,16 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                 let halves = skip && Self.halves(a)
                 let pitched = Self.pitched(a, skip: skip)
                 packA(a, k0: pc, kb: kb, rows: ic..<(ic + mb), into: aPack, index: skip ? index : nil, inPlace: inPlace,
-                      pitched: pitched)
+                      pitched: pitched, pairs: W.wide)
                 var jr = 0
                 while jr < nb {
                     let nw = min(nr, nb - jr)
+                    // Each panel of B is packed as its first row block comes to it, so that it is
+                    // still in L1 when the micro-kernel reads it.
+                    if !bInPlace && ic == rows.lowerBound {
+                        let j0 = cols.lowerBound + jr
+                        packB(b, k0: pc, kb: kb, cols: j0..<(j0 + nw), nr: nr, into: bPack + jr * kb)
+                    }
                     let bp = bInPlace ? b.base + pc * b.rowStride + cols.lowerBound + jr
                                       : UnsafePointer(bPack + jr * kb)
                     var ir = 0
@@ -126,6 +134,16 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                             ?? ap, lda = strided?.rowStride ?? mr
                         @inline(__always) func micro(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool) {
                             switch (skip, inPlace && mw == mr) {
+                            // Wide tiles: each pair of rows over its own list (packed or pitched panel).
+                            case (true, _) where W.wide && halves:
+                                GEMM.microPairs(Packed.self, list + (kc + 1), ap, bp, ldb, c, ldc, acc)
+                                GEMM.microPairs(Packed.self, list + 3 * (kc + 1), ap + 4, bp, ldb, c + 4 * ldc, ldc,
+                                                acc)
+                            case (true, _) where W.wide:
+                                GEMM.microPairs(Rows.self, list + (kc + 1), ap, bp, ldb, c, ldc, acc)
+                                GEMM.microPairs(Rows.self, list + 3 * (kc + 1), ap + 4 * pitch, bp, ldb, c + 4 * ldc,
+                                                ldc, acc)
+                            // Narrow tiles: each half of a packed panel, or the whole pitched panel.
                             case (true, _) where halves:
                                 GEMM.microHalf(W.self, list, ap, bp, ldb, c, ldc, acc)
                                 GEMM.microHalf(W.self, list + (kc + 1), ap + mr / 2, bp, ldb, c + mr / 2 * ldc, ldc,

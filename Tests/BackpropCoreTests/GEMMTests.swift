@@ -24,7 +24,15 @@ struct GEMMTests {
 
     func check<T: KernelScalar & Real>(_: T.Type, m: Int, n: Int, k: Int, ta: Bool, tb: Bool, threads: Int, sparse: Bool, seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
-        let a = (0..<(m * k)).map { i in sparse && (i / 8 % 3 == 0 || rng.nextUnit() < 0.3) ? T(0) : T(rng.nextUnit() - 0.5) }
+        // Besides runs and scattered zeros: terms where one pair of a panel's rows is nonzero, a
+        // different pair in turn, so that the pairs' lists of kept terms differ (see `microPairs`).
+        func onePair(_ i: Int) -> Bool {
+            let (r, t) = ta ? (i % m, i / m) : (i / k, i % k)
+            return t % 5 == 1 && r / 2 % 4 != t % 4
+        }
+        let a = (0..<(m * k)).map { i in
+            sparse && (i / 8 % 3 == 0 || onePair(i) || rng.nextUnit() < 0.3) ? T(0) : T(rng.nextUnit() - 0.5)
+        }
         let b = (0..<(k * n)).map { _ in T(rng.nextUnit() - 0.5) }
         let expected = naive(m, n, k, a, ta, b, tb)
         let pool = threads > 1 ? WorkerPool(threads: threads) : nil
@@ -112,6 +120,7 @@ struct GEMMTests {
         }
         check(Double.self, m: 40, n: 32, k: 600, ta: false, tb: false, threads: threads, sparse: true, seed: 7)
         check(Double.self, m: 40, n: 48, k: 70, ta: true, tb: false, threads: threads, sparse: false, seed: 8)
+        check(Double.self, m: 44, n: 64, k: 90, ta: true, tb: false, threads: threads, sparse: true, seed: 11)
     }
 
     /// C with more stored columns than n (`cCols`, as the trainer keeps U1, H and G'), with the
