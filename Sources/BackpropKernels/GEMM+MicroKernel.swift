@@ -108,12 +108,12 @@ extension GEMM {
     /// side by side, so that 8 independent chains keep the FMA units busy, then the longer one's
     /// tail alone. A pair leaves out every term where both its rows are ±0, which 8 rows share far
     /// less often: on Fashion-MNIST, 58% of X's terms are kept instead of 67%, and 61% of a hidden
-    /// layer's instead of 77%. B comes packed (see `blocked`): it reads two of B's rows per term.
+    /// layer's instead of 77%. B comes packed (see `blocked`), nr apart: it reads two of B's rows per term.
     @inline(__always)
     static func microPairs<L: PanelLayout>(_: L.Type, _ lists: UnsafePointer<Int32>, _ a: UnsafePointer<T>,
-                                           _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
+                                           _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
                                            _ acc: Bool) {
-        let w = V.scalarCount
+        let w = V.scalarCount, nr = 2 * w   // B is packed: its rows are a wide tile's width apart
         // Distances between a term's rows, and between terms.
         let row = L.inPlace ? pitch : 1, term = L.inPlace ? 1 : mr
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -131,7 +131,7 @@ extension GEMM {
             let s = Int(top[q]), t = Int(bottom[q])
             let a0 = V(repeating: a[s * term]), a1 = V(repeating: a[row + s * term])
             let a2 = V(repeating: a[2 * row + t * term]), a3 = V(repeating: a[3 * row + t * term])
-            let bs = b + s * ldb, bt = b + t * ldb
+            let bs = b + s * nr, bt = b + t * nr
             let b0 = ld(bs), b1 = ld(bs + w), b2 = ld(bt), b3 = ld(bt + w)
             c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
             c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
@@ -141,7 +141,7 @@ extension GEMM {
         for q in both..<nt {
             let s = Int(top[q])
             let a0 = V(repeating: a[s * term]), a1 = V(repeating: a[row + s * term])
-            let bs = b + s * ldb
+            let bs = b + s * nr
             let b0 = ld(bs), b1 = ld(bs + w)
             c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
             c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
@@ -149,7 +149,7 @@ extension GEMM {
         for q in both..<nb {
             let t = Int(bottom[q])
             let a2 = V(repeating: a[2 * row + t * term]), a3 = V(repeating: a[3 * row + t * term])
-            let bt = b + t * ldb
+            let bt = b + t * nr
             let b2 = ld(bt), b3 = ld(bt + w)
             c20 = c20.addingProduct(a2, b2); c21 = c21.addingProduct(a2, b3)
             c30 = c30.addingProduct(a3, b2); c31 = c31.addingProduct(a3, b3)

@@ -277,7 +277,11 @@ extension GEMM {
     /// its bit was clear: no branch on the data.
     @inline(__always)
     static func appendTerms(_ mask: Int, from p: Int, to terms: UnsafeMutablePointer<Int32>, count n: inout Int) {
-        for j in 0..<8 { terms[n] = Int32(p + j); n += (mask >> j) & 1 }
+        // The set bits' positions for this mask, then whatever: one store of 8, of which the next
+        // append overwrites what is past the count.
+        let positions = setBitPositions[mask & 0xFF] &+ SIMD8(repeating: Int32(p))
+        UnsafeMutableRawPointer(terms + n).storeBytes(of: positions, as: SIMD8<Int32>.self)
+        n += (mask & 0xFF).nonzeroBitCount
     }
 
     /// `T(byte) · scale` for 8 bytes: the rounding of the data set's own conversion, lane by lane.
@@ -358,6 +362,13 @@ extension GEMM {
             j0 += nr
         }
     }
+}
+
+/// For each 8-bit mask, the positions of its set bits, increasing, then zeros (`GEMM.appendTerms`).
+let setBitPositions: [SIMD8<Int32>] = (0..<256).map { mask in
+    var v = SIMD8<Int32>(), n = 0
+    for j in 0..<8 where mask >> j & 1 == 1 { v[n] = Int32(j); n += 1 }
+    return v
 }
 
 /// Zeros that stand in for the missing rows of a partial pitched panel (`GEMM.packPitched`):
