@@ -140,7 +140,8 @@ enum GEMM<V: SIMD> where V.Scalar: BinaryFloatingPoint & SIMDScalar {
                                 GEMM.microPairs(Packed.self, list + 3 * (kc + 1), ap + 4, bp, c + 4 * ldc, ldc, acc)
                             case (true, _) where W.wide:
                                 GEMM.microPairs(Rows.self, list + (kc + 1), ap, bp, c, ldc, acc)
-                                GEMM.microPairs(Rows.self, list + 3 * (kc + 1), ap + 4 * pitch, bp, c + 4 * ldc, ldc, acc)
+                                GEMM.microPairs(Rows.self, list + 3 * (kc + 1), ap + 4 * pitch, bp, c + 4 * ldc, ldc,
+                                                acc)
                             // Narrow tiles: each half of a packed panel, or the whole pitched panel.
                             case (true, _) where halves:
                                 GEMM.microHalf(W.self, list, ap, bp, ldb, c, ldc, acc)
