@@ -84,7 +84,7 @@ extension GEMM {
     }
 
     /// Packs a partial panel of a transposed or strided A (`rows` < mr of its rows exist; `value(i, p)`
-    /// reads row i of term p), zero-padded, then lists each half's kept terms (see `packA`).
+    /// reads row i of term p), zero-padded, then lists each half's or each pair's kept terms (see `packA`).
     @inline(__always)
     static func packPartial(kb: Int, rows mw: Int, into d: UnsafeMutablePointer<T>, list: UnsafeMutablePointer<Int32>?,
                             pairs: Bool, _ value: (Int, Int) -> T) {
