@@ -75,14 +75,7 @@ extension GEMM {
                                         _ acc: Bool) {
         let w = V.scalarCount, wide = W.wide
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-        }
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-        if acc {
-            c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
-            if wide { c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w) }
-        }
+        var (c00, c01, c10, c11, c20, c21, c30, c31) = loadTile4(c, ldc, acc, wide: wide)
         let terms = list + 1
         for q in 0..<Int(list[0]) {
             let p = Int(terms[q])
@@ -97,8 +90,7 @@ extension GEMM {
                     b1); c31 = c31.addingProduct(a3, b1)
             }
         }
-        st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
-        if wide { st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w) }
+        storeTile4((c00, c01, c10, c11, c20, c21, c30, c31), c, ldc, wide: wide)
     }
 
     /// The micro-kernel for 4 rows of a pitched panel (`Rows`: row i of term t at `a[i·pitch + t]`)
@@ -117,14 +109,7 @@ extension GEMM {
         // Distances between a term's rows, and between terms.
         let row = L.inPlace ? pitch : 1, term = L.inPlace ? 1 : mr
         @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
-        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
-        }
-        var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V(), c30 = V(), c31 = V()
-        if acc {
-            c00 = ld(c); c10 = ld(c + ldc); c20 = ld(c + 2 * ldc); c30 = ld(c + 3 * ldc)
-            c01 = ld(c + w); c11 = ld(c + ldc + w); c21 = ld(c + 2 * ldc + w); c31 = ld(c + 3 * ldc + w)
-        }
+        var (c00, c01, c10, c11, c20, c21, c30, c31) = loadTile4(c, ldc, acc, wide: true)
         let top = lists + 1, bottom = lists + (kc + 2)
         let nt = Int(lists[0]), nb = Int(lists[kc + 1]), both = min(nt, nb)
         for q in 0..<both {
@@ -154,7 +139,30 @@ extension GEMM {
             c20 = c20.addingProduct(a2, b2); c21 = c21.addingProduct(a2, b3)
             c30 = c30.addingProduct(a3, b2); c31 = c31.addingProduct(a3, b3)
         }
-        st(c00, c); st(c10, c + ldc); st(c20, c + 2 * ldc); st(c30, c + 3 * ldc)
-        st(c01, c + w); st(c11, c + ldc + w); st(c21, c + 2 * ldc + w); st(c31, c + 3 * ldc + w)
+        storeTile4((c00, c01, c10, c11, c20, c21, c30, c31), c, ldc, wide: true)
+    }
+
+    /// The accumulators of a 4 × nr tile of C (rows ldc apart; the second vector of each row only
+    /// when `wide`), row by row, two vectors per row: C's values when `acc`, else zeros.
+    @inline(__always)
+    static func loadTile4(_ c: UnsafeMutablePointer<T>, _ ldc: Int, _ acc: Bool,
+                          wide: Bool) -> (V, V, V, V, V, V, V, V) {
+        guard acc else { return (V(), V(), V(), V(), V(), V(), V(), V()) }
+        let w = V.scalarCount
+        @inline(__always) func ld(_ p: UnsafePointer<T>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func second(_ p: UnsafePointer<T>) -> V { wide ? ld(p + w) : V() }
+        return (ld(c), second(c), ld(c + ldc), second(c + ldc), ld(c + 2 * ldc), second(c + 2 * ldc),
+                ld(c + 3 * ldc), second(c + 3 * ldc))
+    }
+
+    /// Stores a 4 × nr tile's accumulators (in `loadTile4`'s order) into C.
+    @inline(__always)
+    static func storeTile4(_ t: (V, V, V, V, V, V, V, V), _ c: UnsafeMutablePointer<T>, _ ldc: Int, wide: Bool) {
+        let w = V.scalarCount
+        @inline(__always) func st(_ v: V, _ p: UnsafeMutablePointer<T>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
+        st(t.0, c); st(t.2, c + ldc); st(t.4, c + 2 * ldc); st(t.6, c + 3 * ldc)
+        if wide { st(t.1, c + w); st(t.3, c + ldc + w); st(t.5, c + 2 * ldc + w); st(t.7, c + 3 * ldc + w) }
     }
 }
