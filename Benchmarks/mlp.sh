@@ -22,12 +22,12 @@ GRAPH=Benchmarks/mlp-784-256-128-10.txt
 swift build -c release >/dev/null 2>&1
 bin=.build/release
 
-ours() {  # threads -> samples/s (median epoch) and the last test accuracy
+ours() {  # threads -> samples/s (median of the epochs, as the peers' common.median: of 2, their mean) and the last test accuracy
     local t=$1 pin=""; [ "$t" = 1 ] && pin="taskset -c 0"
     local out sps acc
     out=$($pin $bin/backprop-tui --batch --data fashion-mnist --graph "$GRAPH" --epochs "$EPOCHS" --threads "$t")
     sps=$(echo "$out" | awk '/^epoch/ {for (i = 1; i <= NF; i++) if ($i == "samples/s") print $(i-1)}' |
-        sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+        sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
     acc=$(echo "$out" | awk '/^epoch/ {for (i = 1; i <= NF; i++) if ($i == "test_acc") a = $(i+1)} END {print a}')
     echo "$sps $acc"
 }
@@ -43,7 +43,7 @@ ratio() { if [ "$2" != "-" ]; then printf "%.2f×" "$(echo "$1/$2" | bc -l)"; el
 median() { printf "%s\n" "$@" | grep -v '^-$' | sed 's/×//' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.2f×", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2); else print "-"}'; }
 
 "$PY" -c "import jax, torch" 2>/dev/null || echo "   ($PY lacks jax or torch: set PEER_PYTHON to a Python with both; their columns show -)"
-echo "== $GRAPH on Fashion-MNIST: $ROUNDS rounds of $EPOCHS epochs per run; samples/s of the median epoch"
+echo "== $GRAPH on Fashion-MNIST: $ROUNDS rounds of $EPOCHS epochs per run; samples/s: the median of the epochs (of 2, their mean; as the peers' common.median)"
 printf "  %-5s %8s %8s %8s %7s %7s   %8s %8s %8s %7s %7s\n" round "ours 1t" "JAX 1t" "torch 1t" "/JAX" "/torch" \
     "ours 2t" "JAX 2t" "torch 2t" "/JAX" "/torch"
 rj1=(); rt1=(); rj2=(); rt2=(); accs=()

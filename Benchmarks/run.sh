@@ -35,12 +35,12 @@ echo
 $bin/backprop-bench frames
 
 rss() { awk '/Maximum resident set size/ {print $6}' "$1"; }
-ours() {  # threads -> prints samples/s (median epoch) and peak RSS
+ours() {  # threads -> prints samples/s (median of the epochs, as the peers' common.median) and peak RSS
     local t=$1 log; log=$(mktemp)
     local pin=""; [ "$t" = 1 ] && pin="taskset -c 0"
     /usr/bin/time -v $pin $bin/backprop-tui --batch --data fashion-mnist --epochs "$EPOCHS" --threads "$t" >"$log.out" 2>"$log"
     local sps first acc
-    sps=$(grep '^epoch' "$log.out" | awk '{for(i=1;i<=NF;i++) if ($i=="samples/s") print $(i-1)}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    sps=$(grep '^epoch' "$log.out" | awk '{for(i=1;i<=NF;i++) if ($i=="samples/s") print $(i-1)}' | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
     first=$(grep 'first step at' "$log.out" | sed 's/.*first step at \([0-9.]*\) s.*/\1/')
     acc=$(grep '^summary: train_acc' "$log.out" | awk '{print $5}')
     echo "$sps $(rss "$log") $first $acc"
@@ -75,7 +75,7 @@ median() { printf "%s\n" "$@" | grep -v '^-$' | sed 's/×//' | sort -n | awk '{a
 
 echo
 echo "== Fashion-MNIST epochs (784-256-10, batch 128, lr 0.1, λ 1e-4, float32): $ROUNDS rounds of $EPOCHS epochs per run,"
-echo "   samples/s = median epoch of a run; ratio = ours / the faster peer in the same round;"
+echo "   samples/s = median of a run's epochs (of 2, their mean, as the peers take it); ratio = ours / the faster peer in the same round;"
 echo "   host = just before and after our 2-thread run: ns one way between the two threads (~30-50 on"
 echo "   one die, ~160 on two) and each thread's G FMA/s with both busy (~57 here; 47 seen in a slow phase)"
 [ -d "$PEERS" ] || echo "   (no peers at $PEERS)"
