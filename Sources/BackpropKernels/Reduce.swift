@@ -48,22 +48,47 @@ public enum Reduce {
     public static func scratchCount(rows: Int, cols: Int) -> Int { (blocks(rows: rows) + 1) * cols }
 
     /// `partials[b·cols + c]` = Σ f(p[r·cols + c]) over the rows r of block b, in order from +0.
+    /// Eight vectors of columns at a time are summed down a block's rows in registers: summing row
+    /// by row into `partials` made each vector a load and a store there too.
     @inline(__always)
     static func blockColumns<V: SIMD>(_ p: UnsafePointer<V.Scalar>, rows: Int, cols: Int,
                                       into partials: UnsafeMutablePointer<V.Scalar>,
                                       _ f: (V) -> V, _ g: (V.Scalar) -> V.Scalar) where V.Scalar: BinaryFloatingPoint {
         let w = V.scalarCount
-        for r in 0..<rows {
-            let src = p + r * cols, dst = partials + (r / blockRows) * cols
-            let fresh = r % blockRows == 0
+        @inline(__always) func ld(_ q: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(q).loadUnaligned(as: V.self) }
+        @inline(__always) func st(_ v: V, _ q: UnsafeMutablePointer<V.Scalar>) {
+            UnsafeMutableRawPointer(q).storeBytes(of: v, as: V.self)
+        }
+        var start = 0
+        while start < rows {
+            let end = min(rows, start + blockRows), dst = partials + (start / blockRows) * cols
             var c = 0
+            while c + 8 * w <= cols {
+                var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V(), s7 = V()
+                var src = p + start * cols + c
+                for _ in start..<end {
+                    s0 = s0 + f(ld(src)); s1 = s1 + f(ld(src + w)); s2 = s2 + f(ld(src + 2 * w))
+                    s3 = s3 + f(ld(src + 3 * w)); s4 = s4 + f(ld(src + 4 * w)); s5 = s5 + f(ld(src + 5 * w))
+                    s6 = s6 + f(ld(src + 6 * w)); s7 = s7 + f(ld(src + 7 * w))
+                    src += cols
+                }
+                st(s0, dst + c); st(s1, dst + c + w); st(s2, dst + c + 2 * w); st(s3, dst + c + 3 * w)
+                st(s4, dst + c + 4 * w); st(s5, dst + c + 5 * w); st(s6, dst + c + 6 * w); st(s7, dst + c + 7 * w)
+                c += 8 * w
+            }
             while c + w <= cols {
-                let prev = fresh ? V() : UnsafeRawPointer(dst + c).loadUnaligned(as: V.self)
-                let v = UnsafeRawPointer(src + c).loadUnaligned(as: V.self)
-                UnsafeMutableRawPointer(dst + c).storeBytes(of: prev + f(v), as: V.self)
+                var s = V()
+                for r in start..<end { s = s + f(ld(p + r * cols + c)) }
+                st(s, dst + c)
                 c += w
             }
-            while c < cols { dst[c] = (fresh ? 0 : dst[c]) + g(src[c]); c += 1 }
+            while c < cols {
+                var s: V.Scalar = 0
+                for r in start..<end { s = s + g(p[r * cols + c]) }
+                dst[c] = s
+                c += 1
+            }
+            start = end
         }
     }
 
