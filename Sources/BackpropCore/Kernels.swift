@@ -25,6 +25,12 @@ public final class Kernels<T: Real>: @unchecked Sendable {
     /// caller makes sure that nothing else reads it while this is set.
     public var byteMatrix: (address: UnsafeRawPointer, rows: ByteRows<T>)? = nil
 
+    /// Σx² of matrices by where they lie, made by whoever wrote them and in `Reduce.sumOfSquares`'s
+    /// order (its bits), for as long as it is set: `sumsq` of one of them reads it here instead of all
+    /// of the matrix again. `EngineExecutor` sets it to its parameters' sums that its last update's
+    /// pass made (W1's 800 KB read again cost ~1% of an update).
+    public var knownSumsOfSquares: [UnsafeRawPointer: T] = [:]
+
     /// Threads the products use.
     public var threads: Int { gemm.threads }
 

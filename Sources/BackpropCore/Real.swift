@@ -25,7 +25,8 @@ public protocol Real: KernelScalar, CustomStringConvertible, LosslessStringConve
                           lr: Self) -> Bool
     /// `out ← w − ε (g + (2w)·decay)`, or `w − ε g` without a decay, with what it found (see `Update.step`).
     static func updateStep(out: UnsafeMutablePointer<Self>, _ w: UnsafePointer<Self>, _ g: UnsafePointer<Self>,
-                           _ n: Int, decay: Self?, lr: Self, squares: Bool) -> UpdateStats
+                           _ n: Int, decay: Self?, lr: Self, squares: Bool,
+                           newSquares: NewSquares<Self>?) -> UpdateStats
 }
 
 extension Float: Real {
@@ -52,8 +53,8 @@ extension Float: Real {
     }
     public static func updateStep(out: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>,
                                   _ g: UnsafePointer<Float>, _ n: Int, decay: Float?, lr: Float,
-                                  squares: Bool) -> UpdateStats {
-        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares)
+                                  squares: Bool, newSquares: NewSquares<Float>?) -> UpdateStats {
+        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares, newSquares: newSquares)
     }
 }
 
@@ -81,7 +82,7 @@ extension Double: Real {
     }
     public static func updateStep(out: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>,
                                   _ g: UnsafePointer<Double>, _ n: Int, decay: Double?, lr: Double,
-                                  squares: Bool) -> UpdateStats {
-        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares)
+                                  squares: Bool, newSquares: NewSquares<Double>?) -> UpdateStats {
+        Update.step(out: out, w, g, n, decay: decay, lr: lr, squares: squares, newSquares: newSquares)
     }
 }

@@ -53,15 +53,24 @@ extension Update {
     /// elsewhere than w, so that a caller can still withhold the update after reading the stats.
     /// With `squares`, also Σ gradient² in Double, in `TensorHealth.sumOfSquares`'s order (32
     /// running sums by index mod 32, paired, then the tail): the bits of that reading.
-    /// (D on: with the decay term; Q on: with the squares. Types, not Bools, so that each variant is
-    /// compiled without the others' branches.)
+    /// With `newSquares`, also the block sums of the new weights' squares, for a matrix of `cols`
+    /// columns (a multiple of 32), as `Reduce.sumOfSquares` makes them (`Reduce.blockColumns`):
+    /// `Reduce.foldBlocks` of them gives the bits of its sum of squares of `out`, which the next
+    /// update's weight decay would otherwise read all of W again for.
+    /// (D on: with the decay term; Q on: with the squares; N on: with the new weights' squares.
+    /// Types, not Bools, so that each variant is compiled without the others' branches.)
     @inline(__always)
-    static func step<V: SIMD, D: SquaresMode, Q: SquaresMode>(
-        _: V.Type, _: D.Type, _: Q.Type, out: UnsafeMutablePointer<V.Scalar>, _ w: UnsafePointer<V.Scalar>,
-        _ g: UnsafePointer<V.Scalar>, _ n: Int, decay s: V.Scalar, lr: V.Scalar
+    static func step<V: SIMD, D: SquaresMode, Q: SquaresMode, N: SquaresMode>(
+        _: V.Type, _: D.Type, _: Q.Type, _: N.Type, out: UnsafeMutablePointer<V.Scalar>, _ w: UnsafePointer<V.Scalar>,
+        _ g: UnsafePointer<V.Scalar>, _ n: Int, decay s: V.Scalar, lr: V.Scalar,
+        newSquares: NewSquares<V.Scalar>?
     ) -> UpdateStats where V.Scalar: BinaryFloatingPoint {
         let width = V.scalarCount, hasDecay = D.on, squares = Q.on
         precondition(32 % width == 0)
+        // Where the new weights' squares of this row go, whether it is its block's first, and its column.
+        let cols = newSquares?.cols ?? 0
+        precondition(!N.on || (cols > 0 && cols % 32 == 0 && n % cols == 0))
+        var blockSums = newSquares?.partials, fresh = true, col = 0, row = 0
         var gradCheck = V(), weightCheck = V()
         var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
         @inline(__always) func load(_ p: UnsafePointer<V.Scalar>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
@@ -90,8 +99,21 @@ extension Update {
                 gradCheck += grad - grad   // NaN for NaN and ±Inf
                 weightCheck += updated - updated
                 if squares { square(grad, j) }
+                if N.on, let sums = blockSums {
+                    let dst = sums + col + j
+                    let prev = fresh ? V() : load(dst)
+                    UnsafeMutableRawPointer(dst).storeBytes(of: prev + updated * updated, as: V.self)
+                }
             }
             i += 32
+            if N.on {
+                col += 32
+                if col == cols {
+                    col = 0; row += 1
+                    fresh = row % Reduce.blockRows == 0
+                    if fresh { blockSums = blockSums.map { $0 + cols } }
+                }
+            }
         }
         var stats = UpdateStats()
         var total = squares ? ((a0 + a1) + (a2 + a3)).sum() : 0
@@ -112,22 +134,42 @@ extension Update {
 
     /// `step` for Float (16 lanes).
     public static func step(out: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ g: UnsafePointer<Float>,
-                            _ n: Int, decay: Float?, lr: Float, squares: Bool) -> UpdateStats {
-        switch (decay, squares) {
-        case (let s?, true): step(SIMD16<Float>.self, Squared.self, Squared.self, out: out, w, g, n, decay: s, lr: lr)
-        case (let s?, false): step(SIMD16<Float>.self, Squared.self, Plain.self, out: out, w, g, n, decay: s, lr: lr)
-        case (nil, true): step(SIMD16<Float>.self, Plain.self, Squared.self, out: out, w, g, n, decay: 0, lr: lr)
-        case (nil, false): step(SIMD16<Float>.self, Plain.self, Plain.self, out: out, w, g, n, decay: 0, lr: lr)
-        }
+                            _ n: Int, decay: Float?, lr: Float, squares: Bool,
+                            newSquares: NewSquares<Float>? = nil) -> UpdateStats {
+        step(SIMD16<Float>.self, out: out, w, g, n, decay: decay, lr: lr, squares: squares, newSquares)
     }
     /// `step` for Double (8 lanes).
     public static func step(out: UnsafeMutablePointer<Double>, _ w: UnsafePointer<Double>, _ g: UnsafePointer<Double>,
-                            _ n: Int, decay: Double?, lr: Double, squares: Bool) -> UpdateStats {
+                            _ n: Int, decay: Double?, lr: Double, squares: Bool,
+                            newSquares: NewSquares<Double>? = nil) -> UpdateStats {
+        step(SIMD8<Double>.self, out: out, w, g, n, decay: decay, lr: lr, squares: squares, newSquares)
+    }
+    /// The variant of `step` with or without the new weights' squares.
+    @inline(__always)
+    static func step<V: SIMD>(_: V.Type, out: UnsafeMutablePointer<V.Scalar>, _ w: UnsafePointer<V.Scalar>,
+                              _ g: UnsafePointer<V.Scalar>, _ n: Int, decay: V.Scalar?, lr: V.Scalar, squares: Bool,
+                              _ newSquares: NewSquares<V.Scalar>?) -> UpdateStats where V.Scalar: BinaryFloatingPoint {
+        newSquares == nil
+            ? step(V.self, Plain.self, out: out, w, g, n, decay: decay, lr: lr, squares: squares, nil)
+            : step(V.self, Squared.self, out: out, w, g, n, decay: decay, lr: lr, squares: squares, newSquares)
+    }
+    /// The variant of `step` for the decay and the squares asked for.
+    @inline(__always)
+    static func step<V: SIMD, N: SquaresMode>(_: V.Type, _: N.Type, out: UnsafeMutablePointer<V.Scalar>,
+                                              _ w: UnsafePointer<V.Scalar>, _ g: UnsafePointer<V.Scalar>, _ n: Int,
+                                              decay: V.Scalar?, lr: V.Scalar, squares: Bool,
+                                              _ newSquares: NewSquares<V.Scalar>?) -> UpdateStats
+        where V.Scalar: BinaryFloatingPoint {
         switch (decay, squares) {
-        case (let s?, true): step(SIMD8<Double>.self, Squared.self, Squared.self, out: out, w, g, n, decay: s, lr: lr)
-        case (let s?, false): step(SIMD8<Double>.self, Squared.self, Plain.self, out: out, w, g, n, decay: s, lr: lr)
-        case (nil, true): step(SIMD8<Double>.self, Plain.self, Squared.self, out: out, w, g, n, decay: 0, lr: lr)
-        case (nil, false): step(SIMD8<Double>.self, Plain.self, Plain.self, out: out, w, g, n, decay: 0, lr: lr)
+        case (let s?, true):
+            step(V.self, Squared.self, Squared.self, N.self, out: out, w, g, n, decay: s, lr: lr,
+                 newSquares: newSquares)
+        case (let s?, false):
+            step(V.self, Squared.self, Plain.self, N.self, out: out, w, g, n, decay: s, lr: lr, newSquares: newSquares)
+        case (nil, true):
+            step(V.self, Plain.self, Squared.self, N.self, out: out, w, g, n, decay: 0, lr: lr, newSquares: newSquares)
+        case (nil, false):
+            step(V.self, Plain.self, Plain.self, N.self, out: out, w, g, n, decay: 0, lr: lr, newSquares: newSquares)
         }
     }
 }

@@ -44,6 +44,12 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// Whether every parameter is known finite: checked when the weights are set, then by each
     /// update's pass; the products then skip their own check (`Kernels.vouchedFinite`).
     var weightsFinite: Bool
+    /// Per parameter, whether a `sumsq` reads it, and so whether the update's pass sums the squares
+    /// of its new weights (into `squareSums`) for the next update's `sumsq`
+    /// (`Kernels.knownSumsOfSquares`); those sums, for its weights and for its spare buffer's.
+    let squared: [Bool]
+    var squareSums: [[T]]
+    var knownSquares: [T?], spareSquares: [T?]
 
     /// Conditions read after every update's backward pass, before the update (breakpoints and
     /// watches), on this executor's graph; `stops`: which of them stop training when they hold.
@@ -80,6 +86,11 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         deferred = Set(decays.compactMap { $0?.node })
         spares = parameters.map { [T](repeating: 0, count: $0.value.count) }
         weightsFinite = parameters.allSatisfy { $0.value.isFinite }
+        squared = ids.map { id in graph.uses[id].contains { graph.nodes[$0].op == SumSqOp.name } }
+        squareSums = parameters.map { [T](repeating: 0, count: Reduce.scratchCount(rows: $0.value.rows,
+                                                                                   cols: $0.value.cols)) }
+        knownSquares = parameters.map { _ in nil }
+        spareSquares = knownSquares
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
         // The logits: cross_entropy's first input, else the output an mse compares with one_hot(y, k).
         let mse = graph.nodes.first { n in
@@ -98,6 +109,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
                 values[i].value = Matrix(rows: values[i].value.rows, cols: values[i].value.cols, newValue[i])
             }
             weightsFinite = values.allSatisfy { $0.value.isFinite }
+            knownSquares = values.map { _ in nil }
         }
     }
 
@@ -130,7 +142,12 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         data.prefetch(next)
         // What the last update's pass found finite, the products need not check again.
         kernels.vouchedFinite = weightsFinite ? Set(values.compactMap(\.value.address)) : []
-        defer { kernels.vouchedFinite = []; kernels.byteMatrix = nil }
+        // The sums of squares of the weights that the last update's pass made, `sumsq` need not make again.
+        kernels.knownSumsOfSquares = [:]
+        for (p, s) in zip(values, knownSquares) {
+            if let s, let a = p.value.address { kernels.knownSumsOfSquares[a] = s }
+        }
+        defer { kernels.vouchedFinite = []; kernels.byteMatrix = nil; kernels.knownSumsOfSquares = [:] }
         let s: EngineState<T>
         do throws(EvalError) {
             var t = try engine.start(bindings(X, y))
@@ -193,25 +210,37 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
             return .success(result)
         }
         for i in values.indices { swap(&values[i].value.storage, &spares[i]) }
+        knownSquares = spareSquares
         weightsFinite = stats.allSatisfy(\.weightsFinite)
         return .success(result)
     }
 
-    /// Parameter i's new weights into its spare buffer (see `update`).
+    /// Parameter i's new weights into its spare buffer (see `update`), and the sum of their squares
+    /// when a `sumsq` reads it (`spareSquares`).
     func pass(_ i: Int, _ g: Matrix<T>, decay: T?, squares: Bool) -> UpdateStats {
-        let n = values[i].value.count
+        let n = values[i].value.count, rows = values[i].value.rows, cols = values[i].value.cols
         if spares[i].count != n { spares[i] = [T](repeating: 0, count: n) }
+        // (In `Reduce`'s order only on whole rows of 32: W1 and W2's shapes, not W3's 10 columns.)
+        let summing = squared[i] && n > 0 && cols % 32 == 0 && squareSums[i].count == Reduce.scratchCount(rows: rows,
+                                                                                                           cols: cols)
         let lr = learningRate
-        return spares[i].withUnsafeMutableBufferPointer { out in
+        let stats = spares[i].withUnsafeMutableBufferPointer { out in
             values[i].value.storage.withUnsafeBufferPointer { w in
                 g.storage.withUnsafeBufferPointer { gp in
-                    guard let o = out.baseAddress, let wb = w.baseAddress, let gb = gp.baseAddress else {
-                        return UpdateStats()
+                    squareSums[i].withUnsafeMutableBufferPointer { sums in
+                        guard let o = out.baseAddress, let wb = w.baseAddress, let gb = gp.baseAddress else {
+                            return UpdateStats()
+                        }
+                        let into = summing ? sums.baseAddress.map { NewSquares(partials: $0, cols: cols) } : nil
+                        return T.updateStep(out: o, wb, gb, n, decay: decay, lr: lr, squares: squares, newSquares: into)
                     }
-                    return T.updateStep(out: o, wb, gb, n, decay: decay, lr: lr, squares: squares)
                 }
             }
         }
+        spareSquares[i] = summing ? squareSums[i].withUnsafeMutableBufferPointer { s in
+            T.foldBlocks(s.baseAddress!, rows: rows, cols: cols)
+        } : nil
+        return stats
     }
 
     /// Examples `rows` of `data` as X and y, gathered into the buffers of the last minibatch (not

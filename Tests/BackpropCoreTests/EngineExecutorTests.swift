@@ -1,4 +1,4 @@
-import BackpropCore
+@testable import BackpropCore
 import BackpropData
 import BackpropKernels
 import Foundation
@@ -70,11 +70,14 @@ import Testing
             for update in 0..<6 {
                 let rows = (0..<(update == 5 ? 7 : 16)).map { _ in rng.nextIndex(below: data.count) }
                 // The oracle reads the numbers: with bytes, the executor's products read the bytes.
-                let (_, _, next) = try reference(g, params, numbers, rows, lr: lr, lambda: lambda)
+                let (s, e, next) = try reference(g, params, numbers, rows, lr: lr, lambda: lambda)
                 guard case .success(let r) = x.update(on: data, rows: rows[...], next: []) else {
                     Issue.record("\(name): update failed"); return
                 }
                 #expect(r.nonFinite == nil && r.breakpoint == nil)
+                // J too: from the second update on, the weight decay's sums of squares are the last pass's.
+                #expect(r.J.bitPattern == s.values[e.graph.loss]!.scalar.bitPattern,
+                        "\(name) \(T.self) \(threads) threads, J of update \(update)")
                 for (i, p) in params.enumerated() {
                     #expect(Matrix(rows: p.value.rows, cols: p.value.cols, x.params[i]) == next[i],
                             "\(name) \(T.self) \(threads) threads, \(p.name), update \(update)")
@@ -83,6 +86,16 @@ import Testing
             }
             #expect(x.decays.compactMap { $0 }.count == g.nodes.filter { $0.op == SqrOp.name }.count,
                     "\(name): every weight decay term is left to the pass")
+            // The pass summed the squares of the new weights where a sumsq reads them and they come in
+            // rows of 32 (the benchmark model's W1 and W2), the bits of `sumsq` of them.
+            for (i, p) in x.values.enumerated() {
+                let summed = x.squared[i] && p.value.cols % 32 == 0
+                #expect((x.knownSquares[i] != nil) == summed, "\(name) \(p.name)")
+                if let known = x.knownSquares[i] {
+                    #expect(known.bitPattern == SumSqOp.forward([p.value], []).scalar.bitPattern, "\(name) \(p.name)")
+                }
+            }
+            if name.hasPrefix("mlp") { #expect(x.knownSquares.compactMap { $0 }.count == 2) }
         }
     }
 
@@ -152,6 +165,39 @@ import Testing
         let m = try Engine<Double>(graph: mlp, constants: ["λ": 0.1, "k": 10])
         for p in ["W1", "W2", "W3"] { #expect(m.deferrableDecay(of: mlp.id(p)!) != nil, "\(p)") }
         for p in ["b1", "b2", "b3"] { #expect(m.deferrableDecay(of: mlp.id(p)!) == nil, "\(p)") }
+    }
+
+    /// The squares of the new weights that `Update.step` sums by blocks fold to `Reduce.sumOfSquares`
+    /// of them, bit for bit, over one and several blocks of rows, with every variant of the pass; the
+    /// weights and the other stats are those of the pass without them.
+    @Test func theUpdatePassSumsTheNewWeightsSquares() {
+        func check<T: Real>(_: T.Type, rows: Int, cols: Int, seed: UInt64) {
+            var rng = SeededGenerator(seed: seed)
+            let n = rows * cols
+            let w = (0..<n).map { _ in T(rng.nextUnit() - 0.5) }, g = (0..<n).map { _ in T(rng.nextUnit() - 0.5) }
+            for decay in [T(0.07), nil] as [T?] {
+                for squares in [true, false] {
+                    var plain = [T](repeating: .nan, count: n), out = plain
+                    var sums = [T](repeating: .nan, count: Reduce.scratchCount(rows: rows, cols: cols))
+                    let a = T.updateStep(out: &plain, w, g, n, decay: decay, lr: 0.3, squares: squares, newSquares: nil)
+                    let b = sums.withUnsafeMutableBufferPointer { p in
+                        T.updateStep(out: &out, w, g, n, decay: decay, lr: 0.3, squares: squares,
+                                     newSquares: NewSquares(partials: p.baseAddress!, cols: cols))
+                    }
+                    let what = "\(T.self) \(rows)×\(cols) decay \(String(describing: decay)) squares \(squares)"
+                    #expect(a == b && out.map(\.bitPattern) == plain.map(\.bitPattern), "\(what)")
+                    let folded = sums.withUnsafeMutableBufferPointer { T.foldBlocks($0.baseAddress!, rows: rows, cols: cols) }
+                    var scratch = [T](repeating: 0, count: Reduce.scratchCount(rows: rows, cols: cols))
+                    let direct = T.sumOfSquares(out, rows: rows, cols: cols, scratch: &scratch)
+                    #expect(folded.bitPattern == direct.bitPattern, "\(what): \(folded) against \(direct)")
+                }
+            }
+        }
+        check(Float.self, rows: 1, cols: 32, seed: 1)
+        check(Float.self, rows: 300, cols: 64, seed: 2)
+        check(Float.self, rows: 784, cols: 256, seed: 3)
+        check(Double.self, rows: 129, cols: 32, seed: 4)
+        check(Double.self, rows: 260, cols: 96, seed: 5)
     }
 
     /// `Update.step` against the scalar rules: the gradient `g + (2w)·s` (or g), `w − ε g`, its

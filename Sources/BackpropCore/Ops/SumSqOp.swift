@@ -21,6 +21,13 @@ public enum SumSqOp: OpRule {
         }
         return Matrix(scalar: s)
     }
+    /// On an executor's kernels: the sum its last update made, when it made it (`Kernels.knownSumsOfSquares`).
+    public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T], kernels: Kernels<T>) -> Matrix<T> {
+        if !kernels.knownSumsOfSquares.isEmpty, let a = x[0].address, let s = kernels.knownSumsOfSquares[a] {
+            return Matrix(scalar: s)
+        }
+        return forward(x, c)
+    }
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public static func backward<T: Real>(_ g: Matrix<T>, _ x: [Matrix<T>], _ y: Matrix<T>, _ c: [T],
