@@ -38,7 +38,9 @@ public final class Kernels<T: Real>: @unchecked Sendable {
     ///
     /// A's exact zeros are left out when B is finite (`GEMM`'s `skipZeroA`: the same bits as the
     /// dense sum, up to the sign of a zero after an underflow); images are half zeros, and a relu's
-    /// output often is too. With a non-finite B the dense sum is kept, so that 0·∞ makes its NaN.
+    /// output often is too. With a non-finite B the dense sum is kept, so that 0·∞ makes its NaN;
+    /// with a B of 16 columns or fewer (a classifier's 10) too: packing A and listing its terms then
+    /// cost more than the multiply-adds they leave out.
     /// `skipZeroA: false` asks for the dense sum always (`Matrix.matmul`).
     public func matmul(_ a: Matrix<T>, _ b: Matrix<T>, transA: Bool = false, transB: Bool = false,
                        skipZeroA: Bool? = nil) -> Matrix<T> {
@@ -46,7 +48,20 @@ public final class Kernels<T: Real>: @unchecked Sendable {
         let k2 = transB ? b.cols : b.rows, n = transB ? b.rows : b.cols
         precondition(k == k2, "matmul: inner dimensions \(k) and \(k2)")
         guard m * n > 0, k > 0 else { return Matrix(rows: m, cols: n) }
-        let skip = skipZeroA ?? (vouches(b) || b.isFinite)
+        // Aᵀ B of 16 columns or fewer (a classifier's ∇W = H2ᵀ ∇A3) is made as (Bᵀ A)ᵀ, the dense
+        // sum: A's many columns then lie along the tiles, where as Aᵀ they were packed panel by
+        // panel for tiles with 10 useful columns in 16 (the same products, summed in the same order).
+        if transA && !transB && n <= 16 && m > 16 && byteMatrix?.address != a.address {
+            let t = matmul(b, a, transA: true, transB: false, skipZeroA: false)
+            let out = [T](unsafeUninitializedCapacity: m * n) { o, count in
+                t.storage.withUnsafeBufferPointer { tp in
+                    for i in 0..<m { for j in 0..<n { o[i * n + j] = tp[j * m + i] } }
+                }
+                count = m * n
+            }
+            return Matrix(rows: m, cols: n, out)
+        }
+        let skip = skipZeroA ?? (n > 16 && (vouches(b) || b.isFinite))
         // Not zeroed first: a product that does not accumulate writes every entry of C.
         let c = [T](unsafeUninitializedCapacity: m * n) { cp, count in
             a.storage.withUnsafeBufferPointer { ap in
