@@ -48,6 +48,32 @@ struct KernelsTests {
         #expect(kernels.matmul(aT, b, transA: true).bitwiseEqual(aT.matmul(b, transposeSelf: true)))
     }
 
+    /// Aᵀ B of 16 columns or fewer (a classifier's gradient Hᵀ G), which `Kernels` makes as (Bᵀ A)ᵀ:
+    /// each entry the fused multiply-adds of its k terms in order from +0, bit for bit, as every
+    /// product's entry is, at 1 and 2 threads; and with an infinite B, the NaN of 0·∞.
+    @Test func aFewColumnedTransposedProductIsTheFusedSumInOrder() {
+        var rng = SeededGenerator(seed: 94)
+        for (m, k, n) in [(128, 128, 10), (40, 33, 3), (300, 7, 16), (17, 300, 1)] {
+            let a = Self.random(k, m, &rng, zeroColumns: Set(stride(from: 0, to: m, by: 4)))   // relu's zeros
+            var b = Self.random(k, n, &rng)
+            if n > 2 { b[k / 2, 2] = .infinity }
+            var fused = [Float](repeating: 0, count: m * n)
+            for i in 0..<m { for j in 0..<n {
+                var s: Float = 0
+                for p in 0..<k { s = s.addingProduct(a[p, i], b[p, j]) }
+                fused[i * n + j] = s
+            } }
+            for threads in [1, 2] {
+                let c = Kernels<Float>(threads: threads).matmul(a, b, transA: true)
+                #expect(c.shape == Shape(m, n), "\(m)×\(k)×\(n)")
+                #expect(zip(c.storage, fused).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) },
+                        "\(m)×\(k)×\(n), \(threads) threads")
+            }
+            // Row 0 of Aᵀ is all zeros: against B's ∞ it makes NaN, as the dense sum does.
+            if n > 2 { #expect(Kernels<Float>().matmul(a, b, transA: true)[0, 2].isNaN, "\(m)×\(k)×\(n)") }
+        }
+    }
+
     @Test func aNonFiniteBKeepsTheDenseSum() {
         var rng = SeededGenerator(seed: 93)
         let a = Self.random(16, 40, &rng, zeroColumns: [5])
