@@ -53,13 +53,7 @@ public final class Kernels<T: Real>: @unchecked Sendable {
         // panel for tiles with 10 useful columns in 16 (the same products, summed in the same order).
         if transA && !transB && n <= 16 && m > 16 && byteMatrix?.address != a.address {
             let t = matmul(b, a, transA: true, transB: false, skipZeroA: false)
-            let out = [T](unsafeUninitializedCapacity: m * n) { o, count in
-                t.storage.withUnsafeBufferPointer { tp in
-                    for i in 0..<m { for j in 0..<n { o[i * n + j] = tp[j * m + i] } }
-                }
-                count = m * n
-            }
-            return Matrix(rows: m, cols: n, out)
+            return Matrix(rows: m, cols: n) { i, j in t[j, i] }
         }
         let skip = skipZeroA ?? (n > 16 && (vouches(b) || b.isFinite))
         // Not zeroed first: a product that does not accumulate writes every entry of C.

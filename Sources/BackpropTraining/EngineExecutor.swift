@@ -44,10 +44,10 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     /// Whether every parameter is known finite: checked when the weights are set, then by each
     /// update's pass; the products then skip their own check (`Kernels.vouchedFinite`).
     var weightsFinite: Bool
-    /// Per parameter, whether a `sumsq` reads it, and so whether the update's pass sums the squares
-    /// of its new weights (into `squareSums`) for the next update's `sumsq`
-    /// (`Kernels.knownSumsOfSquares`); those sums, for its weights and for its spare buffer's.
-    let squared: [Bool]
+    /// Per parameter that a `sumsq` reads, in whole rows of 32 (W1 and W2's shapes, not W3's 10
+    /// columns: `Reduce`'s order in the pass), where the update's pass sums the squares of its new
+    /// weights for the next update's `sumsq` (`Kernels.knownSumsOfSquares`); empty for the others.
+    /// Those sums, for its weights and for its spare buffer's.
     var squareSums: [[T]]
     var knownSquares: [T?], spareSquares: [T?]
 
@@ -86,9 +86,12 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         deferred = Set(decays.compactMap { $0?.node })
         spares = parameters.map { [T](repeating: 0, count: $0.value.count) }
         weightsFinite = parameters.allSatisfy { $0.value.isFinite }
-        squared = ids.map { id in graph.uses[id].contains { graph.nodes[$0].op == SumSqOp.name } }
-        squareSums = parameters.map { [T](repeating: 0, count: Reduce.scratchCount(rows: $0.value.rows,
-                                                                                   cols: $0.value.cols)) }
+        squareSums = zip(ids, parameters).map { id, p in
+            let squared = graph.uses[id].contains { graph.nodes[$0].op == SumSqOp.name }
+            let (rows, cols) = (p.value.rows, p.value.cols)
+            return squared && rows * cols > 0 && cols % 32 == 0
+                ? [T](repeating: 0, count: Reduce.scratchCount(rows: rows, cols: cols)) : []
+        }
         knownSquares = parameters.map { _ in nil }
         spareSquares = knownSquares
         crossEntropy = graph.nodes.firstIndex { $0.op == CrossEntropyOp.name }
@@ -143,7 +146,6 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         // What the last update's pass found finite, the products need not check again.
         kernels.vouchedFinite = weightsFinite ? Set(values.compactMap(\.value.address)) : []
         // The sums of squares of the weights that the last update's pass made, `sumsq` need not make again.
-        kernels.knownSumsOfSquares = [:]
         for (p, s) in zip(values, knownSquares) {
             if let s, let a = p.value.address { kernels.knownSumsOfSquares[a] = s }
         }
@@ -220,9 +222,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     func pass(_ i: Int, _ g: Matrix<T>, decay: T?, squares: Bool) -> UpdateStats {
         let n = values[i].value.count, rows = values[i].value.rows, cols = values[i].value.cols
         if spares[i].count != n { spares[i] = [T](repeating: 0, count: n) }
-        // (In `Reduce`'s order only on whole rows of 32: W1 and W2's shapes, not W3's 10 columns.)
-        let summing = squared[i] && n > 0 && cols % 32 == 0 && squareSums[i].count == Reduce.scratchCount(rows: rows,
-                                                                                                           cols: cols)
+        let summing = !squareSums[i].isEmpty
         let lr = learningRate
         let stats = spares[i].withUnsafeMutableBufferPointer { out in
             values[i].value.storage.withUnsafeBufferPointer { w in

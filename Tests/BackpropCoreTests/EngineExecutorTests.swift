@@ -89,7 +89,8 @@ import Testing
             // The pass summed the squares of the new weights where a sumsq reads them and they come in
             // rows of 32 (the benchmark model's W1 and W2), the bits of `sumsq` of them.
             for (i, p) in x.values.enumerated() {
-                let summed = x.squared[i] && p.value.cols % 32 == 0
+                let squared = x.graph.uses[x.ids[i]].contains { x.graph.nodes[$0].op == SumSqOp.name }
+                let summed = squared && p.value.cols % 32 == 0
                 #expect((x.knownSquares[i] != nil) == summed, "\(name) \(p.name)")
                 if let known = x.knownSquares[i] {
                     #expect(known.bitPattern == SumSqOp.forward([p.value], []).scalar.bitPattern, "\(name) \(p.name)")
