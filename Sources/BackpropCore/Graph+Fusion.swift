@@ -17,6 +17,32 @@ extension Graph {
         return (try? Graph(parsing: kept.map { $0.text }.joined(separator: "\n") + "\n")) ?? self
     }
 
+    /// The graph training runs: `fusingSumsOfSquares`, then `fusingAddRelus` unless a `nonfinite`
+    /// probe reads every value (see there); the same bits.
+    public func fusedForTraining(probes: [TensorPredicate] = []) -> Graph {
+        let sums = fusingSumsOfSquares()
+        return probes.contains { $0.kind == .nonfinite } ? sums : sums.fusingAddRelus()
+    }
+
+    /// Each `U = add(A, B)` whose only use is `H = relu(U)` (U not the loss) becomes
+    /// `H = add_relu(A, B)`, in U's place: the same values and gradients, bit for bit (see
+    /// `AddReluOp`; A and B receive their terms at the same point of back-propagation), with one pass
+    /// over a hidden layer each way instead of two, and no U. Not for a `nonfinite` probe: relu hides
+    /// a U that overflowed to −∞ from finite terms, which only U shows.
+    public func fusingAddRelus() -> Graph {
+        var replaced: [Int: Node] = [:], dropped = Set<Int>()
+        for (hi, h) in nodes.enumerated() where h.op == ReluOp.name {
+            guard let ui = inputIndices[hi].first, nodes[ui].op == AddOp.name, uses[ui] == [hi], ui != loss else {
+                continue
+            }
+            replaced[ui] = Node(h.name, AddReluOp.name, nodes[ui].inputs)
+            dropped.insert(hi)
+        }
+        guard !dropped.isEmpty else { return self }
+        let kept = nodes.indices.filter { !dropped.contains($0) }.map { replaced[$0] ?? nodes[$0] }
+        return (try? Graph(parsing: kept.map { $0.text }.joined(separator: "\n") + "\n")) ?? self
+    }
+
     /// Values that are finite whenever the others are: P and sqr(P) when a node sums sqr(P), or
     /// P when a node is sumsq(P) (a sum of squares has no cancellation: an Inf or NaN in P makes it
     /// Inf or NaN); A and B of add(A, B) (an Inf or NaN term leaves the sum Inf or NaN); relu(U),

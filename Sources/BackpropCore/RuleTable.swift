@@ -9,7 +9,7 @@ public struct RuleTable: Sendable {
     /// The ops of the book's example and a few more.
     public static let standard = RuleTable([MatMulOp.self, ReluOp.self, CrossEntropyOp.self, SqrOp.self,
                                             SumOp.self, AddOp.self, ScaleOp.self, TanhOp.self, SigmoidOp.self,
-                                            MSEOp.self, OneHotOp.self, SumSqOp.self])
+                                            MSEOp.self, OneHotOp.self, SumSqOp.self, AddReluOp.self])
 
     public subscript(name: String) -> (any OpRule.Type)? { rules[name] }
 

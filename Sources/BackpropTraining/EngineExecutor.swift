@@ -5,7 +5,8 @@ import BackpropKernels
 /// Training on the general engine: any graph over X, y, its parameters and λ, one node at a time
 /// (forward, then back-propagation from complete values), then `W ← W − ε ∇W J` for each parameter.
 public final class EngineExecutor<T: Real>: @unchecked Sendable {
-    /// The graph it runs: the one given, with `sum(sqr(W))` fused (`Graph.fusingSumsOfSquares`).
+    /// The graph it runs: the one given, or with `sum(sqr(W))` and relu(add(A, B)) fused
+    /// (`Graph.fusedForTraining`).
     public let graph: Graph
     var engine: Engine<T>
     /// The parameters by name, in graph order, and their node ids.
@@ -56,11 +57,12 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
     var probes: [TensorPredicate] = []
     var stops: [Bool] = []
 
-    /// `fuse`: sums of squares (weight decay) in one pass each, the same bits as the graph as
-    /// written; off when a probe reads a node that the fusion removes.
+    /// `fuse`: sums of squares (weight decay) and bias adds with relu in one pass each, the same bits
+    /// as the graph as written (`Graph.fusedForTraining`); off when the caller fused it already, or
+    /// a probe reads a node that the fusion removes.
     public init(graph: Graph, parameters: [(name: String, value: Matrix<T>)], classes: Int, maxBatch: Int,
                 learningRate: T, lambda: T, threads: Int = 1, fuse: Bool = true) throws(EvalError) {
-        let graph = fuse ? graph.fusingSumsOfSquares() : graph
+        let graph = fuse ? graph.fusedForTraining() : graph
         var ids: [Int] = []
         for p in parameters {
             guard let id = graph.id(p.name) else {
@@ -144,7 +146,9 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         let (X, y) = minibatch(data, rows, images: bytes)
         data.prefetch(next)
         // What the last update's pass found finite, the products need not check again.
-        kernels.vouchedFinite = weightsFinite ? Set(values.compactMap(\.value.address)) : []
+        // (Closures, not key paths, here and below: a key path is instantiated at run time on every
+        // call, ~1% of an update.)
+        kernels.vouchedFinite = weightsFinite ? Set(values.compactMap { $0.value.address }) : []
         // The sums of squares of the weights that the last update's pass made, `sumsq` need not make again.
         for (p, s) in zip(values, knownSquares) {
             if let s, let a = p.value.address { kernels.knownSumsOfSquares[a] = s }
@@ -213,7 +217,7 @@ public final class EngineExecutor<T: Real>: @unchecked Sendable {
         }
         for i in values.indices { swap(&values[i].value.storage, &spares[i]) }
         knownSquares = spareSquares
-        weightsFinite = stats.allSatisfy(\.weightsFinite)
+        weightsFinite = stats.allSatisfy { $0.weightsFinite }
         return .success(result)
     }
 

@@ -93,13 +93,16 @@ public struct TrainingLoop<T: Real>: Sendable {
         let p = zip(parameters, params).map { q, v in
             (name: q.name, value: Matrix(rows: q.shape.rows, cols: q.shape.cols, v))
         }
-        // Sums of squares fused unless a probe reads a node the fusion takes away.
-        let fused = graph.fusingSumsOfSquares()
-        let rebound = probes.map { $0.rebound(from: graph, to: fused) }
-        let fuse = rebound.allSatisfy { $0 != nil }
-        let e = try EngineExecutor<T>(graph: graph, parameters: p, classes: k, maxBatch: c.batchSize,
-                                      learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads, fuse: fuse)
-        e.probes = fuse ? rebound.map { $0! } : probes
+        // Fused (`Graph.fusedForTraining`), or only the sums of squares, or not at all: the most that
+        // takes away no node a probe reads.
+        var run = graph, bound = probes
+        for fused in [graph.fusedForTraining(probes: probes), graph.fusingSumsOfSquares()] {
+            let rebound = probes.compactMap { $0.rebound(from: graph, to: fused) }
+            if rebound.count == probes.count { (run, bound) = (fused, rebound); break }
+        }
+        let e = try EngineExecutor<T>(graph: run, parameters: p, classes: k, maxBatch: c.batchSize,
+                                      learningRate: T(c.lr), lambda: T(c.lambda), threads: c.threads, fuse: false)
+        e.probes = bound
         e.stops = stops
         return e
     }

@@ -92,7 +92,7 @@ enum BreakBench {
     /// sums) left out. (The pass's own sum of squares is not in the time.)
     static func checkCost(_ graph: Graph, _ data: Dataset, _ params: [[Float]], names: [String], threads: Int,
                           probes: [TensorPredicate]) {
-        let g = graph.fusingSumsOfSquares()
+        let g = graph.fusedForTraining(probes: probes)
         guard let e = try? Engine<Float>(graph: g, constants: ["λ": 1e-4, "k": Float(data.classes)]) else { return }
         let kernels = Kernels<Float>(threads: threads)
         let (X, y): (Matrix<Float>, Matrix<Float>) = data.matrix(rows: Array(0..<128))

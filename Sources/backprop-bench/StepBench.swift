@@ -18,7 +18,7 @@ enum StepBench {
         let (path, written) = cli.graph()
         let reps = cli.count(1, "REPS", fallback: 100), threads = cli.count(2, "THREADS", fallback: 1)
         let src = cli.fashionMNIST()
-        let g = written.fusingSumsOfSquares(), data = src.train
+        let g = written.fusedForTraining(), data = src.train
         guard let e = try? Engine<Float>(graph: g, constants: ["λ": 1e-4, "k": Float(data.classes)]) else { return }
         let kernels = Kernels<Float>(threads: threads)
         let (X, y): (Matrix<Float>, Matrix<Float>) = data.matrix(rows: Array(0..<128))

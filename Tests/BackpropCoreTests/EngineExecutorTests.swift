@@ -43,7 +43,7 @@ import Testing
     /// One update as the TUI makes it: every step of the engine on the training graph, then SGD.
     func reference<T: Real>(_ g: Graph, _ params: [(name: String, value: Matrix<T>)], _ data: Dataset, _ rows: [Int],
                             lr: T, lambda: T) throws -> (EngineState<T>, Engine<T>, [Matrix<T>]) {
-        let fused = g.fusingSumsOfSquares()
+        let fused = g.fusedForTraining()
         let e = try Engine<T>(graph: fused, constants: ["λ": lambda, "k": T(data.classes)])
         let (X, y): (Matrix<T>, Matrix<T>) = data.matrix(rows: rows)
         var b = ["X": X, "y": y]

@@ -92,6 +92,26 @@ struct EngineTests {
         #expect(throws: EvalError.self) { try e.run(&s) }
     }
 
+    /// cross_entropy's labels: the first one that is not a class index in 0..<k is named with its
+    /// row, in Float and Double; whole numbers in range pass.
+    @Test func crossEntropyNamesTheFirstLabelThatIsNotAClass() {
+        func problem<T: Real>(_: T.Type, _ labels: [T]) -> String? {
+            CrossEntropyOp.validate([Matrix<T>(rows: labels.count, cols: 3), Matrix(rows: labels.count, cols: 1, labels)])
+        }
+        for t in [Float.self, Double.self] as [any Real.Type] {
+            func check<T: Real>(_ t: T.Type) {
+                #expect(problem(t, [0, 2, 1, 0]) == nil)
+                #expect(problem(t, []) == nil)
+                #expect(problem(t, [0, 1, 3, -1]) == "label 3.0 in row 2 is not a class index in 0..<3")
+                #expect(problem(t, [0, -1]) == "label -1.0 in row 1 is not a class index in 0..<3")
+                #expect(problem(t, [1.5]) == "label 1.5 in row 0 is not a class index in 0..<3")
+                #expect(problem(t, [2, 2, .nan])?.hasPrefix("label nan in row 2 ") == true)
+                #expect(problem(t, [.infinity])?.hasPrefix("label inf in row 0 ") == true)
+            }
+            check(t)
+        }
+    }
+
     @Test func costMatchesTheBook() throws {
         let (m, d, nh, k) = (128, 784, 256, 10)
         let e = try Engine<Float>(graph: Figure611.graph, constants: ["λ": 1e-4])

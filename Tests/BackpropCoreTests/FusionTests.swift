@@ -2,8 +2,9 @@ import PlainLoopOracle
 import Testing
 @testable import BackpropCore
 
-/// Training runs `sum(sqr(W))` as `sumsq(W)` (`Graph.fusingSumsOfSquares`): the rewrite is the one
-/// described, and J and every parameter's gradient are the same bits as on the graph as written.
+/// Training runs `sum(sqr(W))` as `sumsq(W)` and relu(add(A, B)) as `add_relu(A, B)`
+/// (`Graph.fusedForTraining`): the rewrites are the ones described, and J and every parameter's
+/// gradient are the same bits as on the graph as written.
 struct FusionTests {
     @Test func theRewriteReplacesEachSumOfSquaresInPlace() throws {
         let fused = Figure611.graph.fusingSumsOfSquares()
@@ -30,9 +31,92 @@ struct FusionTests {
         #expect(lossSum.fusingSumsOfSquares() == lossSum)
     }
 
+    @Test func theBiasAddAndReluBecomeOneNodeInTheAddsPlace() throws {
+        let g = try Graph(parsing: """
+            X = input()
+            W1 = param(d, 4)
+            b1 = param(1, 4)
+            A1 = matmul(X, W1)
+            U1 = add(A1, b1)
+            Z = matmul(X, W1)
+            H1 = relu(U1)
+            W2 = param(4, k)
+            A2 = matmul(H1, W2)
+            U2 = add(A2, Z)
+            H2 = relu(U2)
+            V = add(H2, H1)
+            R = relu(V)
+            y = input()
+            J_MLE = cross_entropy(R, y)
+            S = relu(V)
+            s = sum(S)
+            J = add(J_MLE, s)
+
+            """)
+        // U1 and U2 fused (each read by its relu alone), V not (two relus read it).
+        #expect(g.fusingAddRelus().description == """
+            X = input()
+            W1 = param(d, 4)
+            b1 = param(1, 4)
+            A1 = matmul(X, W1)
+            H1 = add_relu(A1, b1)
+            Z = matmul(X, W1)
+            W2 = param(4, k)
+            A2 = matmul(H1, W2)
+            H2 = add_relu(A2, Z)
+            V = add(H2, H1)
+            R = relu(V)
+            y = input()
+            J_MLE = cross_entropy(R, y)
+            S = relu(V)
+            s = sum(S)
+            J = add(J_MLE, s)
+
+            """)
+        let lossAdd = try Graph(parsing: "W1 = param()\nW2 = param()\nU = add(W1, W2)\nJ = relu(U)\n")
+        #expect(lossAdd.fusingAddRelus().description.contains("J = add_relu(W1, W2)"))
+        // A `nonfinite` probe keeps U (relu would hide a U that overflowed to −∞).
+        let fig = try Graph(parsing: "X = input()\nW1 = param()\nb = param(1, h)\nA = matmul(X, W1)\nU = add(A, b)\n"
+                            + "H = relu(U)\ny = input()\nJ = cross_entropy(H, y)\n")
+        #expect(fig.fusedForTraining().id("U") == nil)
+        #expect(fig.fusedForTraining(probes: [try TensorPredicate("nonfinite", graph: fig)]).id("U") != nil)
+        #expect(fig.fusedForTraining(probes: [try TensorPredicate("max(H) > 3", graph: fig)]).id("U") == nil)
+    }
+
+    /// add_relu's value and gradients are add's then relu's, bit for bit, in Float and Double: same
+    /// shapes and a row on either side, every choice of gradients wanted, with ±0, ±∞, NaN, values
+    /// at the kink and sums that overflow among the entries.
+    @Test func addReluIsAddThenReluBitForBit() {
+        func check<T: Real>(_: T.Type) {
+            var rng = SeededGenerator(seed: 61)
+            let special: [T] = [0, -0.0, .infinity, -.infinity, .nan, T.greatestFiniteMagnitude, 1, -1]
+            func value() -> T { rng.nextUnit() < 0.3 ? special[rng.nextIndex(below: special.count)] : T(rng.nextNormal()) }
+            for shapes in [[Shape(7, 37), Shape(7, 37)], [Shape(9, 33), Shape(1, 33)], [Shape(1, 5), Shape(6, 5)]] {
+                let x = shapes.map { s in Matrix<T>(rows: s.rows, cols: s.cols) { _, _ in value() } }
+                let u = AddOp.forward(x, []), h = ReluOp.forward([u], [])
+                let fused = AddReluOp.forward(x, [])
+                #expect(fused.bitwiseEqual(h), "\(T.self) \(shapes) forward")
+                let g = Matrix<T>(rows: h.rows, cols: h.cols) { _, _ in value() }
+                for needs in [[true, true], [true, false], [false, true]] {
+                    let gu = ReluOp.backward(g, [u], h, [], needs: [true])[0]!
+                    let want = AddOp.backward(gu, x, u, [], needs: needs)
+                    let got = AddReluOp.backward(g, x, fused, [], needs: needs)
+                    for k in 0..<2 {
+                        #expect((got[k] == nil) == !needs[k])
+                        if let w = want[k], let o = got[k] {
+                            #expect(o.bitwiseEqual(w), "\(T.self) \(shapes) ∇ input \(k) \(needs)")
+                        }
+                    }
+                }
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     func sameBits<T: Real>(_ graph: Graph, _ bindings: [String: Matrix<T>], _ constants: [String: T],
                            _ what: String) throws {
-        let fusedGraph = graph.fusingSumsOfSquares()
+        let fusedGraph = graph.fusedForTraining()
         #expect(fusedGraph != graph, "\(what): nothing was fused")
         var results: [(J: T, grads: [String: Matrix<T>])] = []
         for g in [graph, fusedGraph] {

@@ -24,6 +24,9 @@ struct RuleCheckTests {
         Case(rule: SigmoidOp.self, shapes: [Shape(3, 4)]),
         Case(rule: MSEOp.self, shapes: [Shape(2, 4), Shape(2, 4)]),
         Case(rule: OneHotOp.self, shapes: [Shape(5, 1)], labelsInput: 0, constants: [4]),
+        Case(rule: AddReluOp.self, shapes: [Shape(3, 4), Shape(3, 4)]),
+        Case(rule: AddReluOp.self, shapes: [Shape(5, 3), Shape(1, 3)]),
+        Case(rule: AddReluOp.self, shapes: [Shape(1, 2), Shape(4, 2)]),
     ]
 
     @Test(arguments: 0..<cases.count)
@@ -38,6 +41,13 @@ struct RuleCheckTests {
             // Keep relu inputs away from the kink, as the acceptance asks.
             if c.rule == ReluOp.self {
                 xs[0] = xs[0].map { abs($0) < 1e-3 ? $0 + (rng.nextUnit() < 0.5 ? 0.5 : -0.5) : $0 }
+            }
+            if c.rule == AddReluOp.self {   // the sums, through the full-sized input
+                let (f, r) = xs[0].rows >= xs[1].rows ? (0, 1) : (1, 0)
+                for i in 0..<xs[f].rows { for j in 0..<xs[f].cols {
+                    let u = xs[f][i, j] + xs[r][xs[r].rows == 1 ? 0 : i, j]
+                    if abs(u) < 1e-3 { xs[f][i, j] += 0.5 }
+                } }
             }
             let y = c.rule.forward(xs, c.constants)
             let g = Matrix<Double>(rows: y.rows, cols: y.cols) { _, _ in rng.nextNormal() }

@@ -37,6 +37,41 @@ import Testing
         }
     }
 
+    /// The engine runs the graph fused as far as its probes let it (`Graph.fusedForTraining`): a probe
+    /// on a node that a fusion takes away keeps that node, `nonfinite` keeps the bias add; whichever
+    /// graph runs, the readings and the update are those of the graph as written.
+    @Test func probesKeepTheNodesTheyRead() throws {
+        let g = try EngineExecutorTests().graph("with-biases")
+        let c = settings()
+        let shapes = g.parameterShapes(d: spiral.train.d, k: spiral.train.classes, h: c.hidden)
+        var rng = SeededGenerator(seed: 3)
+        let params = shapes.map { p in (0..<p.shape.count).map { _ in rng.nextNormal() } }
+        let rows = Array(0..<32)
+        var b: [String: Matrix<Double>] = [:]
+        (b["X"], b["y"]) = spiral.train.matrix(rows: rows)
+        for (p, v) in zip(shapes, params) { b[p.name] = Matrix(rows: p.shape.rows, cols: p.shape.cols, v) }
+        let written = try Engine<Double>(graph: g, constants: ["λ": c.lambda, "k": Double(spiral.train.classes)])
+        var s = try written.start(b)
+        try written.run(&s)
+        // (A fused node keeps the name of the last node it stands for: sumsq u4's, add_relu H's.)
+        for (texts, kept, gone) in [(["max(H) > 1e9"], ["H", "u4"], ["U1", "U3", "U5"]),
+                                    (["max(U1) > 1e9"], ["U1", "H", "u4"], ["U3", "U5"]),
+                                    (["nonfinite"], ["U1", "H", "u4"], ["U3", "U5"]),
+                                    (["max(U3) > 1e9", "min(U1) < -1e9"], ["U1", "U3", "u4", "H"], [String]())] {
+            let probes = try texts.map { try TensorPredicate($0, graph: g) }
+            let x = try TrainingLoop<Double>.engine(g, shapes, params, c, spiral.train, probes: probes,
+                                                     stops: texts.map { _ in false })
+            for n in kept { #expect(x.graph.id(n) != nil, "\(texts): \(n) kept") }
+            for n in gone { #expect(x.graph.id(n) == nil, "\(texts): \(n) fused away") }
+            #expect(x.graph.nodes.contains { $0.op == AddReluOp.name } == !kept.contains("U1"), "\(texts)")
+            guard case .success(let r) = x.update(on: spiral.train, rows: rows[...], next: []) else {
+                Issue.record("update failed"); return
+            }
+            let expected = probes.map { $0.reading(values: s.values, grads: s.grads) }
+            #expect(r.readings == expected, "\(texts)")
+        }
+    }
+
     /// Figure 6.11's fused trainer and the general engine on the same minibatches: the same bits.
     @Test func theFusedPathGivesTheEnginesBits() {
         var fused = loop(Double.self, settings()), general = loop(Double.self, settings(), general: true)

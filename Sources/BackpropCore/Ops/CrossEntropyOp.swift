@@ -5,12 +5,21 @@ public enum CrossEntropyOp: OpRule {
     public static let summary = "cross_entropy(U, y): mean −log softmax(U)[row, y[row]] over the m rows"
     public static let shapeRule = "U is m×k and y is m×1"
     public static func shape(_ s: [Shape]) -> Shape? { s[1].rows == s[0].rows && s[1].cols == 1 ? Shape(1, 1) : nil }
+    /// Every update checks its labels: specialized, through a pointer (the generic `enumerated()`
+    /// looked its metadata up per label, ~1.8% of an update; docs/performance-log.md).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func validate<T: Real>(_ x: [Matrix<T>]) -> String? {
-        let k = x[0].cols
-        for (i, v) in x[1].storage.enumerated() where !(v >= 0 && v < T(k) && v == v.rounded(.towardZero)) {
-            return "label \(v) in row \(i) is not a class index in 0..<\(k)"
+        let k = x[0].cols, top = T(k)
+        let bad = x[1].storage.withUnsafeBufferPointer { y -> Int? in
+            guard let p = y.baseAddress else { return nil }
+            for i in 0..<y.count {
+                let v = p[i]
+                if !(v >= 0 && v < top && v == v.rounded(.towardZero)) { return i }
+            }
+            return nil
         }
-        return nil
+        return bad.map { "label \(x[1].storage[$0]) in row \($0) is not a class index in 0..<\(k)" }
     }
     @_specialize(where T == Float)
     @_specialize(where T == Double)
