@@ -57,8 +57,9 @@ public enum Checkpoint {
     public static func load<T: Real>(_ path: String, graph: Graph, train: Dataset, settings c: LoopSettings)
         throws(IOError) -> LoopState<T> {
         let n = train.count
-        // The graph first: another graph's parameters would be misnamed or misshapen below.
-        if let text = try? SafeTensors.load(path).metadata.first(where: { $0.0 == "graph" })?.1 {
+        // The graph first: another graph's parameters would be misnamed or misshapen below. (A file
+        // that cannot be read is refused as such, not taken for a checkpoint without a graph.)
+        if let text = try SafeTensors.load(path).metadata.first(where: { $0.0 == "graph" })?.1 {
             let made = try? Graph(parsing: text)
             if made?.unannotated != graph.unannotated {   // names of quantities change no weight
                 func params(_ g: Graph?) -> String {

@@ -13,6 +13,11 @@ enum GraphFile {
             throw .io(IOError(path, "not UTF-8 text; expected graph text"))
         }
         do throws(ExplorerError) { return (try ExplorerConfig.graph(from: text), text) } catch {
+            // A graph that parses but cannot be trained: at the line of the node at fault.
+            if let g = try? Graph(parsing: text), let fault = g.trainingFault, fault.message == error.message,
+               let node = fault.node, let at = position(of: node, in: text) {
+                throw .io(IOError("\(path):\(at.line):\(at.column)", fault.message))
+            }
             throw .io(located(path, error.message))
         }
     }

@@ -127,7 +127,11 @@ struct BadInputTests {
         tui("session: a folder", ["--replay", dir, "--verify"], 65, "not a regular file"),
         tui("session: empty", ["--replay", text("empty.jsonl", ""), "--verify"], 65, "empty file"),
         Case(name: "resume of a weights file from other flags", args: ["--resume", file("plain.st", weights(Array(repeating: 0, count: 300), [3, 100], Array(repeating: 0, count: 300), [100, 3]))], code: 65, contains: "not a backprop-tui checkpoint"),
+        // With an own graph, a checkpoint that cannot be read is refused as such (not as one without a graph).
+        Case(name: "own graph: resume of a missing checkpoint", args: ["--graph", text("own.txt", ownGraph), "--resume", "/nonexistent/ck.st"], code: 66, contains: "/nonexistent/ck.st: no such file"),
+        Case(name: "own graph: resume of junk", args: ["--graph", text("own2.txt", ownGraph), "--resume", file("junk2.st", Array("hello world, not a file".utf8))], code: 65, contains: "header length"),
     ]
+    static let ownGraph = "X = input()\ny = input()\nW1 = param(d, k)\nb1 = param(1, k)\nA = matmul(X, W1)\nU = add(A, b1)\nJ = cross_entropy(U, y)\n"
 
     @Test(arguments: cases)
     func badInputGetsOneLine(_ c: Case) {

@@ -81,13 +81,13 @@ struct HostileInputTests {
         ]),
         ("graphs that cannot be trained, before a terminal", [
             tui("loss is a leaf", ["--graph", text("leafloss.txt", leaves + "J_MLE = cross_entropy(U2, y)\nK = param(1, 1)\n")], 65,
-                "the loss K (the last line) is a leaf, param()"),
+                "leafloss.txt:9:5: the loss K (the last line) is a leaf, param()"),
             tui("loss is an input", ["--graph", text("inputloss.txt", leaves + "J = cross_entropy(U2, y)\nZ = input()\n")], 65,
                 "inputs are X, Z, y"),
             tui("W1 does not reach the loss", ["--graph", text("w1.txt", "X = input()\ny = input()\nW1 = param()\nW2 = param()\n"
-                + "U2 = matmul(X, W2)\nJ = cross_entropy(U2, y)\nU3 = sqr(W1)\n")], 65, "the loss U3"),
+                + "U2 = matmul(X, W2)\nJ = cross_entropy(U2, y)\nU3 = sqr(W1)\n")], 65, "w1.txt:4:6: parameter W2 does not reach the loss U3"),
             tui("W2 does not reach the loss", ["--graph", text("w2.txt", leaves + "W3 = sqr(W2)\nJ = cross_entropy(U1, y)\n")], 65,
-                "parameter W2 does not reach the loss J"),
+                "w2.txt:5:6: parameter W2 does not reach the loss J"),
             tui("a loss that is not 1×1", ["--graph", text("notscalar.txt", leaves + "J0 = cross_entropy(U2, y)\nJ = relu(U2)\n")], 65,
                 "loss J is 8×3; expected 1×1"),
             tui("shapes that do not fit", ["--graph", text("shapes.txt", leaves + "U9 = matmul(U2, W2)\nJ = cross_entropy(U9, y)\n")], 65,
