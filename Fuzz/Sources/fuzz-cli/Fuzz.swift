@@ -18,7 +18,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let dir = Sandbox.dir
     let file = dir + "/in", out = dir + "/out"
     unlink(out)
-    _ = content.withUnsafeBytes { FileManager.default.createFile(atPath: file, contents: Data($0)) }
+    Sandbox.writeAll(file, content)
     args = args.map { $0 == "@" ? file : $0 == "@out" ? out : $0 }
     // Only the sandbox's files and the embedded data may be read: a fuzzed path elsewhere could be
     // anything on the machine (and Fashion-MNIST would make every run slow).
@@ -64,6 +64,20 @@ enum Sandbox {
             out += buf[0..<n]
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Writes a fuzzed file with POSIX calls, not flushed to disk: Foundation's `createFile` syncs
+    /// it (`fsync`), which once stalled for 13 s behind the host's disk and read as a hang of ours.
+    static func writeAll(_ path: String, _ bytes: [UInt8]) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n <= 0 { break }
+            done += n
+        }
     }
 
     /// Runs the binary in the sandbox with stdin from /dev/null and stderr captured; kills it after 10 s.
