@@ -11,10 +11,7 @@ extension Graph {
             replaced[vi] = Node(s.name, SumSqOp.name, nodes[vi].inputs)
             dropped.insert(si)
         }
-        guard !dropped.isEmpty else { return self }
-        let kept = nodes.indices.filter { !dropped.contains($0) }.map { replaced[$0] ?? nodes[$0] }
-        // Parsed back from text: the same checks and evaluation order as any graph.
-        return (try? Graph(parsing: kept.map { $0.text }.joined(separator: "\n") + "\n")) ?? self
+        return rewritten(replacing: replaced, dropping: dropped)
     }
 
     /// The graph training runs: `fusingSumsOfSquares`, then `fusingAddRelus` unless a `nonfinite`
@@ -38,6 +35,12 @@ extension Graph {
             replaced[ui] = Node(h.name, AddReluOp.name, nodes[ui].inputs)
             dropped.insert(hi)
         }
+        return rewritten(replacing: replaced, dropping: dropped)
+    }
+
+    /// The graph with nodes replaced in place and others dropped, parsed back from text: the same
+    /// checks and evaluation order as any graph (its annotations are not kept: training's graph).
+    func rewritten(replacing replaced: [Int: Node], dropping dropped: Set<Int>) -> Graph {
         guard !dropped.isEmpty else { return self }
         let kept = nodes.indices.filter { !dropped.contains($0) }.map { replaced[$0] ?? nodes[$0] }
         return (try? Graph(parsing: kept.map { $0.text }.joined(separator: "\n") + "\n")) ?? self
