@@ -15,15 +15,25 @@ public enum AddOp: OpRule {
     @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
         if x[0].shape == x[1].shape { return x[0] + x[1] }
-        let (big, row) = x[0].rows == 1 ? (x[1], x[0]) : (x[0], x[1])
-        let n = big.cols
-        // Through raw base pointers, row by row: the buffer subscripts kept the loop from vectorising
-        // (measured: docs/performance-log.md). The same additions, one per element.
+        return rowwise(x) { o, a, r, n in addRow(o, a, r, n) }
+    }
+    /// `row(o, a, r, n)` for each row of the output, in add's order: a the row of A and r of B when
+    /// their shapes are equal, else a the row of the full matrix and r the broadcast row (shared
+    /// with `add_relu`, which must add exactly as add does).
+    /// Through raw base pointers, row by row: the buffer subscripts kept the loop from vectorising
+    /// (measured: docs/performance-log.md).
+    @inline(__always)
+    static func rowwise<T: Real>(_ x: [Matrix<T>],
+                                 _ row: (UnsafeMutablePointer<T>, UnsafePointer<T>, UnsafePointer<T>, Int) -> Void)
+        -> Matrix<T> {
+        let same = x[0].shape == x[1].shape
+        let (big, other) = same || x[0].rows != 1 ? (x[0], x[1]) : (x[1], x[0])
+        let n = big.cols, stride = same ? n : 0
         let out = [T](unsafeUninitializedCapacity: big.count) { o, count in
             big.storage.withUnsafeBufferPointer { a in
-                row.storage.withUnsafeBufferPointer { r in
+                other.storage.withUnsafeBufferPointer { r in
                     guard let o = o.baseAddress, let a = a.baseAddress, let r = r.baseAddress else { return }
-                    for i in 0..<big.rows { addRow(o + i * n, a + i * n, r, n) }
+                    for i in 0..<big.rows { row(o + i * n, a + i * n, r + i * stride, n) }
                 }
             }
             count = big.count

@@ -1,7 +1,7 @@
 /// `H = add_relu(A, B)`: relu(add(A, B)), a hidden layer's bias add and activation in one pass.
 ///
 /// Training rewrites `U = add(A, B); H = relu(U)` into it when U has no other use
-/// (`Graph.fusingForTraining`): the same bits (each entry is add's sum, then relu's `u > 0 ? u : 0`;
+/// (`Graph.fusedForTraining`): the same bits (each entry is add's sum, then relu's `u > 0 ? u : 0`;
 /// backward masks by `H > 0`, which holds exactly where `U > 0` does, and a broadcast row's gradient
 /// sums the masked rows in add's order), without U, and one pass over the layer each way, not two.
 public enum AddReluOp: OpRule {
@@ -13,20 +13,7 @@ public enum AddReluOp: OpRule {
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public static func forward<T: Real>(_ x: [Matrix<T>], _ c: [T]) -> Matrix<T> {
-        let same = x[0].shape == x[1].shape
-        // add's operands in add's order: A + B, or the full matrix + the row.
-        let (big, other) = same || x[0].rows != 1 ? (x[0], x[1]) : (x[1], x[0])
-        let n = big.cols, rowStride = same ? n : 0
-        let out = [T](unsafeUninitializedCapacity: big.count) { o, count in
-            big.storage.withUnsafeBufferPointer { a in
-                other.storage.withUnsafeBufferPointer { r in
-                    guard let o = o.baseAddress, let a = a.baseAddress, let r = r.baseAddress else { return }
-                    for i in 0..<big.rows { addReluRow(o + i * n, a + i * n, r + i * rowStride, n) }
-                }
-            }
-            count = big.count
-        }
-        return Matrix(rows: big.rows, cols: n, out)
+        AddOp.rowwise(x) { o, a, r, n in addReluRow(o, a, r, n) }   // add's operands, in add's order
     }
     /// `o[j] = relu(a[j] + r[j])` for j < n, as add then relu compute it.
     @inline(__always)
